@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "parley",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, with typed wrappers for their variadic calls.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Bytes over HTTP with libcurl; knows nothing of OpenAI.
+        .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
+        // OpenAI wire types, the SSE decoder, the chat client and its error model.
+        .target(name: "ParleyAPI", dependencies: ["ParleyHTTP"]),
+        // Markdown to ANSI, the escape sanitizer; writes to an injected sink.
+        .target(name: "ParleyRender"),
+        // The line editor (libedit), raw keys, TTY detection, signals.
+        .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
+        // The slash-command table and parser; pure.
+        .target(name: "ParleyCommands"),
+        // The pure session state machine.
+        .target(name: "ParleySession", dependencies: ["ParleyAPI"]),
+        // The loop: reads lines, feeds the session, carries out its effects.
+        .target(name: "ParleyShell", dependencies: [
+            "ParleySession", "ParleyCommands", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
+        ]),
+        .executableTarget(name: "parley", dependencies: [
+            "ParleyShell",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["ParleyHTTP"], path: "Tests/TestSupport"),
+        .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "TestSupport"]),
+        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyAPI", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"]),
+        .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
+        .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
+        .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], resources: [.copy("Contracts")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

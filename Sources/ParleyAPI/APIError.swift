@@ -1,0 +1,96 @@
+import ParleyHTTP
+
+/// Every way a request to the chat API can fail, each with a sentence the user can act on.
+public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The base URL is not an http(s) URL with a host.
+    case invalidBaseURL(String, reason: String)
+    /// The request never reached a server (DNS, refused connection, TLS, ...).
+    case transport(HTTPError)
+    /// The server answered with an error status.
+    case http(HTTPFailure)
+    /// The stream ended (closed, or the connection dropped) before `data: [DONE]`.
+    case streamCut(reason: String?)
+    /// The server sent an error event in the middle of the stream.
+    case errorEvent(code: String?, message: String)
+    /// An event that is not a chat chunk (not JSON, or no `choices`).
+    case invalidEvent(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidBaseURL(url, reason):
+            return "The base URL \"\(url)\" cannot be used: \(reason). Give one like http://127.0.0.1:8077/v1 (--base-url or PARLEY_BASE_URL)."
+        case let .transport(error):
+            return error.description
+        case let .http(failure):
+            return failure.description
+        case let .streamCut(reason):
+            let cause = reason.map { " (\($0))" } ?? ""
+            return "The reply was cut off before it ended\(cause); the text so far is kept. /retry to ask again."
+        case let .errorEvent(code, message):
+            let label = code.map { " [\($0)]" } ?? ""
+            return "The server reported an error mid-reply\(label): \(message)"
+        case let .invalidEvent(excerpt):
+            return "The server sent something that is not a chat reply: \(excerpt)"
+        }
+    }
+
+    /// Whether waiting and sending again may succeed (see DESIGN.md, Protocol).
+    public var isRetryable: Bool {
+        switch self {
+        case let .http(failure): return failure.isRetryable
+        default: return false
+        }
+    }
+}
+
+/// An HTTP error status with what the server said about it.
+public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
+    public var status: Int
+    public var code: String?
+    public var message: String?
+    /// Seconds from `Retry-After`, when sent.
+    public var retryAfter: Double?
+    /// Where the API key came from (an environment variable or flag), for 401's sentence.
+    public var keySource: String?
+    public var url: String
+
+    public init(status: Int, code: String? = nil, message: String? = nil, retryAfter: Double? = nil,
+                keySource: String? = nil, url: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+        self.keySource = keySource
+        self.url = url
+    }
+
+    public var isRetryable: Bool {
+        switch (status, code) {
+        case (429, "quota_exceeded"), (503, "not_configured"): return false
+        case (429, _), (500, _), (502, _), (503, _), (504, _): return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        let said = message.map { ": \($0)" } ?? ""
+        let label = code.map { " \($0)" } ?? ""
+        switch status {
+        case 401:
+            let source = keySource.map { "The API key from \($0) was refused" } ?? "No API key was sent"
+            return "\(source) (401\(label))\(said). Set PARLEY_API_KEY (or OPENAI_API_KEY, CASOLA_API_KEY) to a valid key."
+        case 403:
+            return "The server refused access (403\(label))\(said). Check that your key may use this model."
+        case 404:
+            return "Not found at \(url) (404\(label))\(said). Check the model name (/model) and the base URL."
+        case 429 where code == "quota_exceeded":
+            return "Your quota is used up (429 quota_exceeded)\(said). See your provider's usage page for the limit."
+        case 429:
+            return "Too many requests (429\(label))\(said)."
+        case 503 where code == "not_configured":
+            return "The server has no such model configured (503 not_configured)\(said). Choose another with /model."
+        default:
+            return "The server answered \(status)\(label)\(said)."
+        }
+    }
+}

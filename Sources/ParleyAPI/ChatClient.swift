@@ -1,0 +1,146 @@
+import Foundation
+import ParleyHTTP
+
+/// Talks to an OpenAI-compatible API through an `HTTPTransport`.
+public struct ChatClient: Sendable {
+    public var endpoint: Endpoint
+    public var transport: any HTTPTransport
+    public var idleTimeout: Double
+    public var connectTimeout: Double
+
+    /// Error bodies are read up to this size; the rest is dropped.
+    static let errorBodyLimit = 64 * 1024
+
+    public init(endpoint: Endpoint, transport: any HTTPTransport, idleTimeout: Double = 60, connectTimeout: Double = 10) {
+        self.endpoint = endpoint
+        self.transport = transport
+        self.idleTimeout = idleTimeout
+        self.connectTimeout = connectTimeout
+    }
+
+    func httpRequest(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]? = nil, accept: String) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [("Accept", accept)]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        if let key = endpoint.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
+        return HTTPRequest(method: method, url: endpoint.url(path), headers: headers, body: body,
+                           connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+    }
+
+    /// Streams a reply. The stream ends after `.finished`, or throws an `APIError`
+    /// (or `CancellationError` when cancelled). Ending the iteration cancels the request.
+    public func streamChat(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<ChatEvent, Error> {
+        var request = request
+        request.stream = true
+        let http = httpRequest(.post, "chat/completions", body: request.jsonBody(), accept: "text/event-stream")
+        let client = self
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await client.run(http, into: continuation, rawEvents: rawEvents)
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func run(_ http: HTTPRequest, into continuation: AsyncThrowingStream<ChatEvent, Error>.Continuation,
+                     rawEvents: (@Sendable (String) -> Void)?) async throws {
+        var parser = ChatStreamParser()
+        parser.recordsRawEvents = rawEvents != nil
+        var head: HTTPResponseHead?
+        var errorBody: [UInt8] = []
+        var jsonBody: [UInt8]?  // a server that ignored `stream: true`
+        var reported = 0
+        do {
+            for try await event in transport.send(http) {
+                switch event {
+                case let .head(received):
+                    head = received
+                    let type = received.value(for: "Content-Type") ?? ""
+                    if received.status < 300 {
+                        if type.contains("application/json") { jsonBody = [] }
+                        continuation.yield(.opened)
+                    }
+                case let .body(bytes):
+                    if let status = head?.status, status >= 300 {
+                        if errorBody.count < Self.errorBodyLimit {
+                            errorBody.append(contentsOf: bytes.prefix(Self.errorBodyLimit - errorBody.count))
+                        }
+                    } else if jsonBody != nil {
+                        jsonBody!.append(contentsOf: bytes)
+                    } else {
+                        for chatEvent in try parser.feed(bytes) { continuation.yield(chatEvent) }
+                        if let rawEvents {
+                            for raw in parser.rawEvents.dropFirst(reported) { rawEvents(raw) }
+                            reported = parser.rawEvents.count
+                        }
+                    }
+                }
+            }
+        } catch let error as HTTPError {
+            if head != nil, case let .transfer(_, reason) = error, !parser.sawDone {
+                throw APIError.streamCut(reason: reason)
+            }
+            throw APIError.transport(error)
+        }
+        try Task.checkCancellation()
+        guard let head else { throw APIError.streamCut(reason: "no response") }
+        if head.status >= 300 {
+            throw APIError.http(failure(head, body: errorBody))
+        }
+        if let jsonBody {
+            for event in try Self.events(fromCompletion: jsonBody) { continuation.yield(event) }
+            continuation.finish()
+            return
+        }
+        for event in try parser.finish() { continuation.yield(event) }
+        continuation.finish()
+    }
+
+    func failure(_ head: HTTPResponseHead, body: [UInt8]) -> HTTPFailure {
+        let envelope = ErrorEnvelope.parse(body)
+        var message = envelope?.message
+        if envelope == nil, !body.isEmpty {
+            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            message = text.isEmpty ? nil : ChatStreamParser.excerpt(text)
+        }
+        return HTTPFailure(status: head.status, code: envelope?.code, message: message, retryAfter: head.retryAfter(),
+                           keySource: endpoint.keySource, url: endpoint.baseURL)
+    }
+
+    static func events(fromCompletion body: [UInt8]) throws(APIError) -> [ChatEvent] {
+        guard let completion = try? JSONDecoder().decode(ChatCompletion.self, from: Data(body)),
+              let choice = completion.choices.first else {
+            throw .invalidEvent(ChatStreamParser.excerpt(String(decoding: body.prefix(200), as: UTF8.self)))
+        }
+        var events: [ChatEvent] = []
+        if let reasoning = choice.message.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
+        if let content = choice.message.content, !content.isEmpty { events.append(.content(content)) }
+        events.append(.finished(finishReason: choice.finishReason, usage: completion.usage))
+        return events
+    }
+
+    /// `GET {base}/models`.
+    public func listModels() async throws -> [ModelInfo] {
+        var head: HTTPResponseHead?
+        var body: [UInt8] = []
+        do {
+            for try await event in transport.send(httpRequest(.get, "models", accept: "application/json")) {
+                switch event {
+                case let .head(received): head = received
+                case let .body(bytes): body.append(contentsOf: bytes)
+                }
+            }
+        } catch let error as HTTPError {
+            throw APIError.transport(error)
+        }
+        guard let head else { throw APIError.streamCut(reason: "no response") }
+        if head.status >= 300 { throw APIError.http(failure(head, body: body)) }
+        guard let list = try? JSONDecoder().decode(ModelList.self, from: Data(body)) else {
+            throw APIError.invalidEvent(ChatStreamParser.excerpt(String(decoding: body.prefix(200), as: UTF8.self)))
+        }
+        return list.data
+    }
+}

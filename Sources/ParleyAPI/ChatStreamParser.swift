@@ -1,0 +1,87 @@
+import Foundation
+
+/// What a streamed reply delivers to the shell.
+public enum ChatEvent: Sendable, Equatable {
+    /// The server accepted the request (a 2xx status); the reply follows.
+    case opened
+    case content(String)
+    case reasoning(String)
+    /// The stream ended with `[DONE]`.
+    case finished(finishReason: String?, usage: Usage?)
+}
+
+/// Turns the bytes of a streamed `/chat/completions` body into chat events. Pure: no I/O.
+public struct ChatStreamParser: Sendable {
+    private var decoder = ServerSentEventDecoder()
+    private var done = false
+    private var finishReason: String?
+    private var usage: Usage?
+    private let json = JSONDecoder()
+    private var thinkTags = ThinkTagSplitter()
+    /// Every event's data as received, for `/debug`.
+    public private(set) var rawEvents: [String] = []
+    public var recordsRawEvents = false
+
+    public init() {}
+
+    /// Feeds body bytes; returns the chat events they complete. Throws on an error event or an invalid one.
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(APIError) -> [ChatEvent] where Bytes.Element == UInt8 {
+        var events: [ChatEvent] = []
+        var failure: APIError?
+        var decoder = ServerSentEventDecoder()
+        swap(&decoder, &self.decoder)  // own it while its callback mutates self
+        defer { swap(&decoder, &self.decoder) }
+        decoder.feed(bytes) { event in
+            guard failure == nil, !done else { return }
+            do throws(APIError) {
+                try interpret(event, into: &events)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return events
+    }
+
+    /// The body ended: text still held, then `.finished` after `[DONE]`; else the stream was cut.
+    public mutating func finish() throws(APIError) -> [ChatEvent] {
+        decoder.finish()
+        let held = thinkTags.finish()
+        guard done else { throw .streamCut(reason: nil) }
+        return held + [.finished(finishReason: finishReason, usage: usage)]
+    }
+
+    public var sawDone: Bool { done }
+
+    private mutating func interpret(_ event: ServerSentEvent, into events: inout [ChatEvent]) throws(APIError) {
+        if recordsRawEvents { rawEvents.append(event.data) }
+        let data = event.data
+        if data == "[DONE]" {
+            done = true
+            return
+        }
+        let bytes = Data(data.utf8)
+        if event.type == "error" || data.contains("\"error\"") {
+            if let body = ErrorEnvelope.parse(bytes) {
+                throw .errorEvent(code: body.code, message: body.message ?? "no message")
+            }
+        }
+        guard let chunk = try? json.decode(ChatStreamChunk.self, from: bytes) else {
+            throw .invalidEvent(Self.excerpt(data))
+        }
+        if let usage = chunk.usage { self.usage = usage }
+        guard let choices = chunk.choices else {
+            if chunk.usage == nil { throw .invalidEvent(Self.excerpt(data)) }
+            return
+        }
+        for choice in choices.prefix(1) {
+            if let reasoning = choice.delta?.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
+            if let content = choice.delta?.content, !content.isEmpty { events.append(contentsOf: thinkTags.split(content)) }
+            if let reason = choice.finishReason { finishReason = reason }
+        }
+    }
+
+    static func excerpt(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(80)) + "…" : text
+    }
+}

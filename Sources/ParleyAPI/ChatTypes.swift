@@ -1,0 +1,246 @@
+import Foundation
+
+// The OpenAI chat wire types parley sends and receives. Unknown fields are ignored when decoding.
+
+public enum Role: String, Codable, Sendable {
+    case system, user, assistant
+}
+
+/// One part of a message's content: text, or an image by URL (a `data:` URL for attachments).
+public enum ContentPart: Sendable, Equatable, Codable {
+    case text(String)
+    case imageURL(String)
+
+    private enum CodingKeys: String, CodingKey { case type, text, image_url }
+    private struct ImageURL: Codable { var url: String }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .text(text):
+            try container.encode("text", forKey: .type)
+            try container.encode(text, forKey: .text)
+        case let .imageURL(url):
+            try container.encode("image_url", forKey: .type)
+            try container.encode(ImageURL(url: url), forKey: .image_url)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if try container.decode(String.self, forKey: .type) == "image_url" {
+            self = .imageURL(try container.decode(ImageURL.self, forKey: .image_url).url)
+        } else {
+            self = .text(try container.decodeIfPresent(String.self, forKey: .text) ?? "")
+        }
+    }
+}
+
+/// A message's content: plain text, or parts (text first, then images).
+public enum MessageContent: Sendable, Equatable, Codable {
+    case text(String)
+    case parts([ContentPart])
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .text(text): try container.encode(text)
+        case let .parts(parts): try container.encode(parts)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .text(text)
+        } else {
+            self = .parts(try container.decode([ContentPart].self))
+        }
+    }
+}
+
+public struct ChatMessage: Sendable, Equatable, Codable {
+    public var role: Role
+    public var content: MessageContent
+
+    public init(role: Role, content: MessageContent) {
+        self.role = role
+        self.content = content
+    }
+
+    public init(role: Role, text: String) {
+        self.init(role: role, content: .text(text))
+    }
+}
+
+/// The body of `POST /chat/completions`.
+public struct ChatRequest: Sendable, Equatable, Encodable {
+    public struct StreamOptions: Sendable, Equatable, Encodable {
+        public var include_usage: Bool
+    }
+
+    public var model: String
+    public var messages: [ChatMessage]
+    public var temperature: Double?
+    public var topP: Double?
+    public var maxTokens: Int?
+    public var stream: Bool
+
+    public init(model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil,
+                maxTokens: Int? = nil, stream: Bool = true) {
+        self.model = model
+        self.messages = messages
+        self.temperature = temperature
+        self.topP = topP
+        self.maxTokens = maxTokens
+        self.stream = stream
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case model, messages, temperature, top_p, max_tokens, stream, stream_options
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(messages, forKey: .messages)
+        try container.encodeIfPresent(temperature, forKey: .temperature)
+        try container.encodeIfPresent(topP, forKey: .top_p)
+        try container.encodeIfPresent(maxTokens, forKey: .max_tokens)
+        try container.encode(stream, forKey: .stream)
+        if stream {
+            try container.encode(StreamOptions(include_usage: true), forKey: .stream_options)
+        }
+    }
+
+    /// The JSON body, keys sorted so that equal requests give equal bytes.
+    public func jsonBody() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(self)) ?? Data())
+    }
+}
+
+/// Token counts, when the server sends them.
+public struct Usage: Sendable, Equatable, Codable {
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var totalTokens: Int?
+
+    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, totalTokens: Int? = nil) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+    }
+}
+
+/// One `data:` event of a streamed reply.
+public struct ChatStreamChunk: Sendable, Equatable, Decodable {
+    public struct Choice: Sendable, Equatable, Decodable {
+        public var delta: Delta?
+        public var finishReason: String?
+        private enum CodingKeys: String, CodingKey { case delta, finishReason = "finish_reason" }
+    }
+
+    public struct Delta: Sendable, Equatable, Decodable {
+        public var content: String?
+        /// `reasoning_content` (llama.cpp, DeepSeek, vLLM) or `reasoning` (OpenRouter, Ollama).
+        public var reasoning: String?
+
+        private enum CodingKeys: String, CodingKey { case content, reasoning, reasoning_content }
+
+        public init(content: String? = nil, reasoning: String? = nil) {
+            self.content = content
+            self.reasoning = reasoning
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            content = try container.decodeIfPresent(String.self, forKey: .content)
+            reasoning = try container.decodeIfPresent(String.self, forKey: .reasoning_content)
+                ?? container.decodeIfPresent(String.self, forKey: .reasoning)
+        }
+    }
+
+    public var choices: [Choice]?
+    public var usage: Usage?
+}
+
+/// A reply that was not streamed.
+public struct ChatCompletion: Sendable, Equatable, Decodable {
+    public struct Choice: Sendable, Equatable, Decodable {
+        public struct Message: Sendable, Equatable, Decodable {
+            public var content: String?
+            public var reasoning: String?
+            private enum CodingKeys: String, CodingKey { case content, reasoning, reasoning_content }
+            public init(from decoder: Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                content = try container.decodeIfPresent(String.self, forKey: .content)
+                reasoning = try container.decodeIfPresent(String.self, forKey: .reasoning_content)
+                    ?? container.decodeIfPresent(String.self, forKey: .reasoning)
+            }
+        }
+        public var message: Message
+        public var finishReason: String?
+        private enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason" }
+    }
+
+    public var choices: [Choice]
+    public var usage: Usage?
+}
+
+/// One entry of `GET /models`. `status` and `type` are extensions some servers add.
+public struct ModelInfo: Sendable, Equatable, Decodable {
+    public var id: String
+    public var ownedBy: String?
+    public var status: String?
+    public var type: String?
+
+    public init(id: String, ownedBy: String? = nil, status: String? = nil, type: String? = nil) {
+        self.id = id
+        self.ownedBy = ownedBy
+        self.status = status
+        self.type = type
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, ownedBy = "owned_by", status, type }
+}
+
+public struct ModelList: Sendable, Equatable, Decodable {
+    public var data: [ModelInfo]
+}
+
+/// `{"error": {"code": ..., "message": ...}}`; `code` may be a string, a number or null.
+public struct ErrorEnvelope: Sendable, Equatable, Decodable {
+    public struct Body: Sendable, Equatable, Decodable {
+        public var code: String?
+        public var message: String?
+        public var type: String?
+
+        private enum CodingKeys: String, CodingKey { case code, message, type }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
+                code = text
+            } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
+                code = String(number)
+            } else {
+                code = nil
+            }
+            message = try? container.decodeIfPresent(String.self, forKey: .message)
+            type = try? container.decodeIfPresent(String.self, forKey: .type)
+        }
+    }
+
+    public var error: Body
+
+    /// The envelope in `bytes`, or nil when they hold none.
+    public static func parse<Bytes: Collection>(_ bytes: Bytes) -> Body? where Bytes.Element == UInt8 {
+        try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(bytes)).error
+    }
+}

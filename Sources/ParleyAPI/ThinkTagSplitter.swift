@@ -1,0 +1,42 @@
+/// Splits reasoning written inline as `<think>...</think>` out of the content, even when a tag
+/// arrives split across pieces.
+public struct ThinkTagSplitter: Sendable {
+    private static let open = "<think>"
+    private static let close = "</think>"
+    private var inside = false
+    private var held = ""   // a possible start of a tag
+
+    public init() {}
+
+    public mutating func split(_ text: String) -> [ChatEvent] {
+        var events: [ChatEvent] = []
+        var run = ""
+        func emit() {
+            guard !run.isEmpty else { return }
+            events.append(inside ? .reasoning(run) : .content(run))
+            run = ""
+        }
+        for character in text {
+            held.append(character)
+            let tag = inside ? Self.close : Self.open
+            if held == tag {
+                emit()
+                held = ""
+                inside.toggle()
+            } else if !tag.hasPrefix(held) {
+                // Not a tag: the first character is text; the rest may begin one.
+                run.append(held.removeFirst())
+                while !held.isEmpty, !tag.hasPrefix(held) { run.append(held.removeFirst()) }
+            }
+        }
+        emit()
+        return events
+    }
+
+    /// The reply ended: what was held as a possible tag is text after all.
+    public mutating func finish() -> [ChatEvent] {
+        defer { held = "" }
+        guard !held.isEmpty else { return [] }
+        return [inside ? .reasoning(held) : .content(held)]
+    }
+}

@@ -1,0 +1,164 @@
+/// A slash command with its arguments checked.
+public enum Command: Sendable, Equatable {
+    case help(CommandSpec?)
+    case model(String?)
+    case system(SystemArgument)
+    case temperature(Double?)
+    case topP(Double?)
+    case maxTokens(MaxTokensArgument)
+    case settings
+    case reset
+    case regenerate
+    case retry
+    case edit(Int)
+    case history
+    case think(Int?)
+    case newChat
+    case stats
+    case debug
+    case quit
+
+    public enum SystemArgument: Sendable, Equatable { case show, clear, set(String) }
+    public enum MaxTokensArgument: Sendable, Equatable { case show, auto, limit(Int) }
+}
+
+/// What a line of input is.
+public enum ParsedInput: Sendable, Equatable {
+    case message(String)
+    case command(Command)
+    /// Nothing to do (an empty line).
+    case empty
+    /// A command that cannot run as given; nothing is sent.
+    case refused(String)
+}
+
+/// Parses lines into messages and commands. Pure.
+public enum CommandParser {
+    /// Range checks for numbers; the caller passes the shared ones (`SettingValue` in ParleyAPI).
+    public struct Checks: Sendable {
+        public var temperature: @Sendable (String) throws -> Double
+        public var topP: @Sendable (String) throws -> Double
+        public var maxTokens: @Sendable (String) throws -> Int?
+
+        public init(temperature: @escaping @Sendable (String) throws -> Double,
+                    topP: @escaping @Sendable (String) throws -> Double,
+                    maxTokens: @escaping @Sendable (String) throws -> Int?) {
+            self.temperature = temperature
+            self.topP = topP
+            self.maxTokens = maxTokens
+        }
+    }
+
+    public static func parse(_ line: String, checks: Checks) -> ParsedInput {
+        let trimmed = line.trimmingWhitespace
+        if trimmed.isEmpty { return .empty }
+        // "//text" sends "/text"; a path like "/usr/bin" is not taken for a command.
+        if trimmed.hasPrefix("//") { return .message(String(line.dropFirst(line.prefix { $0 == " " }.count + 1))) }
+        guard trimmed.hasPrefix("/") else { return .message(line) }
+        let body = trimmed.dropFirst()
+        let word = String(body.prefix { !$0.isWhitespace })
+        if word.contains("/") { return .message(line) }
+        let argument = String(body.dropFirst(word.count)).trimmingWhitespace
+        guard let spec = CommandTable.lookup(word) else {
+            if word.isEmpty { return .refused("Type a command after the slash; /help lists them.") }
+            if let near = CommandTable.suggestion(for: word) {
+                return .refused("Unknown command /\(word). Did you mean /\(near.name)? (/help lists them)")
+            }
+            return .refused("Unknown command /\(word); /help lists them. Start a message with // to send a slash.")
+        }
+        return command(spec, argument: argument, checks: checks)
+    }
+
+    static func command(_ spec: CommandSpec, argument: String, checks: Checks) -> ParsedInput {
+        func usage(_ reason: String? = nil) -> ParsedInput {
+            .refused((reason.map { $0 + " " } ?? "") + "Usage: \(spec.usage)")
+        }
+        func noArgument(_ command: Command) -> ParsedInput {
+            argument.isEmpty ? .command(command) : usage("/\(spec.name) takes no argument.")
+        }
+        func checked<T>(_ check: (String) throws -> T) -> Result<T, Error> {
+            Result { try check(argument) }
+        }
+        switch spec.name {
+        case "help":
+            if argument.isEmpty { return .command(.help(nil)) }
+            let name = argument.hasPrefix("/") ? String(argument.dropFirst()) : argument
+            guard let target = CommandTable.lookup(name) else {
+                let near = CommandTable.suggestion(for: name).map { " Did you mean /\($0.name)?" } ?? ""
+                return .refused("There is no command /\(name).\(near)")
+            }
+            return .command(.help(target))
+        case "model":
+            return .command(.model(argument.isEmpty ? nil : argument))
+        case "system":
+            if argument.isEmpty { return .command(.system(.show)) }
+            if argument == "--clear" { return .command(.system(.clear)) }
+            return .command(.system(.set(argument)))
+        case "temp":
+            if argument.isEmpty { return .command(.temperature(nil)) }
+            switch checked(checks.temperature) {
+            case let .success(value): return .command(.temperature(value))
+            case let .failure(error): return usage("\(error)")
+            }
+        case "top_p":
+            if argument.isEmpty { return .command(.topP(nil)) }
+            switch checked(checks.topP) {
+            case let .success(value): return .command(.topP(value))
+            case let .failure(error): return usage("\(error)")
+            }
+        case "max":
+            if argument.isEmpty { return .command(.maxTokens(.show)) }
+            switch checked(checks.maxTokens) {
+            case let .success(value): return .command(.maxTokens(value.map { .limit($0) } ?? .auto))
+            case let .failure(error): return usage("\(error)")
+            }
+        case "edit":
+            guard let number = Int(argument), number > 0 else {
+                return usage(argument.isEmpty ? "Which message? /history shows their numbers." : "\"\(argument)\" is not a message number.")
+            }
+            return .command(.edit(number))
+        case "think":
+            if argument.isEmpty { return .command(.think(nil)) }
+            guard let number = Int(argument), number > 0 else { return usage("\"\(argument)\" is not a message number.") }
+            return .command(.think(number))
+        case "settings": return noArgument(.settings)
+        case "reset": return noArgument(.reset)
+        case "regen": return noArgument(.regenerate)
+        case "retry": return noArgument(.retry)
+        case "history": return noArgument(.history)
+        case "new": return noArgument(.newChat)
+        case "stats": return noArgument(.stats)
+        case "debug": return noArgument(.debug)
+        case "quit": return noArgument(.quit)
+        default: return usage()
+        }
+    }
+
+    /// Completions for the text before the cursor: command names after a lone `/word`, then the
+    /// argument kind the command's row names. `models` and `paths` supply the lists.
+    public static func completions(for before: String, models: () -> [String], paths: (String) -> [String]) -> [String] {
+        guard before.hasPrefix("/") else { return [] }
+        let parts = before.split(separator: " ", omittingEmptySubsequences: false)
+        if parts.count == 1 {
+            let word = parts[0].dropFirst().lowercased()
+            return CommandTable.all.map(\.name).filter { $0.hasPrefix(word) }.map { "/" + $0 }
+        }
+        guard let spec = CommandTable.lookup(String(parts[0].dropFirst())) else { return [] }
+        let word = String(parts.last ?? "")
+        switch spec.completes {
+        case .nothing: return []
+        case .model: return models().filter { $0.hasPrefix(word) }
+        case .path: return paths(word)
+        case .command: return CommandTable.all.map(\.name).filter { $0.hasPrefix(word) }
+        case let .fixed(options): return options.filter { $0.hasPrefix(word) }
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+        return String(self[start..<Swift.max(start, end)])
+    }
+}

@@ -1,0 +1,120 @@
+/// When a command may run.
+public enum CommandAvailability: Sendable, Equatable {
+    /// At the prompt, between replies.
+    case idle
+    /// Also while a reply streams or a retry is awaited.
+    case always
+}
+
+/// One row of the command table: everything `/help`, completion and dispatch need to know.
+public struct CommandSpec: Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    /// The argument syntax shown in usage, e.g. `[0-2]`.
+    public var arguments: String
+    public var help: String
+    public var availability: CommandAvailability
+    /// What Tab completes for the first argument.
+    public var completes: ArgumentKind
+
+    public enum ArgumentKind: Sendable, Equatable { case nothing, model, path, command, fixed([String]) }
+
+    public var usage: String { arguments.isEmpty ? "/\(name)" : "/\(name) \(arguments)" }
+}
+
+/// The one table of slash commands.
+public enum CommandTable {
+    public static let all: [CommandSpec] = [
+        spec("help", ["?"], "[command]", "list commands, or show one command's help", completes: .command),
+        spec("model", [], "[name]", "show the model, or switch to another", completes: .model),
+        spec("system", [], "[text|--clear]", "show, set or clear the system prompt", completes: .fixed(["--clear"])),
+        spec("temp", ["temperature"], "[0-2]", "show or set the temperature"),
+        spec("top_p", ["topp"], "[0-1]", "show or set top_p"),
+        spec("max", ["max_tokens"], "[N|auto]", "show or set the most tokens a reply may have", completes: .fixed(["auto"])),
+        spec("settings", [], "", "show every setting and where it comes from"),
+        spec("reset", [], "", "return every setting to its default"),
+        spec("regen", ["regenerate"], "", "ask again for the last reply (it is replaced)"),
+        spec("retry", [], "", "send again the message whose request failed"),
+        spec("edit", [], "N", "edit your message N; Enter resends it and drops what came after"),
+        spec("history", [], "", "list this conversation's messages, numbered"),
+        spec("think", [], "[N]", "show the reasoning of reply N (default: the last)"),
+        spec("new", [], "", "start a new conversation"),
+        spec("stats", [], "", "token usage and timings of the last reply"),
+        spec("debug", [], "", "the last request's JSON and the events received (key redacted)"),
+        spec("quit", ["exit", "q"], "", "leave parley (Ctrl-D too)", availability: .always),
+    ]
+
+    private static func spec(_ name: String, _ aliases: [String], _ arguments: String, _ help: String,
+                             availability: CommandAvailability = .idle,
+                             completes: CommandSpec.ArgumentKind = .nothing) -> CommandSpec {
+        CommandSpec(name: name, aliases: aliases, arguments: arguments, help: help, availability: availability,
+                    completes: completes)
+    }
+
+    /// The command named `word` (a name or alias, whole word, without the slash).
+    public static func lookup(_ word: String) -> CommandSpec? {
+        let lowered = word.lowercased()
+        return all.first { $0.name == lowered || $0.aliases.contains(lowered) }
+    }
+
+    /// The command whose name is nearest to `word`, if near enough to be a likely typo.
+    public static func suggestion(for word: String) -> CommandSpec? {
+        let lowered = word.lowercased()
+        var best: (spec: CommandSpec, distance: Int)?
+        for spec in all {
+            for name in [spec.name] + spec.aliases {
+                let distance = editDistance(lowered, name)
+                if distance < (best?.distance ?? Int.max) { best = (spec, distance) }
+            }
+            if spec.name.hasPrefix(lowered), lowered.count >= 2, (best?.distance ?? Int.max) > 1 { best = (spec, 1) }
+        }
+        guard let best, best.distance <= max(1, min(2, lowered.count / 2)) else { return nil }
+        return best.spec
+    }
+
+    /// `/help`: every command, one line each.
+    public static func helpText() -> String {
+        let width = all.map { $0.usage.count }.max() ?? 0
+        var lines = all.map { spec -> String in
+            let aliases = spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"
+            return spec.usage.padding(toLength: width + 2) + spec.help + aliases
+        }
+        lines.append("")
+        lines.append("Keys: Enter sends; \"\"\" opens and closes a multi-line message; Alt-Enter adds a line;")
+        lines.append("Esc or Ctrl-C stops a reply; Ctrl-C clears the line; Ctrl-D leaves; Alt-N new chat; Alt-S settings.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `/help CMD`.
+    public static func helpText(for spec: CommandSpec) -> String {
+        var text = "usage: \(spec.usage)\n\(spec.help)"
+        if !spec.aliases.isEmpty { text += "\naliases: /" + spec.aliases.joined(separator: ", /") }
+        return text
+    }
+
+    /// Damerau-Levenshtein distance (adjacent swaps count one), for "did you mean".
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return d[a.count][b.count]
+    }
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+}

@@ -1,0 +1,234 @@
+import CCurl
+import Foundation
+
+/// libcurl behind `HTTPTransport`: each request runs on a thread of its own, on a multi handle that
+/// another thread can wake, so a cancel takes effect at once rather than at curl's next callback.
+public final class CurlTransport: HTTPTransport {
+    public let userAgent: String
+
+    public init(userAgent: String) {
+        self.userAgent = userAgent
+        CurlTransport.globalInit()
+    }
+
+    /// `curl_global_init`, once, before the first transfer thread starts.
+    public static func globalInit() {
+        _ = initialized
+    }
+
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+    }()
+
+    public func send(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let transfer = CurlTransfer(request: request, userAgent: userAgent, continuation: continuation)
+            continuation.onTermination = { _ in transfer.cancel() }
+            let thread = Thread { transfer.run() }
+            thread.name = "parley-http"
+            thread.start()
+        }
+    }
+}
+
+/// One transfer's state, shared between its thread and whoever cancels it.
+final class CurlTransfer: @unchecked Sendable {
+    private let request: HTTPRequest
+    private let userAgent: String
+    private let continuation: AsyncThrowingStream<HTTPEvent, Error>.Continuation
+
+    private let lock = NSLock()
+    private var cancelled = false
+    private var multi: UnsafeMutableRawPointer?  // guarded by lock; nil once cleaned up
+
+    // Touched only on the transfer thread (inside curl's callbacks).
+    private var status = 0
+    private var headers: [HTTPHeader] = []
+    private var headDelivered = false
+    private var lastActivity = DispatchTime.now()
+
+    init(request: HTTPRequest, userAgent: String, continuation: AsyncThrowingStream<HTTPEvent, Error>.Continuation) {
+        self.request = request
+        self.userAgent = userAgent
+        self.continuation = continuation
+    }
+
+    func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        cancelled = true
+        if let multi { curl_multi_wakeup(multi) }
+    }
+
+    private var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    func run() {
+        guard let easy = curl_easy_init(), let multiHandle = curl_multi_init() else {
+            continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: "libcurl could not start"))
+            return
+        }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer {
+            lock.lock()
+            multi = nil
+            lock.unlock()
+            curl_multi_remove_handle(multiHandle, easy)
+            curl_easy_cleanup(easy)
+            curl_multi_cleanup(multiHandle)
+            curl_slist_free_all(headerList)
+            errorBuffer.deallocate()
+        }
+
+        configure(easy, errorBuffer: errorBuffer, headerList: &headerList)
+        curl_multi_add_handle(multiHandle, easy)
+        lock.lock()
+        multi = multiHandle
+        lock.unlock()
+
+        lastActivity = .now()
+        var running: Int32 = 1
+        while running > 0 {
+            if isCancelled {
+                continuation.finish(throwing: CancellationError())
+                return
+            }
+            curl_multi_perform(multiHandle, &running)
+            if running == 0 { break }
+            let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
+            if silentFor >= request.idleTimeout {
+                continuation.finish(throwing: HTTPError.stalled(url: request.url, seconds: request.idleTimeout))
+                return
+            }
+            let waitMs = Int32(max(1, min(250, (request.idleTimeout - silentFor) * 1000)))
+            curl_multi_poll(multiHandle, nil, 0, waitMs, nil)
+        }
+        if isCancelled {
+            continuation.finish(throwing: CancellationError())
+            return
+        }
+
+        var result = CURLE_OK
+        var pending: Int32 = 0
+        while let message = curl_multi_info_read(multiHandle, &pending) {
+            if message.pointee.msg == CURLMSG_DONE {
+                result = message.pointee.data.result
+            }
+        }
+        if result == CURLE_OK {
+            deliverHeadIfNeeded()
+            continuation.finish()
+        } else {
+            continuation.finish(throwing: error(for: result, detail: String(cString: errorBuffer)))
+        }
+    }
+
+    private func configure(_ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+                           headerList: inout UnsafeMutablePointer<curl_slist>?) {
+        parley_curl_setopt_string(easy, CURLOPT_URL, request.url)
+        parley_curl_setopt_string(easy, CURLOPT_USERAGENT, userAgent)
+        parley_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        parley_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+        parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        parley_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        parley_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+
+        headerList = curl_slist_append(headerList, "Expect:")
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        parley_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+
+        switch request.method {
+        case .get:
+            parley_curl_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case .post:
+            let body = request.body ?? []
+            parley_curl_setopt_long(easy, CURLOPT_POST, 1)
+            parley_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, body.count)
+            body.withUnsafeBufferPointer { buffer in
+                _ = parley_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS,
+                                               UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            }
+        }
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        parley_curl_setopt_write(easy) { pointer, size, count, context in
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+            return transfer.received(body: UnsafeRawBufferPointer(start: pointer, count: size * count))
+        }
+        parley_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        parley_curl_setopt_header(easy) { pointer, size, count, context in
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+            return transfer.received(headerLine: UnsafeRawBufferPointer(start: pointer, count: size * count))
+        }
+        parley_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+    }
+
+    private func received(headerLine raw: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now()
+        let line = String(decoding: raw, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            // A new status line: 100-continue, a redirect or a proxy CONNECT came before.
+            headers = []
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        } else if line.isEmpty {
+            if status >= 200 { deliverHeadIfNeeded() }
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            headers.append(HTTPHeader(name: name, value: value))
+        }
+        return raw.count
+    }
+
+    private func received(body raw: UnsafeRawBufferPointer) -> Int {
+        lastActivity = .now()
+        if isCancelled { return 0 }
+        deliverHeadIfNeeded()
+        continuation.yield(.body(Array(raw.bindMemory(to: UInt8.self))))
+        return raw.count
+    }
+
+    private func deliverHeadIfNeeded() {
+        guard !headDelivered, status > 0 else { return }
+        headDelivered = true
+        continuation.yield(.head(HTTPResponseHead(status: status, headers: headers)))
+    }
+
+    private func error(for code: CURLcode, detail: String) -> HTTPError {
+        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let url = request.url
+        switch code {
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidURL(url: url, reason: reason)
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .cannotResolveHost(url: url, host: URLComponents(string: url)?.host ?? url)
+        case CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT:
+            return .cannotConnect(url: url, reason: Self.plainReason(reason))
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+             CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CRL_BADFILE,
+             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
+            return .tls(url: url, reason: reason)
+        default:
+            return .transfer(url: url, reason: reason)
+        }
+    }
+
+    /// "Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server" -> the cause alone.
+    static func plainReason(_ reason: String) -> String {
+        if reason.contains("Connection refused") || reason.hasSuffix("Couldn't connect to server") {
+            return "connection refused"
+        }
+        if reason.lowercased().contains("timed out") { return "connection timed out" }
+        return reason
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+
+/// Renders Markdown to ANSI as it streams, line by line, never redrawing what it has written.
+///
+/// What a line is (heading, list item, quote, fence, rule) is decided from its first characters: while
+/// they could still be any of those, they are held back; once decided, the rest of the line streams.
+/// Inline marks (`**bold**`, `*italic*`, `` `code` ``, `[text](url)`) hold back only as long as needed to
+/// tell what they are. Nothing is flushed at piece boundaries, so the output for a reply is the same
+/// whatever pieces it arrived in.
+public struct MarkdownRenderer: Sendable {
+    private enum LineKind: Sendable { case undecided, paragraph, heading, quote, code }
+
+    private let style: Style
+    private var kind = LineKind.undecided
+    private var held = ""            // the start of a line not yet decided
+    private var inFence = false
+    private var fence = ""           // the opening fence's marker, e.g. ``` or ~~~~
+    // Inline state, reset at each line end.
+    private var bold = false
+    private var italic = false
+    private var code = false
+    private var marker: Character?   // a `*` or `_` waiting for the next character
+    private var link: String?        // `[text](url` collected so far
+    private var previous: Character = " "
+    private var lineStyle = ""       // codes that hold for the whole line (heading, quote)
+
+    public init(style: Style) {
+        self.style = style
+    }
+
+    public mutating func render(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "\n" {
+                endLine(into: &out)
+            } else {
+                add(character, into: &out)
+            }
+        }
+        return out
+    }
+
+    /// The reply ended: flush what is held and close every style.
+    public mutating func finish() -> String {
+        var out = ""
+        if kind != .undecided || !held.isEmpty {
+            endLine(into: &out, final: true)
+        }
+        inFence = false
+        return out
+    }
+
+    // MARK: - Lines
+
+    private mutating func add(_ character: Character, into out: inout String) {
+        switch kind {
+        case .undecided:
+            held.append(character)
+            if !Self.mayStillBeMarker(held, inFence: inFence) { decide(into: &out) }
+        case .code:
+            out.append(character)
+        case .paragraph, .heading, .quote:
+            inline(character, into: &out)
+        }
+    }
+
+    /// Whether `start` could still open a heading, quote, list, fence or rule (so must wait).
+    static func mayStillBeMarker(_ start: String, inFence: Bool) -> Bool {
+        let trimmed = start.drop { $0 == " " }
+        if inFence { return trimmed.allSatisfy { $0 == "`" || $0 == "~" || $0 == " " } }
+        if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { return true }  // the label needs the whole line
+        return start.count < 64 && start.allSatisfy { " #>-*+_`~.)0123456789".contains($0) }
+    }
+
+    private mutating func decide(into out: inout String, lineComplete: Bool = false) {
+        let line = held
+        held = ""
+        let indent = line.prefix { $0 == " " }
+        let body = line.dropFirst(indent.count)
+
+        if inFence {
+            let candidate = body.trimmingTrailingSpaces
+            if lineComplete, candidate.count >= fence.count, candidate.allSatisfy({ $0 == fence.first }) {
+                inFence = false
+                kind = .code
+                out += style.apply(Style.dim, to: "╰─")
+                return
+            }
+            kind = .code
+            out += style.codes(Style.cyan) + line
+            return
+        }
+        if body.hasPrefix("```") || body.hasPrefix("~~~") {
+            let marker = body.first!
+            fence = String(body.prefix { $0 == marker })
+            let label = body.dropFirst(fence.count).trimmingTrailingSpaces.trimmingLeadingSpaces
+            inFence = true
+            kind = .code
+            out += style.apply(Style.dim, to: label.isEmpty ? "╭─" : "╭─ " + label)
+            return
+        }
+        if lineComplete, Self.isRule(body) {
+            kind = .code  // nothing inline on a rule
+            out += style.apply(Style.dim, to: String(repeating: "─", count: 40))
+            return
+        }
+        if let hashes = Optional(body.prefix { $0 == "#" }), (1...6).contains(hashes.count),
+           body.count == hashes.count || body.dropFirst(hashes.count).first == " " {
+            kind = .heading
+            lineStyle = style.codes(Style.bold, hashes.count == 1 ? Style.magenta : Style.blue)
+            out += lineStyle + (style.enabled ? "" : String(hashes) + " ")
+            feed(body.dropFirst(hashes.count).trimmingLeadingSpaces, into: &out)
+            return
+        }
+        if body.first == ">" {
+            kind = .quote
+            lineStyle = style.codes(Style.italic)
+            out += style.apply(Style.dim, to: "│ ") + lineStyle
+            feed(body.dropFirst().trimmingLeadingOneSpace, into: &out)
+            return
+        }
+        if let bulletEnd = Self.bulletLength(body) {
+            kind = .paragraph
+            let marker = body.prefix(bulletEnd)
+            let shown = marker.first.map { "-*+".contains($0) } == true ? "•" : String(marker)
+            out += String(indent) + style.apply(Style.yellow, to: shown) + " "
+            feed(body.dropFirst(bulletEnd + 1), into: &out)
+            return
+        }
+        kind = .paragraph
+        feed(Substring(line), into: &out)
+    }
+
+    private mutating func feed(_ text: Substring, into out: inout String) {
+        for character in text { inline(character, into: &out) }
+    }
+
+    /// `- `, `* `, `+ ` or `12. ` / `12) `: the marker's length (before its space), else nil.
+    static func bulletLength(_ body: Substring) -> Int? {
+        if let first = body.first, "-*+".contains(first), body.dropFirst().first == " " { return 1 }
+        let digits = body.prefix { $0.isASCII && $0.isNumber }
+        if (1...9).contains(digits.count) {
+            let rest = body.dropFirst(digits.count)
+            if let mark = rest.first, mark == "." || mark == ")", rest.dropFirst().first == " " { return digits.count + 1 }
+        }
+        return nil
+    }
+
+    static func isRule(_ body: Substring) -> Bool {
+        let marks = body.filter { $0 != " " }
+        guard let first = marks.first, "-*_".contains(first), marks.count >= 3 else { return false }
+        return marks.allSatisfy { $0 == first }
+    }
+
+    private mutating func endLine(into out: inout String, final: Bool = false) {
+        if kind == .undecided { decide(into: &out, lineComplete: true) }
+        flushInline(into: &out)
+        if style.enabled, kind != .paragraph || bold || italic || code || !lineStyle.isEmpty {
+            out += Style.reset
+        }
+        if !final { out += "\n" }
+        kind = .undecided
+        bold = false
+        italic = false
+        code = false
+        lineStyle = ""
+        previous = " "
+    }
+
+    // MARK: - Inline
+
+    private mutating func inline(_ character: Character, into out: inout String) {
+        if var collected = link {
+            collected.append(character)
+            link = collected
+            if let (text, url) = Self.completeLink(collected) {
+                link = nil
+                out += style.apply(Style.underline, Style.blue, to: text) + style.apply(Style.dim, to: " (\(url))")
+                out += lineStyle + restyle()
+            } else if !Self.mayStillBeLink(collected) {
+                link = nil
+                out += collected
+            }
+            previous = character
+            return
+        }
+        if let pending = marker {
+            marker = nil
+            if character == pending {
+                if style.enabled {
+                    bold.toggle()
+                    out += bold ? Style.bold : Style.reset + lineStyle + restyle()
+                } else {
+                    out.append(pending); out.append(pending)
+                }
+                previous = character
+                return
+            }
+            emphasis(pending, next: character, into: &out)
+        }
+        if code {
+            if character == "`" {
+                code = false
+                out += style.enabled ? Style.reset + lineStyle + restyle() : "`"
+            } else {
+                out.append(character)
+            }
+            previous = character
+            return
+        }
+        switch character {
+        case "`":
+            code = true
+            out += style.enabled ? Style.codeBackground + Style.cyan : "`"
+        case "*", "_":
+            marker = character
+            return  // `previous` stays the character before the marker
+        case "[" where style.enabled:
+            link = "["
+        default:
+            out.append(character)
+        }
+        previous = character
+    }
+
+    /// A single `*` or `_`: italic when it opens before a non-space or closes after one, else literal.
+    private mutating func emphasis(_ mark: Character, next: Character, into out: inout String) {
+        let wordBefore = previous.isLetter || previous.isNumber
+        let wordAfter = next.isLetter || next.isNumber
+        let opens = !italic && next != " " && next != "\n" && !(mark == "_" && wordBefore)
+        let closes = italic && previous != " " && !(mark == "_" && wordAfter)
+        if style.enabled, opens || closes {
+            italic.toggle()
+            out += italic ? Style.italic : Style.reset + lineStyle + restyle()
+        } else {
+            out.append(mark)
+        }
+        previous = mark
+    }
+
+    /// The codes that must be set again after a reset inside a line.
+    private func restyle() -> String {
+        guard style.enabled else { return "" }
+        return (bold ? Style.bold : "") + (italic ? Style.italic : "")
+    }
+
+    private mutating func flushInline(into out: inout String) {
+        if let pending = marker {
+            marker = nil
+            emphasis(pending, next: "\n", into: &out)
+        }
+        if let collected = link {
+            link = nil
+            out += collected
+        }
+    }
+
+    static func completeLink(_ text: String) -> (String, String)? {
+        guard text.hasSuffix(")"), let close = text.range(of: "](") else { return nil }
+        let label = text[text.index(after: text.startIndex)..<close.lowerBound]
+        let url = text[close.upperBound..<text.index(before: text.endIndex)]
+        guard !url.contains(" ") else { return nil }
+        return (String(label), String(url))
+    }
+
+    static func mayStillBeLink(_ text: String) -> Bool {
+        guard text.count < 300 else { return false }
+        guard let close = text.range(of: "]") else { return true }
+        let after = text[close.upperBound...]
+        if after.isEmpty { return true }
+        guard after.first == "(" else { return false }
+        return !after.contains(" ")
+    }
+}
+
+extension Substring {
+    var trimmingTrailingSpaces: Substring {
+        var result = self
+        while result.last == " " { result = result.dropLast() }
+        return result
+    }
+
+    var trimmingLeadingSpaces: Substring { drop { $0 == " " } }
+
+    var trimmingLeadingOneSpace: Substring { first == " " ? dropFirst() : self }
+}

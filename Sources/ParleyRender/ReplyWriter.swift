@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes a streamed reply: the text sanitized, then rendered (Markdown to ANSI) when styles are on, or
+/// as plain Markdown source when they are off. Reasoning shows on one dimmed line that follows it as
+/// it streams and then collapses to a summary (terminal), or is left out (plain).
+public final class ReplyWriter {
+    public let style: Style
+    private let sink: TextSink
+    private let width: () -> Int
+    private var sanitizer = TerminalSanitizer()
+    private var markdown: MarkdownRenderer
+    private var thinkingShown = false
+    private var thinkingTail = ""
+    private var thinkingStarted: Date?
+    private var atLineStart = true
+
+    public init(sink: TextSink, style: Style, width: @escaping () -> Int = { 80 }) {
+        self.sink = sink
+        self.style = style
+        self.width = width
+        self.markdown = MarkdownRenderer(style: style)
+    }
+
+    public func begin() {
+        sanitizer = TerminalSanitizer()
+        markdown = MarkdownRenderer(style: style)
+        thinkingShown = false
+        thinkingTail = ""
+        thinkingStarted = nil
+        atLineStart = true
+    }
+
+    public func content(_ text: String) {
+        if thinkingShown { collapseThinking() }
+        let clean = sanitizer.sanitize(text)
+        let out = style.enabled ? markdown.render(clean) : clean
+        if let last = out.last { atLineStart = last == "\n" }
+        sink.write(out)
+        sink.flush()
+    }
+
+    /// Reasoning: in a terminal, one line showing its latest words; nothing when plain.
+    public func reasoning(_ text: String) {
+        guard style.enabled else { return }
+        if thinkingStarted == nil { thinkingStarted = Date() }
+        thinkingTail += TerminalSanitizer.clean(text).replacingOccurrences(of: "\n", with: " ")
+            .replacingOccurrences(of: "\t", with: " ")
+        let room = max(10, width() - 14)
+        if thinkingTail.count > room { thinkingTail = String(thinkingTail.suffix(room)) }
+        sink.write("\r\u{1B}[K" + style.apply(Style.dim, Style.italic, to: "Thinking… " + thinkingTail))
+        sink.flush()
+        thinkingShown = true
+    }
+
+    /// The reply ended; `status` is a note such as "[cancelled]" to end the text with.
+    public func end(status: String?) {
+        if thinkingShown { collapseThinking() }
+        var out = style.enabled ? markdown.finish() : ""
+        if let last = out.last { atLineStart = last == "\n" }
+        if let status {
+            out += (atLineStart ? "" : " ") + style.apply(Style.yellow, to: status)
+            atLineStart = false
+        }
+        if !atLineStart { out += "\n" }
+        atLineStart = true
+        sink.write(out)
+        sink.flush()
+    }
+
+    private func collapseThinking() {
+        thinkingShown = false
+        let time = thinkingStarted.map { String(format: " for %.1f s", Date().timeIntervalSince($0)) } ?? ""
+        sink.write("\r\u{1B}[K" + style.apply(Style.dim, to: "Thought\(time) — /think to show") + "\n")
+    }
+
+    /// A line of the shell's own (a notice, an error), never from the server unsanitized.
+    public func line(_ text: String, codes: String...) {
+        let clean = TerminalSanitizer.clean(text)
+        sink.write((style.enabled && !codes.isEmpty ? codes.joined() + clean + Style.reset : clean) + "\n")
+        sink.flush()
+    }
+}

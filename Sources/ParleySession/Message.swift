@@ -1,0 +1,74 @@
+import ParleyAPI
+
+/// One message of a conversation, as parley keeps it (more than the wire format: status, reasoning, usage).
+public struct Message: Sendable, Equatable {
+    public enum Status: String, Sendable { case complete, cancelled, failed }
+
+    public var role: Role
+    public var text: String
+    /// The model's reasoning, shown collapsed; never sent back to the server.
+    public var reasoning: String
+    public var status: Status
+    public var usage: Usage?
+    public var timings: Timings?
+
+    public init(role: Role, text: String, reasoning: String = "", status: Status = .complete,
+                usage: Usage? = nil, timings: Timings? = nil) {
+        self.role = role
+        self.text = text
+        self.reasoning = reasoning
+        self.status = status
+        self.usage = usage
+        self.timings = timings
+    }
+}
+
+/// When a reply's request was sent, its first token came and it ended (seconds on one clock).
+public struct Timings: Sendable, Equatable {
+    public var sentAt: Double
+    public var firstTokenAt: Double?
+    public var endedAt: Double
+    public var reasoningStartedAt: Double?
+    public var reasoningEndedAt: Double?
+
+    public init(sentAt: Double, firstTokenAt: Double? = nil, endedAt: Double,
+                reasoningStartedAt: Double? = nil, reasoningEndedAt: Double? = nil) {
+        self.sentAt = sentAt
+        self.firstTokenAt = firstTokenAt
+        self.endedAt = endedAt
+        self.reasoningStartedAt = reasoningStartedAt
+        self.reasoningEndedAt = reasoningEndedAt
+    }
+
+    public var timeToFirstToken: Double? { firstTokenAt.map { $0 - sentAt } }
+    public var duration: Double { endedAt - sentAt }
+    public var thinkingDuration: Double? {
+        guard let start = reasoningStartedAt, let end = reasoningEndedAt else { return nil }
+        return end - start
+    }
+
+    /// Completion tokens per second of generation (from the first token on), when usage is known.
+    public func tokensPerSecond(_ usage: Usage?) -> Double? {
+        guard let tokens = usage?.completionTokens, let first = firstTokenAt, endedAt > first else { return nil }
+        return Double(tokens) / (endedAt - first)
+    }
+}
+
+/// Why a request failed, as the session needs to know it.
+public struct TurnFailure: Sendable, Equatable {
+    public var sentence: String
+    public var isRetryable: Bool
+    public var retryAfter: Double?
+
+    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil) {
+        self.sentence = sentence
+        self.isRetryable = isRetryable
+        self.retryAfter = retryAfter
+    }
+
+    public init(_ error: APIError) {
+        var retryAfter: Double?
+        if case let .http(failure) = error { retryAfter = failure.retryAfter }
+        self.init(sentence: error.description, isRetryable: error.isRetryable, retryAfter: retryAfter)
+    }
+}

@@ -1,0 +1,245 @@
+import ParleyAPI
+
+/// Where a conversation's turn stands.
+public enum SessionState: Sendable, Equatable {
+    case idle
+    /// The request is on its way; no reply yet.
+    case sending
+    /// A retryable failure: the request goes again at `retryAt`.
+    case waitingForModel(retryAt: Double, attempt: Int)
+    case streaming
+    /// Cancel was asked; the request is closing.
+    case cancelling
+}
+
+/// What happens to the session: the user's intents and the request's news.
+public enum SessionEvent: Sendable, Equatable {
+    case submit(String)
+    case regenerate
+    case retry
+    /// `/edit N` finished: user message `number` (1-based over all messages) now reads `text`.
+    case edit(number: Int, text: String)
+    case headers
+    case content(String)
+    case reasoning(String)
+    case finished(Usage?)
+    case failed(TurnFailure)
+    case cancel
+    case retryTimer
+}
+
+/// What the shell must do. The session does no I/O itself.
+public enum SessionEffect: Sendable, Equatable {
+    case startRequest(ChatRequest)
+    case cancelRequest
+    case scheduleRetry(after: Double)
+    case render(RenderEvent)
+}
+
+/// What the screen should show.
+public enum RenderEvent: Sendable, Equatable {
+    case replyStarted
+    case content(String)
+    case reasoning(String)
+    /// The reply ended; `message` is as kept (status, usage, timings).
+    case replyEnded(Message)
+    case failed(String)
+    case waiting(reason: String, seconds: Double, attempt: Int)
+    /// A refusal or a short note, not an error of the request.
+    case notice(String)
+}
+
+/// The pure state machine of a conversation: `handle(event)` changes the state and returns the effects
+/// the shell carries out. Cancel, failure and completion all end in `idle` with the conversation consistent.
+public struct Session: Sendable, Equatable {
+    public private(set) var state: SessionState = .idle
+    public private(set) var messages: [Message] = []
+    public var settings: ChatSettings
+    public var retryPolicy: RetryPolicy
+
+    /// The reply being received.
+    private var reply = Message(role: .assistant, text: "")
+    private var sentAt = 0.0
+    private var firstTokenAt: Double?
+    private var reasoningStartedAt: Double?
+    private var reasoningEndedAt: Double?
+    private var waited = 0.0
+    /// The last request failed (or was cancelled before any text): `/retry` may send it again.
+    public private(set) var canRetry = false
+
+    public init(settings: ChatSettings = ChatSettings(), retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.settings = settings
+        self.retryPolicy = retryPolicy
+    }
+
+    /// The number the next message will have (messages count from 1, the system prompt aside).
+    public var nextMessageNumber: Int { messages.count + 1 }
+
+    public var isIdle: Bool { state == .idle }
+
+    /// Starts a new, empty conversation (idle only).
+    public mutating func clear() {
+        guard state == .idle else { return }
+        messages = []
+        canRetry = false
+    }
+
+    /// Replaces the conversation's messages, e.g. when one is opened (idle only).
+    public mutating func load(_ messages: [Message]) {
+        guard state == .idle else { return }
+        self.messages = messages
+        canRetry = messages.last?.role == .user || messages.last?.status == .failed
+    }
+
+    /// The request for the conversation as it stands: the system prompt, then every message with text.
+    /// Reasoning is never sent back.
+    public func request() -> ChatRequest? {
+        guard let model = settings.model else { return nil }
+        var wire: [ChatMessage] = []
+        if let system = settings.systemPrompt, !system.isEmpty { wire.append(ChatMessage(role: .system, text: system)) }
+        for message in messages where message.role == .user || !message.text.isEmpty {
+            wire.append(ChatMessage(role: message.role, text: message.text))
+        }
+        return ChatRequest(model: model, messages: wire, temperature: settings.temperature, topP: settings.topP,
+                           maxTokens: settings.maxTokens)
+    }
+
+    public mutating func handle(_ event: SessionEvent, now: Double, jitter: Double = 0.5) -> [SessionEffect] {
+        switch (state, event) {
+        case let (.idle, .submit(text)):
+            messages.append(Message(role: .user, text: text))
+            return send(now: now)
+
+        case (.idle, .regenerate):
+            guard let last = messages.lastIndex(where: { $0.role == .user }) else {
+                return [.render(.notice("Nothing to regenerate: no message has been sent yet."))]
+            }
+            messages.removeSubrange((last + 1)...)
+            return send(now: now)
+
+        case (.idle, .retry):
+            guard canRetry, let last = messages.lastIndex(where: { $0.role == .user }) else {
+                return [.render(.notice("Nothing to retry: the last request did not fail. /regen asks for a new reply."))]
+            }
+            messages.removeSubrange((last + 1)...)
+            return send(now: now)
+
+        case let (.idle, .edit(number, text)):
+            guard messages.indices.contains(number - 1), messages[number - 1].role == .user else {
+                return [.render(.notice("Message \(number) is not one of your messages; /history shows their numbers."))]
+            }
+            messages[number - 1].text = text
+            messages.removeSubrange(number...)
+            return send(now: now)
+
+        case (.sending, .headers):
+            state = .streaming
+            return [.render(.replyStarted)]
+
+        case let (.sending, .content(text)), let (.streaming, .content(text)):
+            if state == .sending { state = .streaming }
+            if firstTokenAt == nil { firstTokenAt = now }
+            if reasoningStartedAt != nil, reasoningEndedAt == nil { reasoningEndedAt = now }
+            reply.text += text
+            return [.render(.content(text))]
+
+        case let (.sending, .reasoning(text)), let (.streaming, .reasoning(text)):
+            if state == .sending { state = .streaming }
+            if firstTokenAt == nil { firstTokenAt = now }
+            if reasoningStartedAt == nil { reasoningStartedAt = now }
+            reply.reasoning += text
+            return [.render(.reasoning(text))]
+
+        case let (.sending, .finished(usage)), let (.streaming, .finished(usage)):
+            reply.usage = usage
+            return end(.complete, now: now)
+
+        case let (.sending, .failed(failure)), let (.streaming, .failed(failure)):
+            let nothingReceived = reply.text.isEmpty && reply.reasoning.isEmpty
+            if failure.isRetryable, nothingReceived, let attempt = attemptNumber,
+               let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter) {
+                waited += delay
+                state = .waitingForModel(retryAt: now + delay, attempt: attempt + 1)
+                return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.sentence, seconds: delay, attempt: attempt + 1))]
+            }
+            var effects = end(.failed, now: now)
+            effects.append(.render(.failed(failure.sentence)))
+            return effects
+
+        case (.waitingForModel, .retryTimer):
+            let attempt = attemptNumber ?? 1
+            state = .sending
+            currentAttempt = attempt
+            sentAt = now
+            guard let request = request() else { return [] }
+            return [.startRequest(request)]
+
+        case (.waitingForModel, .cancel):
+            state = .idle
+            canRetry = true
+            resetReply()
+            return [.render(.notice("Stopped waiting; the message is kept. /retry sends it again."))]
+
+        case (.sending, .cancel), (.streaming, .cancel):
+            state = .cancelling
+            return [.cancelRequest]
+
+        case (.cancelling, .finished), (.cancelling, .failed):
+            return end(.cancelled, now: now)
+
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Helpers
+
+    private var currentAttempt = 1
+
+    /// The try now in flight or waited for, 1-based.
+    private var attemptNumber: Int? {
+        switch state {
+        case let .waitingForModel(_, attempt): return attempt
+        case .sending, .streaming: return currentAttempt
+        default: return nil
+        }
+    }
+
+    private mutating func send(now: Double) -> [SessionEffect] {
+        guard let request = request() else {
+            canRetry = true
+            return [.render(.notice("No model is chosen: use /model NAME or -m NAME; the message is kept for /retry."))]
+        }
+        resetReply()
+        waited = 0
+        currentAttempt = 1
+        sentAt = now
+        canRetry = false
+        state = .sending
+        return [.startRequest(request)]
+    }
+
+    private mutating func resetReply() {
+        reply = Message(role: .assistant, text: "")
+        firstTokenAt = nil
+        reasoningStartedAt = nil
+        reasoningEndedAt = nil
+    }
+
+    /// Ends the turn in `status`: the reply is kept when it has anything, or its status asks for it.
+    private mutating func end(_ status: Message.Status, now: Double) -> [SessionEffect] {
+        if reasoningStartedAt != nil, reasoningEndedAt == nil { reasoningEndedAt = now }
+        reply.status = status
+        reply.timings = Timings(sentAt: sentAt, firstTokenAt: firstTokenAt, endedAt: now,
+                                reasoningStartedAt: reasoningStartedAt, reasoningEndedAt: reasoningEndedAt)
+        let ended = reply
+        let hasContent = !reply.text.isEmpty || !reply.reasoning.isEmpty
+        if status == .complete || hasContent {
+            messages.append(ended)
+        }
+        canRetry = status != .complete
+        state = .idle
+        resetReply()
+        return [.render(.replyEnded(ended))]
+    }
+}

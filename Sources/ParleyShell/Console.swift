@@ -1,0 +1,43 @@
+import Foundation
+import ParleyRender
+import ParleyTerminal
+
+/// The shell's two outputs: replies and requested output on stdout; errors, notices and waits on stderr.
+@MainActor
+final class Console {
+    let out: ReplyWriter
+    let err: ReplyWriter
+    let outSink: FileSink
+    let errSink: FileSink
+    let style: Style
+    let errStyle: Style
+    let outIsTerminal: Bool
+    let errIsTerminal: Bool
+
+    init(environment: [String: String], noColor: Bool) {
+        outIsTerminal = TerminalDevice.isTerminal(1)
+        errIsTerminal = TerminalDevice.isTerminal(2)
+        style = Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: outIsTerminal))
+        errStyle = Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: errIsTerminal))
+        outSink = FileSink(fd: 1)
+        errSink = FileSink(fd: 2)
+        let width = { TerminalDevice.width(1) ?? 80 }
+        out = ReplyWriter(sink: outSink, style: style, width: width)
+        err = ReplyWriter(sink: errSink, style: errStyle, width: width)
+    }
+
+    /// Output the user asked for (`/help`, `/settings`, ...).
+    func print(_ text: String) {
+        out.line(text)
+    }
+
+    func error(_ text: String) {
+        outSink.flush()
+        err.line("error: " + text, codes: Style.red)
+    }
+
+    func notice(_ text: String) {
+        outSink.flush()
+        err.line(text, codes: Style.dim)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import ParleyAPI
+import ParleyRender
+import ParleySession
+import ParleyTerminal
+
+extension Shell {
+    /// Makes sure a model is chosen: when none is, and the server lists exactly one, that one.
+    func ensureModel() async -> Bool {
+        if session.settings.model != nil { return true }
+        let models: [ModelInfo]
+        do {
+            models = try await modelList()
+        } catch {
+            console.error("No model is chosen, and the server's list of models could not be read: \(error)")
+            return false
+        }
+        if models.count == 1 {
+            choose(model: models[0].id)
+            return true
+        }
+        let few = models.prefix(5).map(\.id).joined(separator: ", ")
+        let listing = models.isEmpty ? "The server lists no models." : "It offers: \(few)\(models.count > 5 ? ", …" : "")."
+        console.error("No model is chosen: give one with -m NAME or /model NAME. \(listing)")
+        return false
+    }
+
+    func modelList(refresh: Bool = false) async throws -> [ModelInfo] {
+        if let cachedModels, !refresh { return cachedModels }
+        let models = try await client.listModels()
+        cachedModels = models
+        return models
+    }
+
+    func choose(model: String) {
+        session.settings.model = model
+        modelMemory?.remember(model, for: configuration.endpoint.baseURL)
+    }
+
+    /// Runs one turn from `event` until the session is idle again; true when the reply completed.
+    func turn(_ event: SessionEvent) async -> Bool {
+        var effects = feed(event)
+        var completed = false
+        while !effects.isEmpty {
+            let effect = effects.removeFirst()
+            switch effect {
+            case let .startRequest(request):
+                effects += await stream(request)
+            case let .scheduleRetry(delay):
+                effects += await waitForRetry(delay)
+            case .cancelRequest, .render:
+                break
+            }
+            if session.isIdle, effects.isEmpty, let last = session.messages.last, last.role == .assistant {
+                completed = last.status == .complete
+            }
+        }
+        return completed
+    }
+
+    /// Hands an event to the session and renders at once; returns the effects left to carry out.
+    func feed(_ event: SessionEvent) -> [SessionEffect] {
+        var rest: [SessionEffect] = []
+        for effect in session.handle(event, now: now, jitter: Double.random(in: 0..<1)) {
+            if case let .render(render) = effect {
+                show(render)
+            } else {
+                rest.append(effect)
+            }
+        }
+        return rest
+    }
+
+    /// Sends `request` and feeds what comes back to the session. Esc or Ctrl-C (when stdin is a
+    /// terminal) cancels it.
+    func stream(_ request: ChatRequest) async -> [SessionEffect] {
+        lastRequest = request
+        eventLog.reset()
+        let log = eventLog
+        let events = client.streamChat(request, rawEvents: { log.record($0) })
+        let consumer = Task { @MainActor () -> [SessionEffect] in
+            var effects: [SessionEffect] = []
+            do {
+                for try await event in events {
+                    switch event {
+                    case .opened: effects += feed(.headers)
+                    case let .content(text): effects += feed(.content(text))
+                    case let .reasoning(text): effects += feed(.reasoning(text))
+                    case let .finished(_, usage): effects += feed(.finished(usage))
+                    }
+                }
+                if Task.isCancelled { return cancelled() }
+            } catch is CancellationError {
+                return cancelled()
+            } catch let error as APIError {
+                return feed(.failed(TurnFailure(error)))
+            } catch {
+                return feed(.failed(TurnFailure(sentence: "\(error)")))
+            }
+            return effects
+        }
+        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { consumer.cancel() }) : nil
+        watcher?.start()
+        let effects = await consumer.value
+        watcher?.stop()
+        return effects
+    }
+
+    private func cancelled() -> [SessionEffect] {
+        feed(.cancel) + feed(.failed(TurnFailure(sentence: "cancelled")))
+    }
+
+    /// Waits `delay` seconds before the next try, counting down; Esc cancels the wait.
+    func waitForRetry(_ delay: Double) async -> [SessionEffect] {
+        let countdown = Task { @MainActor () -> Bool in
+            do {
+                try await Task.sleep(for: .seconds(delay))
+                return true
+            } catch {
+                return false
+            }
+        }
+        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { countdown.cancel() }) : nil
+        watcher?.start()
+        let elapsed = await countdown.value
+        watcher?.stop()
+        return feed(elapsed ? .retryTimer : .cancel)
+    }
+
+    /// Shows what the session asks to be shown.
+    func show(_ render: RenderEvent) {
+        switch render {
+        case .replyStarted:
+            console.out.begin()
+            replyOpen = true
+        case let .content(text):
+            if !replyOpen { console.out.begin(); replyOpen = true }
+            console.out.content(text)
+        case let .reasoning(text):
+            if !replyOpen { console.out.begin(); replyOpen = true }
+            console.out.reasoning(text)
+        case let .replyEnded(message):
+            guard replyOpen else { return }
+            replyOpen = false
+            let status: String? = switch message.status {
+            case .complete: nil
+            case .cancelled: "[cancelled]"
+            case .failed: "[failed]"
+            }
+            console.out.end(status: status)
+            if !isOneShot { console.outSink.write("\n") }
+            console.outSink.flush()
+        case let .failed(sentence):
+            console.error(sentence)
+        case let .waiting(reason, seconds, attempt):
+            let model = session.settings.model.map(Self.shortModelName) ?? "the model"
+            console.notice("\(reason) — \(model): retrying in \(Int(seconds.rounded(.up))) s (try \(attempt))"
+                + (TerminalDevice.isTerminal(0) ? " · Esc to cancel" : ""))
+        case let .notice(text):
+            console.notice(text)
+        }
+    }
+
+    var isOneShot: Bool { if case .oneShot = mode { return true } else { return false } }
+}

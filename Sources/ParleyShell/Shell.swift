@@ -1,0 +1,229 @@
+import Foundation
+import ParleyAPI
+import ParleyCommands
+import ParleyHTTP
+import ParleyRender
+import ParleySession
+import ParleyTerminal
+
+public enum Parley {
+    public static let version = "0.1.0"
+}
+
+/// The loop: reads lines (from the editor, a script or the command line), feeds the session and carries
+/// out its effects: requests, retries and rendering.
+@MainActor
+public final class Shell {
+    enum Mode { case interactive, oneShot(String), script }
+
+    let configuration: ShellConfiguration
+    let mode: Mode
+    let client: ChatClient
+    let console: Console
+    var session: Session
+    /// The settings the shell started with: what `/reset` returns to.
+    let launchSettings: ChatSettings
+    let modelMemory: ModelMemory?
+    var editor: LineEditor?
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    /// Whether any turn or command failed (script mode's exit status).
+    var anyFailure = false
+    var cachedModels: [ModelInfo]?
+    /// The last request and what came back, for `/debug`.
+    var lastRequest: ChatRequest?
+    let eventLog = EventLog()
+    var replyOpen = false
+
+    public init(configuration: ShellConfiguration, environment: [String: String]) {
+        self.configuration = configuration
+        if let prompt = configuration.prompt {
+            mode = .oneShot(prompt)
+        } else if TerminalDevice.isTerminal(0) && TerminalDevice.isTerminal(1) {
+            mode = .interactive
+        } else {
+            mode = .script
+        }
+        client = ChatClient(endpoint: configuration.endpoint,
+                            transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
+                            idleTimeout: configuration.idleTimeout)
+        console = Console(environment: environment, noColor: configuration.noColor)
+        let dataReady = DataDirectory.prepare(configuration.dataDirectory)
+        modelMemory = dataReady ? ModelMemory(directory: configuration.dataDirectory) : nil
+        var settings = configuration.settings
+        if settings.model == nil { settings.model = modelMemory?.model(for: configuration.endpoint.baseURL) }
+        launchSettings = settings
+        session = Session(settings: settings, retryPolicy: RetryPolicy(totalWait: configuration.wait))
+        started = clock.now
+    }
+
+    var now: Double {
+        let elapsed = clock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    var isInteractive: Bool { if case .interactive = mode { return true } else { return false } }
+
+    /// Runs until the input ends or `/quit`; returns the exit status.
+    public func run() async -> Int32 {
+        switch mode {
+        case let .oneShot(prompt):
+            return await runOneShot(prompt)
+        case .script:
+            return await runScript()
+        case .interactive:
+            return await runInteractive()
+        }
+    }
+
+    // MARK: - Modes
+
+    func runOneShot(_ prompt: String) async -> Int32 {
+        guard await ensureModel() else { return 1 }
+        let completed = await turn(.submit(prompt))
+        return completed ? 0 : 1
+    }
+
+    func runScript() async -> Int32 {
+        var reader = ScriptReader(read: { Swift.readLine(strippingNewline: true) })
+        while let entry = reader.next() {
+            if case .quit = await process(entry, transcript: true) { break }
+        }
+        if let unclosed = reader.unclosedBlock {
+            console.error("The input ended inside a \"\"\" block; its \(unclosed) line(s) were not sent.")
+            anyFailure = true
+        }
+        return anyFailure ? 1 : 0
+    }
+
+    func runInteractive() async -> Int32 {
+        let historyFile = DataDirectory.prepare(configuration.dataDirectory)
+            ? configuration.dataDirectory.appendingPathComponent("history").path : nil
+        let editor = LineEditor(programName: "parley", historyPath: historyFile)
+        editor.completer = { [unowned self] before in
+            CommandParser.completions(for: before, models: { self.cachedModels?.map(\.id) ?? [] },
+                                      paths: PathCompletion.candidates)
+        }
+        self.editor = editor
+        console.notice("parley \(Parley.version) · \(configuration.endpoint.baseURL) · /help for commands, Ctrl-D to leave")
+        while true {
+            switch editor.readLine(prompt: promptText()) {
+            case .endOfInput:
+                console.outSink.write("\n")
+                console.outSink.flush()
+                return 0
+            case .interrupted:
+                continue
+            case .action(.newChat):
+                console.outSink.write("\n")
+                _ = await execute(.newChat)
+            case .action(.showSettings):
+                console.outSink.write("\n")
+                _ = await execute(.settings)
+            case let .line(line):
+                var entry = line
+                if line.trimmingCharacters(in: .whitespaces) == "\"\"\"" {
+                    guard let block = readBlock(editor) else { continue }
+                    entry = block
+                }
+                editor.remember(entry == line ? line : "\"\"\"\n" + entry + "\n\"\"\"")
+                if case .quit = await process(entry, transcript: false) { return 0 }
+            }
+        }
+    }
+
+    /// The lines of a `"""` block, up to the closing `"""`; nil when abandoned with Ctrl-C or Ctrl-D.
+    func readBlock(_ editor: LineEditor) -> String? {
+        var lines: [String] = []
+        while true {
+            switch editor.readLine(prompt: continuationPrompt()) {
+            case let .line(line):
+                if line.trimmingCharacters(in: .whitespaces) == "\"\"\"" { return lines.joined(separator: "\n") }
+                lines.append(line)
+            default:
+                console.notice("The multi-line message was dropped.")
+                return nil
+            }
+        }
+    }
+
+    enum Outcome { case done, quit }
+
+    /// Runs one entry: a message or a command.
+    func process(_ entry: String, transcript: Bool) async -> Outcome {
+        let checks = CommandParser.Checks(temperature: { try SettingValue.temperature($0) },
+                                          topP: { try SettingValue.topP($0) },
+                                          maxTokens: { try SettingValue.maxTokens($0) })
+        switch CommandParser.parse(entry, checks: checks) {
+        case .empty:
+            return .done
+        case let .refused(reason):
+            console.error(reason)
+            anyFailure = true
+            return .done
+        case let .message(text):
+            if transcript { printUserTurn(text) }
+            guard await ensureModel() else {
+                anyFailure = true
+                return .done
+            }
+            if !(await turn(.submit(text))) { anyFailure = true }
+            return .done
+        case let .command(command):
+            return await execute(command)
+        }
+    }
+
+    func printUserTurn(_ text: String) {
+        let quoted = text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+        console.out.line(quoted + "\n")
+    }
+
+    // MARK: - Prompt
+
+    func promptText() -> String {
+        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
+        let style = console.style
+        func styled(_ codes: String, _ text: String) -> String {
+            style.enabled ? marker + codes + marker + text + marker + Style.reset + marker : text
+        }
+        let model = session.settings.model.map(Self.shortModelName) ?? "no model"
+        return styled(Style.bold + Style.cyan, model) + styled(Style.dim, " #\(session.nextMessageNumber)") + " › "
+    }
+
+    func continuationPrompt() -> String {
+        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
+        return console.style.enabled ? marker + Style.dim + marker + "… " + marker + Style.reset + marker : "… "
+    }
+
+    /// `SmolLM2-135M-Instruct` → `SmolLM2`; `org/model` → `model`; short names stay whole.
+    static func shortModelName(_ name: String) -> String {
+        let base = name.split(separator: "/").last.map(String.init) ?? name
+        guard base.count > 16, let dash = base.firstIndex(of: "-"), base.distance(from: base.startIndex, to: dash) >= 3 else {
+            return base
+        }
+        return String(base[..<dash])
+    }
+}
+
+/// The events of the last reply, as they arrived (for `/debug`); written from the transfer's task.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [String] = []
+    static let limit = 2000
+
+    func reset() {
+        lock.lock(); defer { lock.unlock() }
+        events = []
+    }
+
+    func record(_ event: String) {
+        lock.lock(); defer { lock.unlock() }
+        if events.count < EventLog.limit { events.append(event) }
+    }
+
+    var all: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return events
+    }
+}

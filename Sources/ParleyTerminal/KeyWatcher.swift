@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`. An Esc that starts
+/// a longer sequence (an arrow key, Alt-something) is not a cancel: a lone Esc is one with no byte
+/// after it within 40 ms. Other keys are dropped.
+public final class KeyWatcher: @unchecked Sendable {
+    private let fd: Int32
+    private let onCancel: @Sendable () -> Void
+    private var wakePipe: [Int32] = [-1, -1]
+    private var thread: Thread?
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(fd: Int32 = 0, onCancel: @escaping @Sendable () -> Void) {
+        self.fd = fd
+        self.onCancel = onCancel
+    }
+
+    /// Puts the terminal in key mode and starts watching.
+    public func start() {
+        guard pipe(&wakePipe) == 0 else { return }
+        TerminalDevice.enterKeyMode()
+        let thread = Thread { [self] in
+            watch()
+            done.signal()
+        }
+        thread.name = "parley-keys"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Stops watching and gives the terminal back to the line editor.
+    public func stop() {
+        guard thread != nil else { return }
+        var byte: UInt8 = 1
+        _ = write(wakePipe[1], &byte, 1)
+        done.wait()
+        close(wakePipe[0])
+        close(wakePipe[1])
+        thread = nil
+        TerminalDevice.restoreMode()
+    }
+
+    private func watch() {
+        var escapeAt: UInt64?  // when a lone Esc might have been pressed
+        while true {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakePipe[0], events: Int16(POLLIN), revents: 0)]
+            let timeout: Int32 = escapeAt == nil ? -1 : 40
+            let ready = poll(&fds, 2, timeout)
+            if fds[1].revents != 0 { return }
+            if ready == 0, escapeAt != nil {
+                onCancel()  // Esc, and nothing after it
+                escapeAt = nil
+                continue
+            }
+            guard ready > 0, fds[0].revents & Int16(POLLIN) != 0 else {
+                if ready < 0, errno == EINTR { continue }
+                if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 { return }
+                continue
+            }
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { return }
+            let bytes = buffer.prefix(count)
+            if escapeAt != nil {
+                escapeAt = nil  // the Esc began a sequence
+                continue
+            }
+            if bytes.contains(0x03) {
+                onCancel()
+            } else if bytes == [0x1B] {
+                escapeAt = DispatchTime.now().uptimeNanoseconds
+            }
+        }
+    }
+}

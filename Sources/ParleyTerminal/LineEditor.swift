@@ -1,0 +1,231 @@
+import CEditLine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// What reading a line gave.
+public enum LineInput: Sendable, Equatable {
+    case line(String)
+    /// Ctrl-D on an empty line.
+    case endOfInput
+    /// Ctrl-C or Esc: the line was abandoned.
+    case interrupted
+    /// A key bound to an action (Alt-N, Alt-S).
+    case action(EditorAction)
+}
+
+public enum EditorAction: Sendable, Equatable {
+    case newChat
+    case showSettings
+}
+
+/// The libedit line editor: emacs keys, history kept in a file (0600), Tab completion from a
+/// completer, a styled prompt, text put in the line before reading (for `/edit`), Alt-Enter for a
+/// new line inside the message.
+public final class LineEditor {
+    private let editLine: OpaquePointer
+    private let history: OpaquePointer
+    private var event = HistEvent()
+    private let historyPath: String?
+    private var prompt: UnsafeMutablePointer<CChar>?
+    private var prefill: String?
+    private var result: LineInput?
+    /// Given the text before the cursor, the possible completions of its last word (whole words).
+    public var completer: ((String) -> [String])?
+
+    /// A marker byte around the prompt's escape sequences, so libedit counts only visible columns.
+    public static let promptEscape: CChar = 1
+    private static let prefillKeys = "\u{1B}[9999~"
+    private static let escapeStandIn: UInt8 = 0x1D  // Ctrl-]: what a lone Esc is read as
+
+    public init(programName: String, historyPath: String?) {
+        setlocale(LC_CTYPE, "")
+        if let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+        TerminalDevice.saveModeAndRestoreOnExit()
+        editLine = el_init(programName, parley_stdin(), parley_stdout(), parley_stderr())
+        history = history_init()
+        self.historyPath = historyPath
+        parley_history_setsize(history, &event, 1000)
+        parley_history_setunique(history, &event, 1)
+        if let historyPath { parley_history_load(history, &event, historyPath) }
+
+        parley_el_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
+        parley_el_set_editor(editLine, "emacs")
+        parley_el_set_hist(editLine, history)
+        parley_el_set_signal(editLine, 1)
+        parley_el_setty(editLine, "-d", "-isig")  // Ctrl-C reaches us as a key
+        parley_el_set_getcfn(editLine) { editLine, character in
+            LineEditor.from(editLine).readCharacter(into: character)
+        }
+        parley_el_set_prompt_esc(editLine, { editLine in
+            LineEditor.from(editLine).prompt
+        }, LineEditor.promptEscape)
+
+        bind("parley-interrupt", "^C") { $0.finish(.interrupted) }
+        bind("parley-escape", "^]") { $0.finish(.interrupted) }
+        bind("parley-new-chat", "\\en") { $0.finish(.action(.newChat)) }
+        bind("parley-settings", "\\es") { $0.finish(.action(.showSettings)) }
+        bind("parley-newline", "\\e\\r") { editor in
+            el_insertstr(editor.editLine, "\n")
+            return UInt8(CC_REFRESH)
+        }
+        parley_el_bind(editLine, "\\e\\n", "parley-newline")
+        bind("parley-complete", "^I") { $0.complete() }
+        bind("parley-prefill", LineEditor.prefillKeys) { editor in
+            if let text = editor.prefill {
+                editor.prefill = nil
+                el_insertstr(editor.editLine, text)
+            }
+            return UInt8(CC_REFRESH)
+        }
+    }
+
+    deinit {
+        el_end(editLine)
+        history_end(history)
+        free(prompt)
+    }
+
+    private static func from(_ editLine: OpaquePointer?) -> LineEditor {
+        Unmanaged<LineEditor>.fromOpaque(parley_el_get_clientdata(editLine)).takeUnretainedValue()
+    }
+
+    // Each bound key's Swift code, found by the function's name.
+    private var handlers: [String: (LineEditor) -> UInt8] = [:]
+    private static let names = ["parley-interrupt", "parley-escape", "parley-new-chat", "parley-settings",
+                                "parley-newline", "parley-complete", "parley-prefill"]
+
+    private func bind(_ name: String, _ keys: String, _ handler: @escaping (LineEditor) -> UInt8) {
+        handlers[name] = handler
+        let index = LineEditor.names.firstIndex(of: name)!
+        parley_el_addfn(editLine, name, name, LineEditor.trampolines[index])
+        parley_el_bind(editLine, keys, name)
+    }
+
+    // C function pointers cannot capture: one trampoline per bound function, by index.
+    private static let trampolines: [parley_el_fn] = [
+        { e, _ in from(e).handlers[names[0]]!(from(e)) },
+        { e, _ in from(e).handlers[names[1]]!(from(e)) },
+        { e, _ in from(e).handlers[names[2]]!(from(e)) },
+        { e, _ in from(e).handlers[names[3]]!(from(e)) },
+        { e, _ in from(e).handlers[names[4]]!(from(e)) },
+        { e, _ in from(e).handlers[names[5]]!(from(e)) },
+        { e, _ in from(e).handlers[names[6]]!(from(e)) },
+    ]
+
+    private func finish(_ input: LineInput) -> UInt8 {
+        result = input
+        return UInt8(CC_EOF)
+    }
+
+    /// Reads one line. `prompt` may hold ANSI styles wrapped in `promptEscape` bytes; `initialText`
+    /// is put in the line first, ready to edit (newlines and tabs as they are).
+    public func readLine(prompt text: String, initialText: String? = nil) -> LineInput {
+        free(prompt)
+        prompt = strdup(text)
+        result = nil
+        if let initialText {
+            prefill = initialText
+            el_push(editLine, LineEditor.prefillKeys)
+        }
+        var count: Int32 = 0
+        let line = el_gets(editLine, &count)
+        if let result {
+            self.result = nil
+            if result == .interrupted { FileHandle.standardOutput.write(Data("\n".utf8)) }
+            return result
+        }
+        guard let line, count > 0 else { return .endOfInput }
+        var string = String(cString: line)
+        if string.hasSuffix("\n") { string.removeLast() }
+        return .line(string)
+    }
+
+    /// Adds an entry to the history and saves the file (mode 0600).
+    public func remember(_ entry: String) {
+        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        parley_history_enter(history, &event, entry)
+        guard let historyPath else { return }
+        let fd = open(historyPath, O_WRONLY | O_CREAT, 0o600)
+        if fd >= 0 {
+            fchmod(fd, 0o600)
+            close(fd)
+        }
+        parley_history_save(history, &event, historyPath)
+    }
+
+    // MARK: - Keys
+
+    /// Reads one character for libedit: UTF-8 decoded, and a lone Esc (no byte within 40 ms) read as
+    /// Ctrl-] so it can be bound; an Esc followed by more is passed on (arrows, Alt keys).
+    private var queued: [UInt8] = []
+
+    private func readCharacter(into character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
+        guard let lead = nextByte() else { return 0 }
+        if lead == 0x1B, queued.isEmpty, !inputReady(within: 40) {
+            character?.pointee = wchar_t(LineEditor.escapeStandIn)
+            return 1
+        }
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        var bytes = [lead]
+        while bytes.count < length, let next = nextByte(), next & 0xC0 == 0x80 {
+            bytes.append(next)
+        }
+        let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+        character?.pointee = wchar_t(bitPattern: scalar.value)
+        return 1
+    }
+
+    private func nextByte() -> UInt8? {
+        if !queued.isEmpty { return queued.removeFirst() }
+        var byte: UInt8 = 0
+        while true {
+            let count = read(0, &byte, 1)
+            if count == 1 { return byte }
+            if count < 0, errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    private func inputReady(within milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
+    // MARK: - Completion
+
+    private func complete() -> UInt8 {
+        guard let completer, let info = el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
+        let before = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: info.cursor - info.buffer), as: UTF8.self)
+        let word = String(before.split(separator: " ", omittingEmptySubsequences: false).last ?? "")
+        let candidates = completer(before)
+        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let common = Self.commonPrefix(candidates)
+        if common.count > word.count, common.hasPrefix(word) {
+            var insertion = String(common.dropFirst(word.count))
+            if candidates.count == 1, !insertion.hasSuffix("/") { insertion += " " }
+            el_insertstr(editLine, insertion)
+            return UInt8(CC_REFRESH)
+        }
+        if candidates.count == 1 {
+            if !candidates[0].hasSuffix("/") { el_insertstr(editLine, " ") }
+            return UInt8(CC_REFRESH)
+        }
+        let list = "\n" + candidates.joined(separator: "  ") + "\n"
+        FileHandle.standardOutput.write(Data(list.utf8))
+        return UInt8(CC_REDISPLAY)
+    }
+
+    static func commonPrefix(_ words: [String]) -> String {
+        guard var prefix = words.first else { return "" }
+        for word in words.dropFirst() {
+            while !word.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        return prefix
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import ParleyShell
+
+@main
+struct ParleyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "A chat shell for any OpenAI-compatible API.",
+        discussion: """
+        parley                 interactive shell (stdin and stdout are terminals)
+        parley "PROMPT"        one shot: stream the reply to stdout, then exit
+        cmd | parley           script mode: each line is a message or a /command
+
+        The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
+        OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the bundled local model at \
+        http://127.0.0.1:8077/v1. The key: PARLEY_API_KEY, OPENAI_API_KEY or CASOLA_API_KEY.
+        """,
+        version: Parley.version
+    )
+
+    @Argument(help: "A prompt to answer in one shot.")
+    var prompt: [String] = []
+
+    @Option(help: ArgumentHelp("The API's base URL, e.g. http://127.0.0.1:8077/v1.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: [.short, .long], help: "The model to talk to.")
+    var model: String?
+
+    @Option(name: [.short, .long], help: "The system prompt.")
+    var system: String?
+
+    @Option(help: ArgumentHelp("Sampling temperature, 0 to 2.", valueName: "t"))
+    var temperature: String?
+
+    @Option(name: .customLong("top-p"), help: ArgumentHelp("Nucleus sampling, 0 to 1.", valueName: "p"))
+    var topP: String?
+
+    @Option(help: ArgumentHelp("The most tokens a reply may have (a positive number, or auto).", valueName: "n"))
+    var maxTokens: String?
+
+    @Option(help: ArgumentHelp("Give up on a reply after this many silent seconds.", valueName: "seconds"))
+    var idleTimeout: Double = 60
+
+    @Option(help: ArgumentHelp("Wait at most this long for a busy or warming model (0: never wait).", valueName: "seconds"))
+    var wait: Double = 300
+
+    @Option(help: ArgumentHelp("Where history and conversations are kept.", valueName: "dir"))
+    var dataDir: String?
+
+    @Flag(help: "Plain text: no colours or styles.")
+    var noColor = false
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        var options = ShellOptions()
+        options.baseURL = baseURL
+        options.model = model
+        options.system = system
+        options.temperature = temperature
+        options.topP = topP
+        options.maxTokens = maxTokens
+        options.idleTimeout = idleTimeout
+        options.wait = wait
+        options.dataDir = dataDir
+        options.noColor = noColor
+        if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
+
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: ShellConfiguration
+        do {
+            configuration = try ShellConfiguration.resolve(options, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("parley: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let status = await Shell(configuration: configuration, environment: environment).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
