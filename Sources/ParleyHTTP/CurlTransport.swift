@@ -133,6 +133,8 @@ final class CurlTransfer: @unchecked Sendable {
         parley_curl_setopt_string(easy, CURLOPT_URL, request.url)
         parley_curl_setopt_string(easy, CURLOPT_USERAGENT, userAgent)
         parley_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        parley_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        parley_curl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         parley_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
         parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)

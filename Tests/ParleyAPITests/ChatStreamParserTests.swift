@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+@testable import ParleyAPI
+
+final class ChatStreamParserTests: XCTestCase {
+    func chunk(_ delta: String, finish: String? = nil) -> String {
+        let reason = finish.map { "\"\($0)\"" } ?? "null"
+        return #"data: {"id":"x","object":"chat.completion.chunk","extra":{"ignored":true},"choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"# + "\n\n"
+    }
+
+    func parse(_ text: String) throws -> [ChatEvent] {
+        var parser = ChatStreamParser()
+        var events = try parser.feed(Array(text.utf8))
+        events += try parser.finish()
+        return events
+    }
+
+    func testContentReasoningFinishAndUsage() throws {
+        let body = chunk(#"{"role":"assistant"}"#) + chunk(#"{"reasoning_content":"hmm"}"#) + chunk(#"{"reasoning":" yes"}"#)
+            + chunk(#"{"content":"Hi"}"#) + chunk(#"{"content":"!"}"#, finish: "stop")
+            + #"data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"# + "\n\n"
+            + "data: [DONE]\n\n"
+        XCTAssertEqual(try parse(body), [
+            .reasoning("hmm"), .reasoning(" yes"), .content("Hi"), .content("!"),
+            .finished(finishReason: "stop", usage: Usage(promptTokens: 5, completionTokens: 2, totalTokens: 7)),
+        ])
+    }
+
+    func testNoUsageIsFine() throws {
+        XCTAssertEqual(try parse(chunk(#"{"content":"a"}"#) + "data: [DONE]\n\n"),
+                       [.content("a"), .finished(finishReason: nil, usage: nil)])
+    }
+
+    func testEndWithoutDoneIsACutStream() {
+        XCTAssertThrowsError(try parse(chunk(#"{"content":"partial"}"#))) { error in
+            XCTAssertEqual(error as? APIError, .streamCut(reason: nil))
+        }
+    }
+
+    func testErrorEventMidStream() {
+        var parser = ChatStreamParser()
+        XCTAssertEqual(try parser.feed(Array(chunk(#"{"content":"So far"}"#).utf8)), [.content("So far")])
+        XCTAssertThrowsError(try parser.feed(Array((#"data: {"error":{"code":"worker_error","message":"the worker died"}}"# + "\n\n").utf8))) {
+            XCTAssertEqual($0 as? APIError, .errorEvent(code: "worker_error", message: "the worker died"))
+        }
+    }
+
+    func testInvalidEventLine() {
+        XCTAssertThrowsError(try parse("data: this is not json\n\n")) {
+            XCTAssertEqual($0 as? APIError, .invalidEvent("this is not json"))
+        }
+    }
+
+    func testChunkWithoutChoicesIsInvalid() {
+        XCTAssertThrowsError(try parse(#"data: {"id":"x"}"# + "\n\n" + "data: [DONE]\n\n")) {
+            guard case .invalidEvent = $0 as? APIError else { return XCTFail("\($0)") }
+        }
+    }
+
+    func testInlineThinkTagsSplitAnywhere() throws {
+        let text = "<think>step one</think>The answer."
+        for size in 1...6 {
+            var pieces: [String] = []
+            var rest = Substring(text)
+            while !rest.isEmpty { pieces.append(String(rest.prefix(size))); rest = rest.dropFirst(size) }
+            let body = pieces.map { piece in
+                let json = String(decoding: try! JSONEncoder().encode(["content": piece]), as: UTF8.self)
+                return chunk(json)
+            }.joined() + "data: [DONE]\n\n"
+            let events = try parse(body)
+            let reasoning = events.compactMap { if case let .reasoning(r) = $0 { r } else { nil } }.joined()
+            let content = events.compactMap { if case let .content(c) = $0 { c } else { nil } }.joined()
+            XCTAssertEqual(reasoning, "step one", "pieces of \(size)")
+            XCTAssertEqual(content, "The answer.", "pieces of \(size)")
+        }
+    }
+
+    func testTextThatOnlyLooksLikeATagStaysText() throws {
+        var splitter = ThinkTagSplitter()
+        let events = splitter.split("a <b> <thin") + splitter.finish()
+        XCTAssertEqual(events.compactMap { if case let .content(c) = $0 { c } else { nil } }.joined(), "a <b> <thin")
+    }
+
+    func testRecordedLlamaCppStream() throws {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/sse/llama-cpp-python", withExtension: "sse"))
+        let body = try String(contentsOf: url, encoding: .utf8)
+        let events = try parse(body)
+        let text = events.compactMap { if case let .content(c) = $0 { c } else { nil } }.joined()
+        XCTAssertEqual(text, "The capital of France is Paris.")
+        XCTAssertEqual(events.last, .finished(finishReason: "stop", usage: nil))
+    }
+}
