@@ -52,8 +52,24 @@ struct ParleyCommand: AsyncParsableCommand {
     @Flag(help: "Plain text: no colours or styles.")
     var noColor = false
 
+    /// Every option is checked here, before anything is sent; a bad one exits 64 with the reason.
+    func validate() throws {
+        do {
+            _ = try ShellConfiguration.resolve(options, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try ShellConfiguration.resolve(options, environment: environment)
+        let status = await Shell(configuration: configuration, environment: environment).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    var options: ShellOptions {
         var options = ShellOptions()
         options.baseURL = baseURL
         options.model = model
@@ -66,16 +82,6 @@ struct ParleyCommand: AsyncParsableCommand {
         options.dataDir = dataDir
         options.noColor = noColor
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
-
-        let environment = ProcessInfo.processInfo.environment
-        let configuration: ShellConfiguration
-        do {
-            configuration = try ShellConfiguration.resolve(options, environment: environment)
-        } catch {
-            FileHandle.standardError.write(Data("parley: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
-        let status = await Shell(configuration: configuration, environment: environment).run()
-        if status != 0 { throw ExitCode(status) }
+        return options
     }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The built binary in one-shot mode, against the real local model and, for faults, the stub server.
+final class OneShotTests: XCTestCase {
+    var home: URL!
+    var environment: [String: String] = [:]
+
+    override func setUp() {
+        home = ParleyProcess.temporaryHome()
+        environment = ParleyProcess.cleanEnvironment(home: home)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    static let franceArguments = ["--temperature", "0", "-s", "You are a helpful assistant.", "What is the capital of France?"]
+
+    func testTheLocalModelAnswersTheCapitalOfFrance() throws {
+        try LocalModel.require()
+        let result = try ParleyProcess.run(["--base-url", LocalModel.baseURL, "-m", LocalModel.name] + Self.franceArguments,
+                                           environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
+        XCTAssertFalse(result.stdout.contains("\u{1B}"), "plain text when stdout is not a terminal")
+    }
+
+    func testTheBundledModelIsTheDefaultEndpointAndItsOnlyModelIsChosen() throws {
+        try LocalModel.require()
+        guard LocalModel.baseURL == "http://127.0.0.1:8077/v1" else { throw XCTSkip("the model is elsewhere") }
+        let result = try ParleyProcess.run(Self.franceArguments, environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
+    }
+
+    func testTheRequestBodyValidatesAgainstTheOpenAISchema() throws {
+        let server = try StubServer { _, _ in .reply(["The capital of France is Paris."]) }
+        let variants: [[String]] = [
+            Self.franceArguments,
+            ["--top-p", "0.9", "--max-tokens", "64", "--temperature", "1.5", "Hello"],
+            ["--max-tokens", "auto", "Hi"],
+        ]
+        for arguments in variants {
+            let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", LocalModel.name] + arguments, environment: environment)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        XCTAssertEqual(server.requests.count, variants.count)
+        for request in server.requests {
+            try assertValid(request.body, schema: "CreateChatCompletionRequest")
+        }
+        let first = try XCTUnwrap(server.requests.first?.json)
+        XCTAssertEqual(first["model"] as? String, LocalModel.name)
+        XCTAssertEqual(first["temperature"] as? Double, 0)
+        let messages = try XCTUnwrap(first["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.map { $0["role"] as? String }, ["system", "user"])
+        XCTAssertEqual(messages.map { $0["content"] as? String }, ["You are a helpful assistant.", "What is the capital of France?"])
+        let second = try XCTUnwrap(server.requests[1].json)
+        XCTAssertEqual(second["top_p"] as? Double, 0.9)
+        XCTAssertEqual(second["max_tokens"] as? Int, 64)
+        XCTAssertNil(try XCTUnwrap(server.requests[2].json)["max_tokens"])
+    }
+
+    /// A body the schema refuses makes the validator fail (so the check above can fail).
+    func testTheValidatorRefusesABadBody() throws {
+        XCTAssertThrowsError(try validate(Array(#"{"model":"m","messages":[{"role":"bogus","content":"x"}]}"#.utf8),
+                                          schema: "CreateChatCompletionRequest"))
+    }
+
+    func testACutStreamPrintsTheTextThenTheErrorAndFails() throws {
+        let server = try StubServer { _, _ in [.streamHead(), .delta("Half of "), .delta("it"), .close] }
+        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.hasPrefix("Half of it"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("cut off"), result.stderr)
+    }
+
+    func testAStalledStreamEndsWithTheIdleTimeout() throws {
+        let server = try StubServer { _, _ in [.streamHead(), .delta("Thinking"), .pause(30), .close] }
+        let started = Date()
+        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "1", "hi"],
+                                           environment: environment, timeout: 20)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.hasPrefix("Thinking"))
+        XCTAssertTrue(result.stderr.contains("--idle-timeout"), result.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+    }
+
+    func testARefusedConnectionIsOneSentenceAndNoLoop() throws {
+        let server = try StubServer { _, _ in [] }
+        let url = server.baseURL
+        server.stop()
+        let result = try ParleyProcess.run(["--base-url", url, "-m", "m", "hi"], environment: environment, timeout: 20)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains(url), result.stderr)
+        XCTAssertTrue(result.stderr.contains("connection refused"), result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+    }
+
+    func testBadOptionsAreRefusedBeforeAnyRequest() throws {
+        let server = try StubServer { _, _ in .reply(["no"]) }
+        for (arguments, words) in [(["--temperature", "3"], "Temperature"), (["--top-p", "2"], "top_p"),
+                                   (["--max-tokens=-5"], "Max tokens"), (["--idle-timeout", "0"], "--idle-timeout")] {
+            let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"] + arguments + ["hi"], environment: environment)
+            XCTAssertEqual(result.status, 64, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(words), result.stderr)
+        }
+        let bad = try ParleyProcess.run(["--base-url", "localhost:8077", "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("http://"), bad.stderr)
+        XCTAssertEqual(server.requests.count, 0)
+    }
+
+    func testEnvironmentChoosesTheEndpointAndKey() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        environment["PARLEY_BASE_URL"] = server.baseURL
+        environment["PARLEY_API_KEY"] = "sk-from-environment"
+        let result = try ParleyProcess.run(["-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(server.requests.first?.headers["authorization"], "Bearer sk-from-environment")
+        XCTAssertEqual(server.requests.first?.headers["user-agent"]?.hasPrefix("parley/"), true)
+    }
+
+    func testTheKeyNeverShowsInOutputOrFiles() throws {
+        let key = "sk-parley-test-RECOGNISABLE-0123456789"
+        let server = try StubServer { _, _ in .error(status: 401, code: "invalid_api_key", message: "Incorrect API key provided") }
+        environment["OPENAI_BASE_URL"] = server.baseURL
+        environment["OPENAI_API_KEY"] = key
+        let result = try ParleyProcess.run(["-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("OPENAI_API_KEY"), result.stderr)
+        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
+        let files = FileManager.default.enumerator(atPath: home.path)?.compactMap { $0 as? String } ?? []
+        for file in files {
+            let data = (try? Data(contentsOf: home.appendingPathComponent(file))) ?? Data()
+            XCTAssertNil(data.range(of: Data(key.utf8)), file)
+        }
+    }
+
+    func testVersion() throws {
+        let result = try ParleyProcess.run(["--version"], environment: environment)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, result.stdout)
+    }
+
+    // MARK: - Schema
+
+    func assertValid(_ body: [UInt8], schema: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertNoThrow(try validate(body, schema: schema), file: file, line: line)
+    }
+
+    func validate(_ body: [UInt8], schema: String) throws {
+        let script = try XCTUnwrap(Bundle.module.url(forResource: "Contracts/validate", withExtension: "py"))
+        let document = home.appendingPathComponent("body-\(UUID().uuidString).json")
+        try Data(body).write(to: document)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["PARLEY_PYTHON"] ?? "python3", script.path, schema, document.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if process.terminationStatus != 0 {
+            throw SchemaViolation(description: "\(schema): \(text) in \(String(decoding: body, as: UTF8.self))")
+        }
+    }
+
+    struct SchemaViolation: Error, CustomStringConvertible { var description: String }
+}
