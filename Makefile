@@ -26,7 +26,7 @@ test-tools: model
 
 test: deps model test-tools
 	swift build --build-tests
-	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build
+	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
 
 clean:
 	rm -rf .build
