@@ -1,0 +1,114 @@
+import XCTest
+@testable import ParleyCommands
+
+final class CommandParserTests: XCTestCase {
+    struct Refused: Error, CustomStringConvertible { var description: String }
+
+    /// Range checks like the shell's (ParleyAPI's SettingValue), kept local so this module stays pure.
+    let checks = CommandParser.Checks(
+        temperature: { text in
+            guard let value = Double(text), (0...2).contains(value) else { throw Refused(description: "Temperature must be from 0 to 2.") }
+            return value
+        },
+        topP: { text in
+            guard let value = Double(text), (0...1).contains(value) else { throw Refused(description: "top_p must be from 0 to 1.") }
+            return value
+        },
+        maxTokens: { text in
+            if text == "auto" { return nil }
+            guard let value = Int(text), value > 0 else { throw Refused(description: "Max tokens must be positive.") }
+            return value
+        })
+
+    func parse(_ line: String) -> ParsedInput { CommandParser.parse(line, checks: checks) }
+
+    func testMessagesAndEmptyLines() {
+        XCTAssertEqual(parse("hello there"), .message("hello there"))
+        XCTAssertEqual(parse("   "), .empty)
+        XCTAssertEqual(parse("//etc is a folder"), .message("/etc is a folder"))
+        XCTAssertEqual(parse("/usr/bin/env is a path"), .message("/usr/bin/env is a path"))
+    }
+
+    func testEachCommandParses() {
+        XCTAssertEqual(parse("/help"), .command(.help(nil)))
+        XCTAssertEqual(parse("/help temp"), .command(.help(CommandTable.lookup("temp"))))
+        XCTAssertEqual(parse("/help /edit"), .command(.help(CommandTable.lookup("edit"))))
+        XCTAssertEqual(parse("/model"), .command(.model(nil)))
+        XCTAssertEqual(parse("/model gpt-4o-mini"), .command(.model("gpt-4o-mini")))
+        XCTAssertEqual(parse("/system"), .command(.system(.show)))
+        XCTAssertEqual(parse("/system --clear"), .command(.system(.clear)))
+        XCTAssertEqual(parse("/system You are terse."), .command(.system(.set("You are terse."))))
+        XCTAssertEqual(parse("/temp"), .command(.temperature(nil)))
+        XCTAssertEqual(parse("/temp 0.7"), .command(.temperature(0.7)))
+        XCTAssertEqual(parse("/temperature 2"), .command(.temperature(2)))
+        XCTAssertEqual(parse("/top_p 0.9"), .command(.topP(0.9)))
+        XCTAssertEqual(parse("/max 256"), .command(.maxTokens(.limit(256))))
+        XCTAssertEqual(parse("/max auto"), .command(.maxTokens(.auto)))
+        XCTAssertEqual(parse("/max"), .command(.maxTokens(.show)))
+        XCTAssertEqual(parse("/settings"), .command(.settings))
+        XCTAssertEqual(parse("/reset"), .command(.reset))
+        XCTAssertEqual(parse("/regen"), .command(.regenerate))
+        XCTAssertEqual(parse("/retry"), .command(.retry))
+        XCTAssertEqual(parse("/edit 3"), .command(.edit(3)))
+        XCTAssertEqual(parse("/history"), .command(.history))
+        XCTAssertEqual(parse("/think"), .command(.think(nil)))
+        XCTAssertEqual(parse("/think 2"), .command(.think(2)))
+        XCTAssertEqual(parse("/new"), .command(.newChat))
+        XCTAssertEqual(parse("/stats"), .command(.stats))
+        XCTAssertEqual(parse("/debug"), .command(.debug))
+        XCTAssertEqual(parse("/quit"), .command(.quit))
+        XCTAssertEqual(parse("/exit"), .command(.quit))
+        XCTAssertEqual(parse("  /QUIT  "), .command(.quit))
+    }
+
+    func testNamesMatchAsWholeWords() {
+        guard case let .refused(reason) = parse("/set") else { return XCTFail("/set must not run /settings") }
+        XCTAssertTrue(reason.contains("Unknown command /set"), reason)
+        guard case .refused = parse("/tempo 1") else { return XCTFail("/tempo is not /temp") }
+    }
+
+    func testUnknownCommandSuggestsTheNearest() {
+        XCTAssertEqual(parse("/tmep 1"), .refused("Unknown command /tmep. Did you mean /temp? (/help lists them)"))
+        guard case let .refused(reason) = parse("/hepl") else { return XCTFail() }
+        XCTAssertTrue(reason.contains("/help"), reason)
+        guard case let .refused(far) = parse("/xyzzy") else { return XCTFail() }
+        XCTAssertFalse(far.contains("Did you mean"), far)
+    }
+
+    func testRangesAndUsage() {
+        for line in ["/temp 3", "/temp -1", "/temp hot", "/top_p 1.5", "/max 0", "/max -3", "/max lots"] {
+            guard case let .refused(reason) = parse(line) else { return XCTFail("\(line) must be refused") }
+            XCTAssertTrue(reason.contains("Usage: /"), "\(line): \(reason)")
+        }
+        XCTAssertEqual(parse("/edit"), .refused("Which message? /history shows their numbers. Usage: /edit N"))
+        guard case .refused = parse("/edit two") else { return XCTFail() }
+        guard case .refused = parse("/edit 0") else { return XCTFail() }
+        XCTAssertEqual(parse("/regen now"), .refused("/regen takes no argument. Usage: /regen"))
+    }
+
+    func testHelpIsPrintedFromTheTable() {
+        let help = CommandTable.helpText()
+        for spec in CommandTable.all {
+            XCTAssertTrue(help.contains(spec.usage) && help.contains(spec.help), spec.name)
+        }
+        XCTAssertEqual(CommandTable.helpText(for: CommandTable.lookup("temp")!),
+                       "usage: /temp [0-2]\nshow or set the temperature\naliases: /temperature")
+    }
+
+    func testCompletionReadsTheTable() {
+        let models = { ["SmolLM2-135M-Instruct", "gpt-4o", "gpt-4o-mini"] }
+        let none: (String) -> [String] = { _ in [] }
+        XCTAssertEqual(CommandParser.completions(for: "/te", models: models, paths: none), ["/temp"])
+        XCTAssertEqual(Set(CommandParser.completions(for: "/s", models: models, paths: none)), ["/system", "/settings", "/stats"])
+        XCTAssertEqual(CommandParser.completions(for: "/model gpt", models: models, paths: none), ["gpt-4o", "gpt-4o-mini"])
+        XCTAssertEqual(CommandParser.completions(for: "/max a", models: models, paths: none), ["auto"])
+        XCTAssertEqual(CommandParser.completions(for: "/help ed", models: models, paths: none), ["edit"])
+        XCTAssertEqual(CommandParser.completions(for: "hello", models: models, paths: none), [])
+    }
+
+    func testEditDistanceCountsASwapOnce() {
+        XCTAssertEqual(CommandTable.editDistance("tmep", "temp"), 1)
+        XCTAssertEqual(CommandTable.editDistance("temp", "temp"), 0)
+        XCTAssertEqual(CommandTable.editDistance("", "abc"), 3)
+    }
+}
