@@ -181,14 +181,15 @@ public final class Shell {
 
     // MARK: - Prompt
 
+    /// `SmolLM2 #3 › `: the model in bold cyan, the next message number dimmed. Escape sequences are
+    /// wrapped in the editor's marker byte so the cursor column is counted right.
     func promptText() -> String {
-        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
-        let style = console.style
-        func styled(_ codes: String, _ text: String) -> String {
-            style.enabled ? marker + codes + marker + text + marker + Style.reset + marker : text
-        }
         let model = session.settings.model.map(Self.shortModelName) ?? "no model"
-        return styled(Style.bold + Style.cyan, model) + styled(Style.dim, " #\(session.nextMessageNumber)") + " › "
+        guard console.style.enabled else { return "\(model) #\(session.nextMessageNumber) › " }
+        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
+        func codes(_ text: String) -> String { marker + text + marker }
+        return codes(Style.bold + Style.cyan) + model + codes(Style.reset + Style.dim) + " #\(session.nextMessageNumber)"
+            + codes(Style.reset) + " › "
     }
 
     func continuationPrompt() -> String {

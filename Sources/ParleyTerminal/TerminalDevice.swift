@@ -39,7 +39,7 @@ public enum TerminalDevice {
             raise(received)
         }
         #endif
-        action.sa_flags = Int32(SA_RESETHAND)
+        action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
         sigaction(number, &action, nil)
     }
 

@@ -1,0 +1,214 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The interactive shell in a pseudo-terminal, driven as a person would: type, wait for the screen,
+/// press keys, read the screen.
+final class InteractiveTests: XCTestCase {
+    var home: URL!
+    var environment: [String: String] = [:]
+
+    override func setUp() {
+        home = ParleyProcess.temporaryHome()
+        environment = ParleyProcess.cleanEnvironment(home: home)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    func shell(_ arguments: [String]) throws -> TerminalSession {
+        let session = try TerminalSession([ParleyProcess.binary] + arguments, environment: environment)
+        try session.waitFor("#1 ›")
+        return session
+    }
+
+    func testAQuestionToTheLocalModelStreamsItsAnswer() throws {
+        try LocalModel.require()
+        let terminal = try shell(["--base-url", LocalModel.baseURL, "-m", LocalModel.name, "--temperature", "0",
+                                  "-s", "You are a helpful assistant."])
+        XCTAssertTrue(terminal.screen().contains("SmolLM2 #1 ›"), "the prompt shows the model and the next number")
+        terminal.type("What is the capital of France?")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("#3 ›")
+        XCTAssertTrue(screen.contains("The capital of France is Paris."), screen)
+        XCTAssertTrue(terminal.screen(escapes: true).contains("\u{1B}[1m\u{1B}[36mSmolLM2"), "the prompt is styled")
+    }
+
+    func testAReplyAppearsStyled() throws {
+        let server = try StubServer { _, _ in .reply(["# Big news\n", "Some **bold** words and `code`.\n"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("style please")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        let styled = terminal.screen(escapes: true)
+        XCTAssertTrue(styled.contains("\u{1B}[1mbold"), styled)
+        XCTAssertTrue(terminal.screen().contains("Big news"))
+        XCTAssertFalse(terminal.screen().contains("**bold**"), "the marks are rendered, not shown")
+        XCTAssertFalse(terminal.screen().contains("# Big"), "the heading's hashes are rendered away")
+    }
+
+    func testOutOfRangeTemperatureIsRefusedAndNothingIsSent() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("/temp 3")
+        terminal.press("Enter")
+        try terminal.waitFor("Temperature must be from 0 to 2")
+        terminal.type("/tmep 1")
+        terminal.press("Enter")
+        try terminal.waitFor("Did you mean /temp?")
+        XCTAssertEqual(server.requests.count, 0)
+        terminal.type("/temp 0.5")
+        terminal.press("Enter")
+        terminal.type("hello")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        XCTAssertEqual(server.requests.first?.json?["temperature"] as? Double, 0.5)
+    }
+
+    func testEditResendsTheEditedMessageWithLaterOnesGone() throws {
+        let server = try StubServer { request, index in .reply(["reply \(index)"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("first question")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.type("second question")
+        terminal.press("Enter")
+        try terminal.waitFor("#5 ›")
+        terminal.type("/edit 1")
+        terminal.press("Enter")
+        try terminal.waitFor("edit #1 › first question")
+        terminal.type(", edited")
+        terminal.press("Enter")
+        try terminal.waitFor("reply 3")
+        try terminal.waitFor("#3 ›")
+        let messages = try XCTUnwrap(server.requests.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.map { $0["content"] as? String }, ["first question, edited"])
+        terminal.type("/history")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("#2 m: reply 3")
+        XCTAssertFalse(screen.contains("#3 you"), screen)
+    }
+
+    func testEditLeftWithCtrlCChangesNothing() throws {
+        let server = try StubServer { _, index in .reply(["reply \(index)"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("keep me")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.type("/edit 1")
+        terminal.press("Enter")
+        try terminal.waitFor("edit #1 › keep me")
+        terminal.type(" CHANGED")
+        terminal.press("C-c")
+        try terminal.waitFor("Edit abandoned")
+        XCTAssertEqual(server.requests.count, 1)
+        terminal.type("/history")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("#2 m: reply 1")
+        XCTAssertTrue(screen.contains("#1 you: keep me\n"), screen)
+    }
+
+    func testEscapeStopsASlowStreamAndThePromptReturns() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("word\(i) "), .pause(0.1)] } + [.done, .close]
+        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fresh answer"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("talk slowly")
+        terminal.press("Enter")
+        try terminal.waitFor("word3 ")
+        terminal.press("Up")  // an arrow key while streaming does not cancel
+        try terminal.waitFor("word8 ")
+        terminal.press("Escape")
+        let screen = try terminal.waitFor("[cancelled]", timeout: 5)
+        XCTAssertFalse(screen.contains("word150"), "stopped long before the end")
+        try terminal.waitFor("#3 ›", timeout: 5)
+        terminal.type("again")
+        terminal.press("Enter")
+        try terminal.waitFor("fresh answer")
+        let messages = try XCTUnwrap(server.requests.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.count, 3, "the cancelled partial reply stays in the conversation")
+        XCTAssertTrue((messages[1]["content"] as? String)?.hasPrefix("word0 word1") == true)
+    }
+
+    func testCtrlCStopsAStreamToo() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
+        let server = try StubServer { _, _ in slow }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("go")
+        terminal.press("Enter")
+        try terminal.waitFor("w3 ")
+        terminal.press("C-c")
+        try terminal.waitFor("[cancelled]", timeout: 5)
+        try terminal.waitFor("#3 ›", timeout: 5)
+    }
+
+    func testAHostileReplyCannotDriveTheTerminal() throws {
+        let hostile = "Before\n\u{1B}]0;HACKED\u{07}\u{1B}[2J\u{1B}[H\u{1B}]52;c;ZXZpbA==\u{07}\u{9B}31mAfter \u{1B}[5mend\n"
+        let server = try StubServer { _, _ in .reply([hostile]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        let titleBefore = terminal.title
+        terminal.type("be evil")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("#3 ›")
+        XCTAssertTrue(screen.contains("be evil"), "the screen was not cleared: \(screen)")
+        XCTAssertTrue(screen.contains("Before"))
+        XCTAssertTrue(screen.contains("After end"))
+        XCTAssertEqual(terminal.title, titleBefore)
+        XCTAssertFalse(terminal.title.contains("HACKED"))
+        let styled = terminal.screen(escapes: true)
+        XCTAssertFalse(styled.contains("\u{1B}[5m"), "no blinking from the server")
+    }
+
+    func testCtrlDLeavesAndCtrlCClearsTheLine() throws {
+        let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
+        terminal.type("half typed")
+        terminal.press("C-c")
+        try terminal.waitUntil("a fresh prompt") { $0.components(separatedBy: "#1 ›").count >= 3 }
+        XCTAssertFalse(terminal.hasExited)
+        terminal.press("C-d")
+        try terminal.waitUntil(timeout: 5, "parley to exit") { _ in terminal.hasExited }
+        XCTAssertEqual(terminal.exitStatus, 0)
+    }
+
+    func testHistoryIsKeptPrivatelyAndWalkedWithUp() throws {
+        let server = try StubServer { _, _ in .reply(["noted"]) }
+        var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal?.type("remember this line")
+        terminal?.press("Enter")
+        try terminal?.waitFor("#3 ›")
+        terminal?.press("C-d")
+        try terminal?.waitUntil(timeout: 5, "exit") { _ in terminal!.hasExited }
+        terminal = nil
+        let file = home.appendingPathComponent("history")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+        let again = try shell(["--base-url", server.baseURL, "-m", "m"])
+        again.press("Up")
+        try again.waitFor("#1 › remember this line")
+    }
+
+    func testTabCompletesCommandNames() throws {
+        let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
+        terminal.type("/sett")
+        terminal.press("Tab")
+        try terminal.waitFor("#1 › /settings")
+        terminal.press("Enter")
+        try terminal.waitFor("temperature")
+    }
+
+    func testUTF8TypingAndAMultiLineBlock() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("\"\"\"")
+        terminal.press("Enter")
+        terminal.type("héllo wörld ✓")
+        terminal.press("Enter")
+        terminal.type("second line")
+        terminal.press("Enter")
+        terminal.type("\"\"\"")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        let messages = try XCTUnwrap(server.requests.first?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.first?["content"] as? String, "héllo wörld ✓\nsecond line")
+    }
+}
