@@ -1,7 +1,7 @@
 # parley: `make run` opens the shell, `make test` runs every test. Both install what is missing first.
 SHELL := /bin/bash
-MODEL_HOME ?= $(HOME)/.cache/parley
-VENV_PYTHON := $(MODEL_HOME)/venv/bin/python
+export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
+VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
 .PHONY: all deps build run test model test-tools clean
@@ -22,7 +22,7 @@ model: deps
 
 # The schema checks of the tests use Python's jsonschema, installed beside the local model.
 test-tools: model
-	@$(VENV_PYTHON) -c 'import jsonschema' 2>/dev/null || $(MODEL_HOME)/venv/bin/pip install --quiet jsonschema
+	@$(VENV_PYTHON) -c 'import jsonschema' 2>/dev/null || $(PARLEY_MODEL_HOME)/venv/bin/pip install --quiet jsonschema
 
 test: deps model test-tools
 	swift build --build-tests
