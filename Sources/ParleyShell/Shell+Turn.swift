@@ -32,6 +32,15 @@ extension Shell {
         return models
     }
 
+    /// Fetches the model list off the main actor (which the line editor blocks), for Tab completion.
+    func prefetchModelNames() {
+        let client = self.client
+        let names = modelNames
+        Task.detached {
+            if let models = try? await client.listModels() { names.names = models.map(\.id) }
+        }
+    }
+
     func choose(model: String) {
         session.settings.model = model
         modelMemory?.remember(model, for: configuration.endpoint.baseURL)

@@ -29,7 +29,11 @@ public final class Shell {
     let started: ContinuousClock.Instant
     /// Whether any turn or command failed (script mode's exit status).
     var anyFailure = false
-    var cachedModels: [ModelInfo]?
+    var cachedModels: [ModelInfo]? {
+        didSet { if let cachedModels { modelNames.names = cachedModels.map(\.id) } }
+    }
+    /// Model ids for Tab completion, filled in the background while the prompt waits for keys.
+    let modelNames = ModelNames()
     /// The last request and what came back, for `/debug`.
     var lastRequest: ChatRequest?
     let eventLog = EventLog()
@@ -101,10 +105,11 @@ public final class Shell {
             ? configuration.dataDirectory.appendingPathComponent("history").path : nil
         let editor = LineEditor(programName: "parley", historyPath: historyFile)
         editor.completer = { [unowned self] before in
-            CommandParser.completions(for: before, models: { self.cachedModels?.map(\.id) ?? [] },
+            CommandParser.completions(for: before, models: { self.modelNames.names },
                                       paths: PathCompletion.candidates)
         }
         self.editor = editor
+        prefetchModelNames()
         console.notice("parley \(Parley.version) · \(configuration.endpoint.baseURL) · /help for commands, Ctrl-D to leave")
         while true {
             switch editor.readLine(prompt: promptText()) {
@@ -126,7 +131,7 @@ public final class Shell {
                     guard let block = readBlock(editor) else { continue }
                     entry = block
                 }
-                editor.remember(entry == line ? line : "\"\"\"\n" + entry + "\n\"\"\"")
+                editor.remember(entry)  // a block is kept whole: Up brings it back as one message
                 if case .quit = await process(entry, transcript: false) { return 0 }
             }
         }
@@ -204,6 +209,17 @@ public final class Shell {
             return base
         }
         return String(base[..<dash])
+    }
+}
+
+/// The model ids Tab completes, shared with the task that fetches them.
+final class ModelNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    var names: [String] {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
 

@@ -57,13 +57,13 @@ final class InteractiveTests: XCTestCase {
         terminal.type("/tmep 1")
         terminal.press("Enter")
         try terminal.waitFor("Did you mean /temp?")
-        XCTAssertEqual(server.requests.count, 0)
+        XCTAssertEqual(server.chats.count, 0)
         terminal.type("/temp 0.5")
         terminal.press("Enter")
         terminal.type("hello")
         terminal.press("Enter")
         try terminal.waitFor("#3 ›")
-        XCTAssertEqual(server.requests.first?.json?["temperature"] as? Double, 0.5)
+        XCTAssertEqual(server.chats.first?.json?["temperature"] as? Double, 0.5)
     }
 
     func testEditResendsTheEditedMessageWithLaterOnesGone() throws {
@@ -82,7 +82,7 @@ final class InteractiveTests: XCTestCase {
         terminal.press("Enter")
         try terminal.waitFor("reply 3")
         try terminal.waitFor("#3 ›")
-        let messages = try XCTUnwrap(server.requests.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["first question, edited"])
         terminal.type("/history")
         terminal.press("Enter")
@@ -102,7 +102,7 @@ final class InteractiveTests: XCTestCase {
         terminal.type(" CHANGED")
         terminal.press("C-c")
         try terminal.waitFor("Edit abandoned")
-        XCTAssertEqual(server.requests.count, 1)
+        XCTAssertEqual(server.chats.count, 1)
         terminal.type("/history")
         terminal.press("Enter")
         let screen = try terminal.waitFor("#2 m: reply 1")
@@ -125,7 +125,7 @@ final class InteractiveTests: XCTestCase {
         terminal.type("again")
         terminal.press("Enter")
         try terminal.waitFor("fresh answer")
-        let messages = try XCTUnwrap(server.requests.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.count, 3, "the cancelled partial reply stays in the conversation")
         XCTAssertTrue((messages[1]["content"] as? String)?.hasPrefix("word0 word1") == true)
     }
@@ -166,7 +166,7 @@ final class InteractiveTests: XCTestCase {
         try terminal.waitUntil("a fresh prompt") { $0.components(separatedBy: "#1 ›").count >= 3 }
         XCTAssertFalse(terminal.hasExited)
         terminal.press("C-d")
-        try terminal.waitUntil(timeout: 5, "parley to exit") { _ in terminal.hasExited }
+        try terminal.waitUntil(timeout: 5, "parley to exit") { _ in terminal.hasExited && terminal.exitStatus != nil }
         XCTAssertEqual(terminal.exitStatus, 0)
     }
 
@@ -208,7 +208,138 @@ final class InteractiveTests: XCTestCase {
         terminal.type("\"\"\"")
         terminal.press("Enter")
         try terminal.waitFor("#3 ›")
-        let messages = try XCTUnwrap(server.requests.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.first?["content"] as? String, "héllo wörld ✓\nsecond line")
+    }
+
+    func testEditLeftWithEscChangesNothing() throws {
+        let server = try StubServer { _, index in .reply(["reply \(index)"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("keep me too")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.type("/edit 1")
+        terminal.press("Enter")
+        try terminal.waitFor("edit #1 › keep me too")
+        terminal.type(" CHANGED")
+        terminal.press("Escape")
+        try terminal.waitFor("Edit abandoned")
+        XCTAssertEqual(server.chats.count, 1)
+    }
+
+    func testReasoningCollapsesAndThinkShowsIt() throws {
+        let server = try StubServer { _, _ in
+            [.streamHead(), .delta("Let me weigh ", field: "reasoning_content"), .pause(0.2),
+             .delta("the options.", field: "reasoning_content"), .delta("The answer is 42."), .done, .close]
+        }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("think hard")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("#3 ›")
+        XCTAssertTrue(screen.contains("Thought for"), screen)
+        XCTAssertTrue(screen.contains("/think to show"), screen)
+        XCTAssertTrue(screen.contains("The answer is 42."), screen)
+        XCTAssertFalse(screen.contains("weigh"), "the reasoning collapsed: \(screen)")
+        terminal.type("/think")
+        terminal.press("Enter")
+        try terminal.waitFor("Let me weigh the options.")
+        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.count, 1)
+    }
+
+    func testStatsAndDebugShowTheLastReplyWithoutTheKey() throws {
+        let key = "sk-never-on-screen-987654"
+        environment["PARLEY_API_KEY"] = key
+        let server = try StubServer { _, _ in
+            [.streamHead(), .delta("Counted."), .text(#"data: {"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":3,"total_tokens":14}}"# + "\n\n"), .done, .close]
+        }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("count")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.type("/stats")
+        terminal.press("Enter")
+        let stats = try terminal.waitFor("time to first token")
+        XCTAssertTrue(stats.contains("tokens: 11 in, 3 out"), stats)
+        terminal.type("/debug")
+        terminal.press("Enter")
+        let debug = try terminal.waitFor("event(s) received")
+        XCTAssertTrue(debug.contains("Authorization: Bearer *** (from PARLEY_API_KEY)"), debug)
+        XCTAssertTrue(debug.contains("\"model\" : \"m\""), debug)
+        XCTAssertFalse(debug.contains(key))
+    }
+
+    func testAltNStartsANewChatAndAltSShowsSettings() throws {
+        let server = try StubServer { _, _ in .reply(["hello"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m", "--temperature", "0.3"])
+        terminal.type("hi")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.press("M-s")
+        let settings = try terminal.waitFor("temperature")
+        XCTAssertTrue(settings.contains("0.3"), settings)
+        terminal.press("M-n")
+        try terminal.waitFor("New conversation.")
+        try terminal.waitFor("m #1 ›")
+    }
+
+    func testAltEnterAddsALineToTheMessage() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("top")
+        terminal.press("M-Enter")
+        terminal.type("bottom")
+        terminal.press("Enter")
+        try terminal.waitFor("ok")
+        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.first?["content"] as? String, "top\nbottom")
+    }
+
+    func testTabCompletesModelNames() throws {
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/models")
+                ? .response(status: 200, body: #"{"data":[{"id":"alpha-model"},{"id":"beta-model"}]}"#) : .reply(["ok"])
+        }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "alpha-model"])
+        try terminal.waitUntil("the model list to be fetched") { _ in server.requests.contains { $0.path == "/v1/models" } }
+        usleep(200_000)
+        terminal.type("/model be")
+        terminal.press("Tab")
+        try terminal.waitFor("/model beta-model")
+        terminal.press("Enter")
+        try terminal.waitFor("beta-model #1 ›")
+    }
+
+    func testNoColorGivesAPlainScreen() throws {
+        environment["NO_COLOR"] = "1"
+        let server = try StubServer { _, _ in .reply(["Some **bold** here"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("hi")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        XCTAssertFalse(terminal.screen(escapes: true).contains("\u{1B}["), terminal.screen(escapes: true))
+        XCTAssertTrue(terminal.screen().contains("Some **bold** here"))
+    }
+
+    func testTheTerminalIsRestoredWhenKilledMidStream() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<100).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
+        let server = try StubServer { _, _ in slow }
+        let modes = home.appendingPathComponent("stty.txt")
+        let script = "\(ParleyProcess.binary) --base-url \(server.baseURL) -m m; stty -a > \(modes.path)"
+        let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
+        try terminal.waitFor("#1 ›")
+        terminal.type("go")
+        terminal.press("Enter")
+        try terminal.waitFor("w3 ")
+        let pids = try ParleyProcess.pids(matching: server.baseURL)
+        XCTAssertFalse(pids.isEmpty)
+        for pid in pids { kill(pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: modes.path), Date() < deadline { usleep(50_000) }
+        usleep(100_000)
+        let stty = try String(contentsOf: modes, encoding: .utf8)
+        XCTAssertTrue(stty.contains(" icanon"), stty)
+        XCTAssertTrue(stty.contains(" echo "), stty)
+        XCTAssertFalse(stty.contains("-icanon") || stty.contains("-echo "), stty)
     }
 }

@@ -46,20 +46,20 @@ final class OneShotTests: XCTestCase {
             let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", LocalModel.name] + arguments, environment: environment)
             XCTAssertEqual(result.status, 0, result.stderr)
         }
-        XCTAssertEqual(server.requests.count, variants.count)
-        for request in server.requests {
+        XCTAssertEqual(server.chats.count, variants.count)
+        for request in server.chats {
             try assertValid(request.body, schema: "CreateChatCompletionRequest")
         }
-        let first = try XCTUnwrap(server.requests.first?.json)
+        let first = try XCTUnwrap(server.chats.first?.json)
         XCTAssertEqual(first["model"] as? String, LocalModel.name)
         XCTAssertEqual(first["temperature"] as? Double, 0)
         let messages = try XCTUnwrap(first["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.map { $0["role"] as? String }, ["system", "user"])
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["You are a helpful assistant.", "What is the capital of France?"])
-        let second = try XCTUnwrap(server.requests[1].json)
+        let second = try XCTUnwrap(server.chats[1].json)
         XCTAssertEqual(second["top_p"] as? Double, 0.9)
         XCTAssertEqual(second["max_tokens"] as? Int, 64)
-        XCTAssertNil(try XCTUnwrap(server.requests[2].json)["max_tokens"])
+        XCTAssertNil(try XCTUnwrap(server.chats[2].json)["max_tokens"])
     }
 
     /// A body the schema refuses makes the validator fail (so the check above can fail).
@@ -109,7 +109,7 @@ final class OneShotTests: XCTestCase {
         let bad = try ParleyProcess.run(["--base-url", "localhost:8077", "-m", "m", "hi"], environment: environment)
         XCTAssertEqual(bad.status, 64)
         XCTAssertTrue(bad.stderr.contains("http://"), bad.stderr)
-        XCTAssertEqual(server.requests.count, 0)
+        XCTAssertEqual(server.chats.count, 0)
     }
 
     func testEnvironmentChoosesTheEndpointAndKey() throws {
@@ -118,8 +118,8 @@ final class OneShotTests: XCTestCase {
         environment["PARLEY_API_KEY"] = "sk-from-environment"
         let result = try ParleyProcess.run(["-m", "m", "hi"], environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(server.requests.first?.headers["authorization"], "Bearer sk-from-environment")
-        XCTAssertEqual(server.requests.first?.headers["user-agent"]?.hasPrefix("parley/"), true)
+        XCTAssertEqual(server.chats.first?.headers["authorization"], "Bearer sk-from-environment")
+        XCTAssertEqual(server.chats.first?.headers["user-agent"]?.hasPrefix("parley/"), true)
     }
 
     func testTheKeyNeverShowsInOutputOrFiles() throws {

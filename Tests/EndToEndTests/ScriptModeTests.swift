@@ -21,10 +21,10 @@ final class ScriptModeTests: XCTestCase {
         let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
                                            input: "What is 2+2?\n/temp 0.5\nAnd times 3?\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(server.requests.count, 2)
-        let second = try XCTUnwrap(server.requests[1].json)
+        XCTAssertEqual(server.chats.count, 2)
+        let second = try XCTUnwrap(server.chats[1].json)
         XCTAssertEqual(second["temperature"] as? Double, 0.5)
-        XCTAssertNil(try XCTUnwrap(server.requests[0].json)["temperature"])
+        XCTAssertNil(try XCTUnwrap(server.chats[0].json)["temperature"])
         let messages = try XCTUnwrap(second["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["What is 2+2?", "2 + 2 = 4.", "And times 3?"])
         XCTAssertEqual(result.stdout, "> What is 2+2?\n\n2 + 2 = 4.\n\n> And times 3?\n\n**12**.\n\n")
@@ -47,7 +47,7 @@ final class ScriptModeTests: XCTestCase {
         let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
                                            input: "\"\"\"\nline one\n\nline three\n\"\"\"\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let messages = try XCTUnwrap(server.requests.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.first?["content"] as? String, "line one\n\nline three")
         XCTAssertTrue(result.stdout.hasPrefix("> line one\n> \n> line three\n"), result.stdout)
     }
@@ -63,7 +63,7 @@ final class ScriptModeTests: XCTestCase {
         let refused = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/temp 9\n", environment: environment)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("Usage: /temp"), refused.stderr)
-        XCTAssertEqual(server.requests.count, 2, "nothing is sent for a refused command")
+        XCTAssertEqual(server.chats.count, 2, "nothing is sent for a refused command")
     }
 
     func testRetryAfterAWaitAndRegenerate() throws {
@@ -79,7 +79,7 @@ final class ScriptModeTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("retrying in 1 s (try 2)"), result.stderr)
         XCTAssertTrue(result.stdout.contains("#2 m: second answer"), result.stdout)
-        XCTAssertEqual(server.requests.count, 3)
+        XCTAssertEqual(server.chats.count, 3)
     }
 
     func testAServersEscapesNeverReachAPipe() throws {

@@ -62,6 +62,16 @@ public enum ParleyProcess {
         return Result(status: process.terminationStatus, stdout: outData.wait(), stderr: errData.wait())
     }
 
+    /// The pids of running parley processes whose command line contains `text`.
+    public static func pids(matching text: String) throws -> [Int32] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let command = String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
+            return command.hasPrefix(binary) && command.contains(text) ? pid : nil
+        }
+    }
+
     public struct TimedOut: Error, CustomStringConvertible {
         public var arguments: [String]
         public var stdout: String

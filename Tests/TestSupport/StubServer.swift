@@ -23,6 +23,7 @@ public final class StubServer: @unchecked Sendable {
         case close
     }
 
+    /// The steps that answer a request; the number counts requests to the same path, from 1.
     public typealias Script = @Sendable (Request, Int) -> [Step]
 
     private let listener: Int32
@@ -38,6 +39,9 @@ public final class StubServer: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         return received
     }
+
+    /// The requests to `/chat/completions`, in order.
+    public var chats: [Request] { requests.filter { $0.path.hasSuffix("/chat/completions") } }
 
     public init(script: @escaping Script) throws {
         self.script = script
@@ -80,25 +84,23 @@ public final class StubServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
-        var count = 0
         while !isStopped {
             let connection = accept(listener, nil, nil)
             if connection < 0 { return }
             var on: Int32 = 1
             setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-            count += 1
-            let index = count
-            Thread { [self] in serve(connection, index: index) }.start()
+            Thread { [self] in serve(connection) }.start()
         }
     }
 
-    private func serve(_ connection: Int32, index: Int) {
+    private func serve(_ connection: Int32) {
         defer { close(connection) }
         guard let request = readRequest(connection) else { return }
         lock.lock()
         received.append(request)
+        let number = received.filter { $0.path == request.path }.count
         lock.unlock()
-        for step in script(request, index) {
+        for step in script(request, number) {
             switch step {
             case let .send(bytes):
                 var offset = 0
