@@ -71,7 +71,7 @@ public struct ChatClient: Sendable {
                     } else if jsonBody != nil {
                         jsonBody!.append(contentsOf: bytes)
                     } else {
-                        for chatEvent in try parser.feed(bytes) { continuation.yield(chatEvent) }
+                        try parser.feed(bytes) { continuation.yield($0) }
                         if let rawEvents {
                             for raw in parser.rawEvents.dropFirst(reported) { rawEvents(raw) }
                             reported = parser.rawEvents.count

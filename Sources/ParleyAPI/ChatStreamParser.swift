@@ -24,23 +24,32 @@ public struct ChatStreamParser: Sendable {
 
     public init() {}
 
-    /// Feeds body bytes; returns the chat events they complete. Throws on an error event or an invalid one.
+    /// Feeds body bytes; returns the chat events they complete. Throws on an error event or an invalid
+    /// one (the events before it in the same bytes are lost: use `feed(_:emit:)` to keep them).
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(APIError) -> [ChatEvent] where Bytes.Element == UInt8 {
         var events: [ChatEvent] = []
+        try feed(bytes) { events.append($0) }
+        return events
+    }
+
+    /// Feeds body bytes, calling `emit` for each chat event as it completes; then throws if an error
+    /// event or an invalid one came (the events before it have been emitted).
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes, emit: (ChatEvent) -> Void) throws(APIError) where Bytes.Element == UInt8 {
         var failure: APIError?
         var decoder = ServerSentEventDecoder()
         swap(&decoder, &self.decoder)  // own it while its callback mutates self
         defer { swap(&decoder, &self.decoder) }
         decoder.feed(bytes) { event in
             guard failure == nil, !done else { return }
+            var events: [ChatEvent] = []
             do throws(APIError) {
                 try interpret(event, into: &events)
             } catch {
                 failure = error
             }
+            events.forEach(emit)
         }
         if let failure { throw failure }
-        return events
     }
 
     /// The body ended: text still held, then `.finished` after `[DONE]`; else the stream was cut.

@@ -45,6 +45,14 @@ final class ChatStreamParserTests: XCTestCase {
         }
     }
 
+    func testEventsBeforeAnErrorInTheSamePieceAreKept() {
+        var parser = ChatStreamParser()
+        var events: [ChatEvent] = []
+        let body = chunk(#"{"content":"kept"}"#) + #"data: {"error":{"message":"boom"}}"# + "\n\n"
+        XCTAssertThrowsError(try parser.feed(Array(body.utf8)) { events.append($0) })
+        XCTAssertEqual(events, [.content("kept")])
+    }
+
     func testInvalidEventLine() {
         XCTAssertThrowsError(try parse("data: this is not json\n\n")) {
             XCTAssertEqual($0 as? APIError, .invalidEvent("this is not json"))

@@ -15,8 +15,9 @@ public final class TerminalSession {
         self.height = height
         let assignments = environment.sorted { $0.key < $1.key }.map { Self.quote("\($0.key)=\($0.value)") }
         let command = (["env", "-i"] + assignments + arguments.map(Self.quote)).joined(separator: " ")
-        try tmux(capture: false, ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command])
-        try tmux(["set-option", "-t", "main", "remain-on-exit", "on"])
+        // The pane stays after the program exits (remain-on-exit), so its exit status can be read.
+        try tmux(capture: false, ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command,
+                                  ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on"])
     }
 
     deinit {
