@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, with typed wrappers for their variadic calls.
@@ -23,13 +24,15 @@ let package = Package(
         .target(name: "ParleyRender"),
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
+        // Conversations, messages and preferences in SQLite.
+        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The slash-command table and parser; pure.
         .target(name: "ParleyCommands"),
         // The pure session state machine.
         .target(name: "ParleySession", dependencies: ["ParleyAPI"]),
         // The loop: reads lines, feeds the session, carries out its effects.
         .target(name: "ParleyShell", dependencies: [
-            "ParleySession", "ParleyCommands", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
+            "ParleySession", "ParleyStore", "ParleyCommands", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
         ]),
         .executableTarget(name: "parley", dependencies: [
             "ParleyShell",
@@ -43,6 +46,7 @@ let package = Package(
         .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"]),
         .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
+        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
         .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], resources: [.copy("Contracts")]),
     ],

@@ -14,6 +14,12 @@ public enum Command: Sendable, Equatable {
     case history
     case think(Int?)
     case newChat
+    case chats
+    case open(String)
+    case rename(String)
+    case delete(number: Int?, confirmed: Bool)
+    case search(String)
+    case save(path: String, force: Bool)
     case stats
     case debug
     case quit
@@ -121,6 +127,33 @@ public enum CommandParser {
             if argument.isEmpty { return .command(.think(nil)) }
             guard let number = Int(argument), number > 0 else { return usage("\"\(argument)\" is not a message number.") }
             return .command(.think(number))
+        case "open":
+            return argument.isEmpty ? usage("Which conversation? /chats lists them.") : .command(.open(argument))
+        case "rename":
+            return argument.isEmpty ? usage("What title?") : .command(.rename(argument))
+        case "search":
+            return argument.isEmpty ? usage("Search for what?") : .command(.search(argument))
+        case "delete":
+            var words = argument.split(separator: " ").map(String.init)
+            let confirmed = words.contains("--yes")
+            words.removeAll { $0 == "--yes" }
+            if words.isEmpty { return .command(.delete(number: nil, confirmed: confirmed)) }
+            guard words.count == 1, let number = Int(words[0]), number > 0 else {
+                return usage("\"\(words.joined(separator: " "))\" is not a conversation number.")
+            }
+            return .command(.delete(number: number, confirmed: confirmed))
+        case "save":
+            var path = argument
+            var force = false
+            if path.hasSuffix(" --force") || path == "--force" {
+                force = true
+                path = String(path.dropLast("--force".count)).trimmingWhitespace
+            } else if path.hasPrefix("--force ") {
+                force = true
+                path = String(path.dropFirst("--force ".count)).trimmingWhitespace
+            }
+            return path.isEmpty ? usage("Save to which file?") : .command(.save(path: path, force: force))
+        case "chats": return noArgument(.chats)
         case "settings": return noArgument(.settings)
         case "reset": return noArgument(.reset)
         case "regen": return noArgument(.regenerate)

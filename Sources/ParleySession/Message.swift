@@ -24,7 +24,7 @@ public struct Message: Sendable, Equatable {
 }
 
 /// When a reply's request was sent, its first token came and it ended (seconds on one clock).
-public struct Timings: Sendable, Equatable {
+public struct Timings: Sendable, Equatable, Codable {
     public var sentAt: Double
     public var firstTokenAt: Double?
     public var endedAt: Double

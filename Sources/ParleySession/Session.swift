@@ -33,7 +33,17 @@ public enum SessionEffect: Sendable, Equatable {
     case startRequest(ChatRequest)
     case cancelRequest
     case scheduleRetry(after: Double)
+    /// Keep the change on disk; comes before the request it precedes.
+    case persist(PersistChange)
     case render(RenderEvent)
+}
+
+/// A change to the conversation that the store must follow.
+public enum PersistChange: Sendable, Equatable {
+    /// Message `index` (0-based) is now `message`.
+    case save(index: Int, message: Message)
+    /// Every message from `index` on is gone.
+    case truncate(from: Int)
 }
 
 /// What the screen should show.
@@ -108,29 +118,26 @@ public struct Session: Sendable, Equatable {
         switch (state, event) {
         case let (.idle, .submit(text)):
             messages.append(Message(role: .user, text: text))
-            return send(now: now)
+            return [.persist(.save(index: messages.count - 1, message: messages[messages.count - 1]))] + send(now: now)
 
         case (.idle, .regenerate):
             guard let last = messages.lastIndex(where: { $0.role == .user }) else {
                 return [.render(.notice("Nothing to regenerate: no message has been sent yet."))]
             }
-            messages.removeSubrange((last + 1)...)
-            return send(now: now)
+            return truncate(from: last + 1) + send(now: now)
 
         case (.idle, .retry):
             guard canRetry, let last = messages.lastIndex(where: { $0.role == .user }) else {
                 return [.render(.notice("Nothing to retry: the last request did not fail. /regen asks for a new reply."))]
             }
-            messages.removeSubrange((last + 1)...)
-            return send(now: now)
+            return truncate(from: last + 1) + send(now: now)
 
         case let (.idle, .edit(number, text)):
             guard messages.indices.contains(number - 1), messages[number - 1].role == .user else {
                 return [.render(.notice("Message \(number) is not one of your messages; /history shows their numbers."))]
             }
             messages[number - 1].text = text
-            messages.removeSubrange(number...)
-            return send(now: now)
+            return [.persist(.save(index: number - 1, message: messages[number - 1]))] + truncate(from: number) + send(now: now)
 
         case (.sending, .headers):
             state = .streaming
@@ -219,6 +226,12 @@ public struct Session: Sendable, Equatable {
         return [.startRequest(request)]
     }
 
+    private mutating func truncate(from index: Int) -> [SessionEffect] {
+        guard index < messages.count else { return [] }
+        messages.removeSubrange(index...)
+        return [.persist(.truncate(from: index))]
+    }
+
     private mutating func resetReply() {
         reply = Message(role: .assistant, text: "")
         firstTokenAt = nil
@@ -234,12 +247,14 @@ public struct Session: Sendable, Equatable {
                                 reasoningStartedAt: reasoningStartedAt, reasoningEndedAt: reasoningEndedAt)
         let ended = reply
         let hasContent = !reply.text.isEmpty || !reply.reasoning.isEmpty
+        var effects: [SessionEffect] = []
         if status == .complete || hasContent {
             messages.append(ended)
+            effects.append(.persist(.save(index: messages.count - 1, message: ended)))
         }
         canRetry = status != .complete
         state = .idle
         resetReply()
-        return [.render(.replyEnded(ended))]
+        return effects + [.render(.replyEnded(ended))]
     }
 }

@@ -3,10 +3,13 @@ import ParleyAPI
 import ParleyCommands
 import ParleyRender
 import ParleySession
+import ParleyStore
 
 extension Shell {
     /// Carries out a slash command.
     func execute(_ command: Command) async -> Outcome {
+        let settingsBefore = session.settings
+        defer { if session.settings != settingsBefore { keeper.saveSettings(session.settings) } }
         switch command {
         case let .help(spec):
             console.print(spec.map(CommandTable.helpText(for:)) ?? CommandTable.helpText())
@@ -72,7 +75,20 @@ extension Shell {
             showReasoning(number)
         case .newChat:
             session.clear()
+            keeper.startNew()
             console.notice("New conversation.")
+        case .chats:
+            showChats()
+        case let .open(target):
+            openCommand(target)
+        case let .rename(title):
+            rename(title)
+        case let .delete(number, confirmed):
+            delete(number, confirmed: confirmed)
+        case let .search(text):
+            search(text)
+        case let .save(path, force):
+            save(to: path, force: force)
         case .stats:
             showStats()
         case .debug:
@@ -81,6 +97,185 @@ extension Shell {
             return .quit
         }
         return .done
+    }
+
+    // MARK: - Conversations
+
+    /// The store, or nil after saying it is not there.
+    private func requireStore() -> Store? {
+        if let store = keeper.store { return store }
+        console.error(storeWarning ?? "Conversations are not being kept.")
+        anyFailure = true
+        return nil
+    }
+
+    private func refuse(_ reason: String) {
+        console.error(reason)
+        anyFailure = true
+    }
+
+    private func listed() -> [ConversationSummary] {
+        (try? keeper.store?.conversations(limit: 200)) ?? []
+    }
+
+    private func showChats() {
+        guard requireStore() != nil else { return }
+        let list = listed()
+        guard !list.isEmpty else {
+            console.print("No conversations yet.")
+            return
+        }
+        let lines = list.enumerated().map { index, chat -> String in
+            let current = chat.id == keeper.conversationID ? "*" : " "
+            let count = chat.messageCount == 1 ? "1 message" : "\(chat.messageCount) messages"
+            return "\(current)\(String(index + 1).leftPadded(to: 3)). \(TerminalSanitizer.clean(chat.title)) · \(count) · \(RelativeTime.describe(chat.updated))"
+        }
+        console.print(lines.joined(separator: "\n"))
+    }
+
+    /// N as `/chats` numbers them, else an id (or its start) or a title.
+    private func findConversation(_ target: String) -> StoredConversation? {
+        guard let store = requireStore() else { return nil }
+        do {
+            if let number = Int(target) {
+                let list = listed()
+                guard list.indices.contains(number - 1) else {
+                    refuse("There is no conversation \(number); /chats lists \(list.count).")
+                    return nil
+                }
+                return try store.conversation(id: list[number - 1].id)
+            }
+            if let found = try store.find(target) { return found }
+            refuse("No conversation matches \"\(target)\"; /chats lists them.")
+        } catch {
+            refuse("\(error)")
+        }
+        return nil
+    }
+
+    private func openCommand(_ target: String) {
+        guard let conversation = findConversation(target) else { return }
+        openConversation(conversation)
+        console.notice("Opened \"\(TerminalSanitizer.clean(conversation.title))\" (\(session.messages.count) messages); /history lists them.")
+    }
+
+    func openConversation(_ conversation: StoredConversation) {
+        let messages = (try? keeper.store?.messages(in: conversation.id)) ?? []
+        session.load(messages.map(ConversationKeeper.message))
+        var settings = ConversationKeeper.settings(conversation.settings)
+        if settings.model == nil { settings.model = session.settings.model }
+        session.settings = settings
+        keeper.use(conversation.id)
+    }
+
+    private func rename(_ title: String) {
+        guard let store = requireStore() else { return }
+        guard let id = keeper.conversationID else {
+            refuse("Nothing to rename yet: the conversation starts with its first message.")
+            return
+        }
+        do {
+            try store.rename(id, to: title)
+            console.notice("Renamed to \"\(title)\".")
+        } catch {
+            refuse("\(error)")
+        }
+    }
+
+    private func delete(_ number: Int?, confirmed: Bool) {
+        guard let store = requireStore() else { return }
+        let conversation: StoredConversation?
+        if let number {
+            conversation = findConversation(String(number))
+        } else if let id = keeper.conversationID {
+            conversation = try? store.conversation(id: id)
+        } else {
+            refuse("Nothing to delete: this conversation has no message yet.")
+            return
+        }
+        guard let conversation else { return }
+        let title = TerminalSanitizer.clean(conversation.title)
+        if !confirmed {
+            guard let editor else {
+                refuse("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
+                return
+            }
+            guard case let .line(answer) = editor.readLine(prompt: "Delete \"\(title)\"? [y/N] "),
+                  ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                console.notice("Nothing was deleted.")
+                return
+            }
+        }
+        do {
+            try store.delete(conversation.id)
+            if conversation.id == keeper.conversationID {
+                session.clear()
+                keeper.startNew()
+            }
+            console.notice("Deleted \"\(title)\".")
+        } catch {
+            refuse("\(error)")
+        }
+    }
+
+    private func search(_ text: String) {
+        guard let store = requireStore() else { return }
+        let hits: [SearchHit]
+        do {
+            hits = try store.search(text)
+        } catch {
+            refuse("\(error)")
+            return
+        }
+        guard !hits.isEmpty else {
+            console.print("No message contains \"\(text)\".")
+            return
+        }
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let model = session.settings.model.map(Self.shortModelName) ?? "assistant"
+        let lines = hits.map { hit -> String in
+            let content = TerminalSanitizer.clean(hit.content)
+            let line = content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
+                .map(String.init) ?? content
+            let who = hit.role == "user" ? "you" : model
+            return "\(TerminalSanitizer.clean(hit.conversationTitle)) #\(hit.messageNumber) \(who): " + highlight(String(line.prefix(160)), words)
+        }
+        console.print(lines.joined(separator: "\n"))
+    }
+
+    /// `line` with each of `words` in bold yellow (when styles are on).
+    private func highlight(_ line: String, _ words: [String]) -> String {
+        guard console.style.enabled else { return line }
+        var result = line
+        for word in words {
+            var searchStart = result.startIndex
+            while let range = result.range(of: word, options: .caseInsensitive, range: searchStart..<result.endIndex) {
+                let marked = Style.bold + Style.yellow + result[range] + Style.reset
+                result.replaceSubrange(range, with: marked)
+                searchStart = result.index(range.lowerBound, offsetBy: marked.count)
+            }
+        }
+        return result
+    }
+
+    private func save(to path: String, force: Bool) {
+        let expanded = (path as NSString).expandingTildeInPath
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return refuse("\(path) is a directory; give a file name.") }
+            if !force { return refuse("\(path) exists; /save \(path) --force replaces it.") }
+        }
+        let title = (keeper.conversationID.flatMap { try? keeper.store?.conversation(id: $0) })?.title
+            ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
+        let data = expanded.lowercased().hasSuffix(".json")
+            ? Transcript.json(title: title, settings: session.settings, messages: session.messages)
+            : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
+        do {
+            try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: expanded))
+            console.notice("Saved \(session.messages.count) messages to \(path).")
+        } catch {
+            refuse("Cannot write \(path): \(error)")
+        }
     }
 
     private func markFailure() {
@@ -105,10 +300,10 @@ extension Shell {
         }
     }
 
-    private func showSettings() {
+    func showSettings() {
         let settings = session.settings
         func source(_ current: AnyHashable?, _ launch: AnyHashable?, flag: Bool) -> String {
-            if current != launch { return "this conversation" }
+            if current != launch { return "conversation" }
             if current == nil { return "default" }
             return flag ? "command line" : "remembered"
         }

@@ -43,7 +43,7 @@ extension Shell {
 
     func choose(model: String) {
         session.settings.model = model
-        modelMemory?.remember(model, for: configuration.endpoint.baseURL)
+        try? keeper.store?.setPreference(Self.modelPreference(configuration.endpoint.baseURL), model)
     }
 
     /// Runs one turn from `event` until the session is idle again; true when the reply completed.
@@ -57,7 +57,7 @@ extension Shell {
                 effects += await stream(request)
             case let .scheduleRetry(delay):
                 effects += await waitForRetry(delay)
-            case .cancelRequest, .render:
+            case .cancelRequest, .render, .persist:
                 break
             }
             if session.isIdle, effects.isEmpty, let last = session.messages.last, last.role == .assistant {
@@ -71,10 +71,10 @@ extension Shell {
     func feed(_ event: SessionEvent) -> [SessionEffect] {
         var rest: [SessionEffect] = []
         for effect in session.handle(event, now: now, jitter: Double.random(in: 0..<1)) {
-            if case let .render(render) = effect {
-                show(render)
-            } else {
-                rest.append(effect)
+            switch effect {
+            case let .render(render): show(render)
+            case let .persist(change): keeper.apply(change, settings: session.settings)
+            default: rest.append(effect)
             }
         }
         return rest
@@ -159,6 +159,7 @@ extension Shell {
             console.out.end(status: status)
             if !isOneShot { console.outSink.write("\n") }
             console.outSink.flush()
+            appendToTranscript(message)
         case let .failed(sentence):
             console.error(sentence)
         case let .waiting(reason, seconds, attempt):
@@ -167,6 +168,19 @@ extension Shell {
                 + (TerminalDevice.isTerminal(0) ? " · Esc to cancel" : ""))
         case let .notice(text):
             console.notice(text)
+        }
+    }
+
+    /// `--transcript`: the user's message and this reply, as `/save` writes them.
+    func appendToTranscript(_ reply: Message) {
+        guard let transcript else { return }
+        let user = session.messages.last { $0.role == .user }
+        let text = (user.map { Transcript.turn($0, model: nil) } ?? "") + Transcript.turn(reply, model: session.settings.model)
+        do {
+            try transcript.append(text)
+        } catch {
+            console.error("\(error)")
+            self.transcript = nil
         }
     }
 

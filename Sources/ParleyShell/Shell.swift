@@ -4,6 +4,7 @@ import ParleyCommands
 import ParleyHTTP
 import ParleyRender
 import ParleySession
+import ParleyStore
 import ParleyTerminal
 
 public enum Parley {
@@ -23,7 +24,11 @@ public final class Shell {
     var session: Session
     /// The settings the shell started with: what `/reset` returns to.
     let launchSettings: ChatSettings
-    let modelMemory: ModelMemory?
+    /// The conversation on disk.
+    let keeper: ConversationKeeper
+    var transcript: TranscriptFile?
+    /// Said once at start when history cannot be kept.
+    var storeWarning: String?
     var editor: LineEditor?
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
@@ -39,7 +44,8 @@ public final class Shell {
     let eventLog = EventLog()
     var replyOpen = false
 
-    public init(configuration: ShellConfiguration, environment: [String: String]) {
+    /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
+    public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {
         self.configuration = configuration
         if let prompt = configuration.prompt {
             mode = .oneShot(prompt)
@@ -52,13 +58,55 @@ public final class Shell {
                             transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
                             idleTimeout: configuration.idleTimeout)
         console = Console(environment: environment, noColor: configuration.noColor)
-        let dataReady = DataDirectory.prepare(configuration.dataDirectory)
-        modelMemory = dataReady ? ModelMemory(directory: configuration.dataDirectory) : nil
+        var store: Store?
+        if DataDirectory.prepare(configuration.dataDirectory) {
+            do {
+                store = try Store(directory: configuration.dataDirectory)
+            } catch {
+                if case .cannotOpen = error { storeWarning = "History is not being saved: \(error)" } else { throw error }
+            }
+        } else {
+            storeWarning = "History is not being saved: \(configuration.dataDirectory.path) cannot be written."
+        }
+        keeper = ConversationKeeper(store: store)
         var settings = configuration.settings
-        if settings.model == nil { settings.model = modelMemory?.model(for: configuration.endpoint.baseURL) }
+        if settings.model == nil { settings.model = try? store?.preference(Self.modelPreference(configuration.endpoint.baseURL)) }
         launchSettings = settings
         session = Session(settings: settings, retryPolicy: RetryPolicy(totalWait: configuration.wait))
         started = clock.now
+        if let path = configuration.transcript { transcript = TranscriptFile(path: path) }
+        keeper.onFailure = { [unowned self] in console.error($0) }
+    }
+
+    static func modelPreference(_ baseURL: String) -> String { "model:" + baseURL }
+
+    /// `-c` or `--chat`: reopens the conversation, then lays the command line's settings over its own.
+    func openRequestedConversation() -> Bool {
+        guard configuration.continueLatest || configuration.chat != nil else { return true }
+        guard let store = keeper.store else {
+            console.error("No conversation can be reopened: \(storeWarning ?? "the store is not available").")
+            return false
+        }
+        let found: StoredConversation?
+        do {
+            found = try configuration.chat.map(store.find) ?? store.latest()
+        } catch {
+            console.error("\(error)")
+            return false
+        }
+        guard let conversation = found else {
+            console.error(configuration.chat.map { "No conversation matches \"\($0)\"; /chats lists them." } ?? "There is no conversation to continue yet.")
+            return false
+        }
+        openConversation(conversation)
+        let flags = configuration.settings
+        if let model = flags.model { session.settings.model = model }
+        if let system = flags.systemPrompt { session.settings.systemPrompt = system }
+        if let temperature = flags.temperature { session.settings.temperature = temperature }
+        if let topP = flags.topP { session.settings.topP = topP }
+        if let maxTokens = flags.maxTokens { session.settings.maxTokens = maxTokens }
+        keeper.saveSettings(session.settings)
+        return true
     }
 
     var now: Double {
@@ -70,6 +118,8 @@ public final class Shell {
 
     /// Runs until the input ends or `/quit`; returns the exit status.
     public func run() async -> Int32 {
+        if let storeWarning { console.error(storeWarning) }
+        guard openRequestedConversation() else { return 1 }
         switch mode {
         case let .oneShot(prompt):
             return await runOneShot(prompt)

@@ -15,6 +15,12 @@ public struct ShellOptions: Sendable {
     public var noColor = false
     /// The one-shot prompt, when given.
     public var prompt: String?
+    /// `-c`: reopen the latest conversation.
+    public var continueLatest = false
+    /// `--chat ID|TITLE`: reopen this conversation.
+    public var chat: String?
+    /// `--transcript FILE`: append each turn to FILE.
+    public var transcript: String?
 
     public init() {}
 }
@@ -34,6 +40,9 @@ public struct ShellConfiguration: Sendable {
     public var dataDirectory: URL
     public var noColor: Bool
     public var prompt: String?
+    public var continueLatest: Bool
+    public var chat: String?
+    public var transcript: String?
 
     /// Checks every option (base URL, ranges, timeouts) before any request is made.
     public static func resolve(_ options: ShellOptions, environment: [String: String]) throws(OptionError) -> ShellConfiguration {
@@ -55,13 +64,15 @@ public struct ShellConfiguration: Sendable {
         guard options.idleTimeout > 0, options.idleTimeout.isFinite else {
             throw OptionError("--idle-timeout must be a positive number of seconds.")
         }
+        if options.continueLatest, options.chat != nil { throw OptionError("Give either --continue or --chat, not both.") }
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
         return ShellConfiguration(endpoint: endpoint, settings: settings, idleTimeout: options.idleTimeout,
                                   wait: options.wait,
                                   dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
-                                  noColor: options.noColor, prompt: options.prompt)
+                                  noColor: options.noColor, prompt: options.prompt,
+                                  continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript)
     }
 }
 

@@ -52,6 +52,15 @@ struct ParleyCommand: AsyncParsableCommand {
     @Flag(help: "Plain text: no colours or styles.")
     var noColor = false
 
+    @Flag(name: [.short, .customLong("continue")], help: "Reopen the latest conversation.")
+    var continueLatest = false
+
+    @Option(help: ArgumentHelp("Reopen a conversation by its id (or the start of it) or its title.", valueName: "id|title"))
+    var chat: String?
+
+    @Option(help: ArgumentHelp("Append each turn, as it completes, to this Markdown file.", valueName: "file"))
+    var transcript: String?
+
     /// Every option is checked here, before anything is sent; a bad one exits 64 with the reason.
     func validate() throws {
         do {
@@ -65,7 +74,14 @@ struct ParleyCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let configuration = try ShellConfiguration.resolve(options, environment: environment)
-        let status = await Shell(configuration: configuration, environment: environment).run()
+        let shell: Shell
+        do {
+            shell = try await Shell(configuration: configuration, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("parley: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let status = await shell.run()
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -81,6 +97,9 @@ struct ParleyCommand: AsyncParsableCommand {
         options.wait = wait
         options.dataDir = dataDir
         options.noColor = noColor
+        options.continueLatest = continueLatest
+        options.chat = chat
+        options.transcript = transcript
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
         return options
     }

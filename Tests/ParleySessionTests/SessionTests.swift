@@ -44,6 +44,11 @@ final class SessionTests: XCTestCase {
         case .startRequest: return "start"
         case .cancelRequest: return "cancel"
         case .scheduleRetry: return "schedule"
+        case let .persist(change):
+            switch change {
+            case .save: return "save"
+            case .truncate: return "truncate"
+            }
         case let .render(render):
             switch render {
             case .replyStarted: return "render.started"
@@ -61,10 +66,10 @@ final class SessionTests: XCTestCase {
 
     let table: [Row] = [
         // idle
-        Row(from: .idle, event: .submit("hi"), to: .sending, effects: ["start"]),
-        Row(from: .idle, event: .regenerate, to: .sending, effects: ["start"]),
+        Row(from: .idle, event: .submit("hi"), to: .sending, effects: ["save", "start"]),
+        Row(from: .idle, event: .regenerate, to: .sending, effects: ["truncate", "start"]),
         Row(from: .idle, event: .retry, to: .idle, effects: ["render.notice"]),
-        Row(from: .idle, event: .edit(number: 1, text: "new"), to: .sending, effects: ["start"]),
+        Row(from: .idle, event: .edit(number: 1, text: "new"), to: .sending, effects: ["save", "truncate", "start"]),
         Row(from: .idle, event: .edit(number: 2, text: "x"), to: .idle, effects: ["render.notice"]),
         Row(from: .idle, event: .headers, to: .idle, effects: []),
         Row(from: .idle, event: .content("x"), to: .idle, effects: []),
@@ -76,7 +81,7 @@ final class SessionTests: XCTestCase {
         Row(from: .sending, event: .headers, to: .streaming, effects: ["render.started"]),
         Row(from: .sending, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .sending, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
-        Row(from: .sending, event: .finished(nil), to: .idle, effects: ["render.ended.complete"]),
+        Row(from: .sending, event: .finished(nil), to: .idle, effects: ["save", "render.ended.complete"]),
         Row(from: .sending, event: .failed(TurnFailure(sentence: "warming up", isRetryable: true, retryAfter: 3)), to: waiting,
             effects: ["schedule", "render.waiting"]),
         Row(from: .sending, event: .failed(TurnFailure(sentence: "bad request")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
@@ -86,7 +91,7 @@ final class SessionTests: XCTestCase {
         // streaming
         Row(from: .streaming, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .streaming, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
-        Row(from: .streaming, event: .finished(Usage(completionTokens: 1)), to: .idle, effects: ["render.ended.complete"]),
+        Row(from: .streaming, event: .finished(Usage(completionTokens: 1)), to: .idle, effects: ["save", "render.ended.complete"]),
         Row(from: .streaming, event: .failed(TurnFailure(sentence: "cut")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
         Row(from: .streaming, event: .cancel, to: .cancelling, effects: ["cancel"]),
         Row(from: .streaming, event: .headers, to: .streaming, effects: []),
@@ -139,6 +144,20 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(request.messages, [ChatMessage(role: .system, text: "Be brief."), ChatMessage(role: .user, text: "Q1"),
                                           ChatMessage(role: .assistant, text: "A1"), ChatMessage(role: .user, text: "Q2")])
         XCTAssertEqual(machine.messages[1].reasoning, "secret thoughts")
+    }
+
+    func testTheUserMessageIsPersistedBeforeItsRequestAndTheReplyWhenItEnds() {
+        var machine = Session(settings: settings)
+        let submitted = machine.handle(.submit("hello"), now: 0)
+        XCTAssertEqual(submitted.map(Self.kind), ["save", "start"])
+        XCTAssertEqual(submitted.first, .persist(.save(index: 0, message: Message(role: .user, text: "hello"))))
+        _ = machine.handle(.content("partial"), now: 1)
+        let cancelled = machine.handle(.cancel, now: 2) + machine.handle(.failed(TurnFailure(sentence: "cancelled")), now: 2.1)
+        guard case let .persist(.save(index, message)) = cancelled[1] else { return XCTFail("\(cancelled)") }
+        XCTAssertEqual(index, 1)
+        XCTAssertEqual(message.status, .cancelled)
+        XCTAssertEqual(message.text, "partial")
+        XCTAssertEqual(machine.handle(.retry, now: 3).first, .persist(.truncate(from: 1)))
     }
 
     func testCancelKeepsThePartialTextMarked() {

@@ -1,0 +1,104 @@
+import Foundation
+import ParleyAPI
+import ParleySession
+import ParleyStore
+
+/// Keeps the session's conversation in the store: creates it at its first message, follows every
+/// change the session reports, saves its settings, and titles it from its first message. When the
+/// store fails, the shell goes on chatting and says so once.
+@MainActor
+final class ConversationKeeper {
+    let store: Store?
+    private(set) var conversationID: String?
+    /// Set once a write failed; later failures are silent.
+    private var reportedFailure = false
+    var onFailure: (String) -> Void = { _ in }
+
+    init(store: Store?) {
+        self.store = store
+    }
+
+    func startNew() {
+        conversationID = nil
+    }
+
+    func use(_ id: String) {
+        conversationID = id
+    }
+
+    func apply(_ change: PersistChange, settings: ChatSettings) {
+        guard let store else { return }
+        attempt {
+            switch change {
+            case let .save(index, message):
+                let id = try ensureConversation(store, settings: settings, firstMessage: message)
+                try store.save(Self.stored(message), at: index, in: id)
+                if index == 0, message.role == .user { try store.setAutomaticTitle(id, to: Self.title(from: message.text)) }
+            case let .truncate(index):
+                if let conversationID { try store.truncate(conversationID, from: index) }
+            }
+        }
+    }
+
+    func saveSettings(_ settings: ChatSettings) {
+        guard let store, let conversationID else { return }
+        attempt { try store.saveSettings(conversationID, Self.stored(settings)) }
+    }
+
+    private func ensureConversation(_ store: Store, settings: ChatSettings, firstMessage: Message) throws -> String {
+        if let conversationID { return conversationID }
+        let conversation = StoredConversation(title: Self.title(from: firstMessage.text), settings: Self.stored(settings))
+        try store.create(conversation)
+        conversationID = conversation.id
+        return conversation.id
+    }
+
+    private func attempt(_ body: () throws -> Void) {
+        do {
+            try body()
+        } catch {
+            guard !reportedFailure else { return }
+            reportedFailure = true
+            onFailure("History is not being saved: \(error)")
+        }
+    }
+
+    // MARK: - Conversions
+
+    /// The first line, trimmed to about 50 characters at a word boundary.
+    static func title(from text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard line.count > 50 else { return line.isEmpty ? "Untitled" : line }
+        let cut = line.prefix(50)
+        let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+        return String(atWord.count >= 20 ? atWord : cut) + "…"
+    }
+
+    static func stored(_ message: Message) -> StoredMessage {
+        StoredMessage(role: message.role.rawValue, content: message.text, reasoning: message.reasoning, status: message.status.rawValue,
+                      usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
+    }
+
+    static func message(_ stored: StoredMessage) -> Message {
+        Message(role: Role(rawValue: stored.role) ?? .user, text: stored.content, reasoning: stored.reasoning,
+                status: Message.Status(rawValue: stored.status) ?? .complete,
+                usage: stored.usage.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) },
+                timings: stored.timings.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) })
+    }
+
+    static func stored(_ settings: ChatSettings) -> StoredSettings {
+        StoredSettings(model: settings.model, systemPrompt: settings.systemPrompt, temperature: settings.temperature,
+                       topP: settings.topP, maxTokens: settings.maxTokens)
+    }
+
+    static func settings(_ stored: StoredSettings) -> ChatSettings {
+        ChatSettings(model: stored.model, systemPrompt: stored.systemPrompt, temperature: stored.temperature,
+                     topP: stored.topP, maxTokens: stored.maxTokens)
+    }
+
+    private static func json<T: Encodable>(_ value: T) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import ParleyAPI
+import ParleyRender
+import ParleySession
+
+/// Conversations as files: Markdown (`/save`, `--transcript`) or JSON (`/save FILE.json`). Server text
+/// is sanitized: no escape sequence reaches a file.
+enum Transcript {
+    static func markdown(title: String, settings: ChatSettings, messages: [Message]) -> String {
+        var out = "# \(clean(title))\n\n"
+        out += settingsLines(settings).map { "- \($0)\n" }.joined()
+        out += "\n"
+        out += messages.map { turn($0, model: settings.model) }.joined()
+        return out
+    }
+
+    /// One message as a Markdown section: `## You` or `## MODEL`, then the text; a reply that did not
+    /// complete says so.
+    static func turn(_ message: Message, model: String?) -> String {
+        let heading = message.role == .user ? "You" : (model ?? "Assistant")
+        let status = message.status == .complete ? "" : "\n\n*[\(message.status.rawValue)]*"
+        return "## \(clean(heading))\n\n\(clean(message.text))\(status)\n\n"
+    }
+
+    static func settingsLines(_ settings: ChatSettings) -> [String] {
+        var lines: [String] = []
+        if let model = settings.model { lines.append("model: \(clean(model))") }
+        if let system = settings.systemPrompt { lines.append("system: \(clean(system))") }
+        if let temperature = settings.temperature { lines.append("temperature: \(SettingValue.format(temperature))") }
+        if let topP = settings.topP { lines.append("top_p: \(SettingValue.format(topP))") }
+        if let maxTokens = settings.maxTokens { lines.append("max_tokens: \(maxTokens)") }
+        return lines
+    }
+
+    /// The JSON form: title, settings, and messages shaped as `/debug` shows them (role, content) plus
+    /// what parley keeps (status, reasoning, usage).
+    static func json(title: String, settings: ChatSettings, messages: [Message]) -> Data {
+        var object: [String: Any] = ["title": clean(title)]
+        var settingsObject: [String: Any] = [:]
+        settingsObject["model"] = settings.model
+        settingsObject["system"] = settings.systemPrompt
+        settingsObject["temperature"] = settings.temperature
+        settingsObject["top_p"] = settings.topP
+        settingsObject["max_tokens"] = settings.maxTokens
+        object["settings"] = settingsObject
+        object["messages"] = messages.map { message -> [String: Any] in
+            var entry: [String: Any] = ["role": message.role.rawValue, "content": clean(message.text), "status": message.status.rawValue]
+            if !message.reasoning.isEmpty { entry["reasoning"] = clean(message.reasoning) }
+            if let usage = message.usage {
+                var figures: [String: Int] = [:]
+                figures["prompt_tokens"] = usage.promptTokens
+                figures["completion_tokens"] = usage.completionTokens
+                figures["total_tokens"] = usage.totalTokens
+                entry["usage"] = figures
+            }
+            return entry
+        }
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }
+}
+
+/// `--transcript FILE`: each turn appended as it completes (created 0600).
+final class TranscriptFile {
+    let path: String
+
+    init(path: String) {
+        self.path = (path as NSString).expandingTildeInPath
+    }
+
+    func append(_ text: String) throws {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        guard fd >= 0 else { throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 { throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).") }
+            offset += written
+        }
+    }
+}
+
+/// "just now", "5 min ago", "2 h ago", "3 d ago", then the date.
+enum RelativeTime {
+    static func describe(_ date: Date, now: Date = Date()) -> String {
+        let seconds = max(0, now.timeIntervalSince(date))
+        switch seconds {
+        case ..<60: return "just now"
+        case ..<3600: return "\(Int(seconds / 60)) min ago"
+        case ..<86400: return "\(Int(seconds / 3600)) h ago"
+        case ..<(86400 * 14): return "\(Int(seconds / 86400)) d ago"
+        default:
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.string(from: date)
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

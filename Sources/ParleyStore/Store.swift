@@ -1,0 +1,270 @@
+import Foundation
+import GRDB
+
+/// Conversations, their messages and a few preferences, in SQLite (WAL mode) at `parley.sqlite` in
+/// the data directory. Every write is a short transaction; two parley processes may share one store.
+public final class Store: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating when absent) the store in `directory`. A file that is not a parley store, or one
+    /// from a newer parley, is refused and left untouched.
+    public init(directory: URL) throws(StoreError) {
+        path = directory.appendingPathComponent("parley.sqlite").path
+        let existed = FileManager.default.fileExists(atPath: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(15)
+        configuration.foreignKeysEnabled = true
+        do {
+            let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
+            defer { umask(oldMask) }
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+        do {
+            try pool.read { db in
+                let applied = try Self.migrator.appliedIdentifiers(db)
+                let known = Set(Self.migrator.migrations)
+                if !applied.isSubset(of: known) { throw StoreError.newerSchema(path: path) }
+                if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
+                   try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+                    throw StoreError.notAParleyStore(path: path)
+                }
+            }
+            try Self.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.openingError(error, path: path)
+        }
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+    }
+
+    private static func openingError(_ error: Error, path: String) -> StoreError {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notAParleyStore(path: path)
+            default: return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+            }
+        }
+        return .cannotOpen(path: path, reason: "\(error)")
+    }
+
+    /// The schema, one migration per release that changed it; never edited once released.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE conversation (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    title TEXT NOT NULL,
+                    titleIsCustom INTEGER NOT NULL DEFAULT 0,
+                    created REAL NOT NULL,
+                    updated REAL NOT NULL,
+                    model TEXT,
+                    settings TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX conversation_updated ON conversation(updated);
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    conversationId TEXT NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    role TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    reasoning TEXT NOT NULL DEFAULT '',
+                    attachments TEXT NOT NULL DEFAULT '[]',
+                    status TEXT NOT NULL,
+                    usage TEXT,
+                    timings TEXT,
+                    UNIQUE (conversationId, position)
+                );
+                CREATE VIRTUAL TABLE message_fts USING fts5(content, content='message', content_rowid='id');
+                CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
+                    INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
+                END;
+                CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+                    INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
+                END;
+                CREATE TRIGGER message_fts_update AFTER UPDATE OF content ON message BEGIN
+                    INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
+                    INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
+                END;
+                CREATE TABLE preference (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                """)
+        }
+        return migrator
+    }()
+
+    // MARK: - Conversations
+
+    public func create(_ conversation: StoredConversation) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO conversation (id, title, titleIsCustom, created, updated, model, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [conversation.id, conversation.title, conversation.titleIsCustom,
+                                 conversation.created.timeIntervalSince1970, conversation.updated.timeIntervalSince1970,
+                                 conversation.settings.model, Self.json(conversation.settings)])
+        }
+    }
+
+    public func conversation(id: String) throws(StoreError) -> StoredConversation? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id = ?", arguments: [id]).map(Self.conversation)
+        }
+    }
+
+    /// Conversations, most recent first.
+    public func conversations(limit: Int = 50) throws(StoreError) -> [ConversationSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, c.title, c.updated, (SELECT count(*) FROM message m WHERE m.conversationId = c.id) AS count
+                FROM conversation c ORDER BY c.updated DESC, c.rowid DESC LIMIT ?
+                """, arguments: [limit]).map { row in
+                ConversationSummary(id: row["id"], title: row["title"], messageCount: row["count"],
+                                    updated: Date(timeIntervalSince1970: row["updated"]))
+            }
+        }
+    }
+
+    public func latest() throws(StoreError) -> StoredConversation? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM conversation ORDER BY updated DESC, rowid DESC LIMIT 1").map(Self.conversation)
+        }
+    }
+
+    /// The conversation whose id starts with `text` (at least 4 characters), else whose title is `text`
+    /// (case-insensitive; the most recent when several are).
+    public func find(_ text: String) throws(StoreError) -> StoredConversation? {
+        try read { db in
+            if text.count >= 4, let row = try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id LIKE ? ORDER BY updated DESC LIMIT 1",
+                                                           arguments: [Self.likePrefix(text.lowercased())]) {
+                return Self.conversation(row)
+            }
+            return try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE title = ? COLLATE NOCASE ORDER BY updated DESC LIMIT 1",
+                                    arguments: [text]).map(Self.conversation)
+        }
+    }
+
+    public func rename(_ id: String, to title: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE conversation SET title = ?, titleIsCustom = 1 WHERE id = ?", arguments: [title, id])
+        }
+    }
+
+    /// Sets the title from the first message, unless the conversation was renamed.
+    public func setAutomaticTitle(_ id: String, to title: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE conversation SET title = ? WHERE id = ? AND titleIsCustom = 0", arguments: [title, id])
+        }
+    }
+
+    public func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE conversation SET settings = ?, model = ? WHERE id = ?",
+                           arguments: [Self.json(settings), settings.model, id])
+        }
+    }
+
+    public func delete(_ id: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
+        }
+    }
+
+    // MARK: - Messages
+
+    /// Writes the message at `position` (0-based), replacing what was there, and touches the conversation.
+    public func save(_ message: StoredMessage, at position: Int, in conversationID: String, now: Date = Date()) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
+                    reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
+                    usage = excluded.usage, timings = excluded.timings
+                """, arguments: [conversationID, position, message.role, message.content, message.reasoning, message.attachments,
+                                 message.status, message.usage, message.timings])
+            try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
+        }
+    }
+
+    /// Drops the messages from `position` (0-based) on.
+    public func truncate(_ conversationID: String, from position: Int) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM message WHERE conversationId = ? AND position >= ?", arguments: [conversationID, position])
+        }
+    }
+
+    public func messages(in conversationID: String) throws(StoreError) -> [StoredMessage] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY position", arguments: [conversationID]).map { row in
+                StoredMessage(role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: row["attachments"],
+                              status: row["status"], usage: row["usage"], timings: row["timings"])
+            }
+        }
+    }
+
+    /// Messages of every conversation that contain all the words of `text` (FTS5), most recent first.
+    public func search(_ text: String, limit: Int = 50) throws(StoreError) -> [SearchHit] {
+        let words = text.split(whereSeparator: { $0.isWhitespace })
+        guard !words.isEmpty else { return [] }
+        let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.conversationId, c.title, m.position, m.role, m.content FROM message_fts f
+                JOIN message m ON m.id = f.rowid JOIN conversation c ON c.id = m.conversationId
+                WHERE message_fts MATCH ? ORDER BY c.updated DESC, m.position LIMIT ?
+                """, arguments: [query, limit]).map { row in
+                SearchHit(conversationID: row[0], conversationTitle: row[1], messageNumber: (row[2] as Int) + 1, role: row[3], content: row[4])
+            }
+        }
+    }
+
+    // MARK: - Preferences
+
+    public func preference(_ key: String) throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM preference WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setPreference(_ key: String, _ value: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO preference (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Self.failure(error) }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw Self.failure(error) }
+    }
+
+    private static func failure(_ error: Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError { return .failed(error.message ?? "\(error.resultCode)") }
+        return .failed("\(error)")
+    }
+
+    private static func conversation(_ row: Row) -> StoredConversation {
+        let settingsJSON: String = row["settings"]
+        let settings = (try? JSONDecoder().decode(StoredSettings.self, from: Data(settingsJSON.utf8))) ?? StoredSettings()
+        return StoredConversation(id: row["id"], title: row["title"], titleIsCustom: row["titleIsCustom"],
+                                  created: Date(timeIntervalSince1970: row["created"]), updated: Date(timeIntervalSince1970: row["updated"]),
+                                  settings: settings)
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func likePrefix(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
+    }
+}
