@@ -1,0 +1,163 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Conversations on disk, through the built binary: restarts, settings, crashes, two processes, files.
+final class ConversationTests: XCTestCase {
+    var home: URL!
+    var environment: [String: String] = [:]
+
+    override func setUp() {
+        home = ParleyProcess.temporaryHome()
+        environment = ParleyProcess.cleanEnvironment(home: home)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    func parley(_ server: StubServer, _ arguments: [String] = [], input: String? = nil) throws -> ParleyProcess.Result {
+        try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"] + arguments, input: input, environment: environment)
+    }
+
+    func testAConversationSurvivesARestart() throws {
+        let server = try StubServer { _, index in .reply(["answer \(index)"]) }
+        XCTAssertEqual(try parley(server, input: "remember the word pumpkin\n").status, 0)
+        let again = try parley(server, ["-c"], input: "/history\nwhat was the word?\n")
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("#1 you: remember the word pumpkin"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("#2 m: answer 1"), again.stdout)
+        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.map { $0["content"] as? String }, ["remember the word pumpkin", "answer 1", "what was the word?"])
+        let list = try parley(server, input: "/chats\n")
+        XCTAssertTrue(list.stdout.contains("1. remember the word pumpkin · 4 messages · just now"), list.stdout)
+    }
+
+    func testSettingsFollowTheConversation() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let script = """
+            /temp 0.3
+            /system Be terse.
+            first chat
+            /new
+            /temp 1.5
+            second chat
+            /open 2
+            /settings
+            back in the first
+            """
+        let result = try parley(server, input: script + "\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("temperature  0.3  (conversation)"), result.stdout)
+        let temperatures = server.chats.map { $0.json?["temperature"] as? Double }
+        XCTAssertEqual(temperatures, [0.3, 1.5, 0.3])
+        let last = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(last.first?["content"] as? String, "Be terse.")
+        XCTAssertEqual(last.count, 4)
+        // Reopened later, the conversation brings its settings; a flag given with --chat wins.
+        _ = try parley(server, ["--chat", "first chat", "--temperature", "0.9"], input: "once more\n")
+        XCTAssertEqual(server.chats.last?.json?["temperature"] as? Double, 0.9)
+        XCTAssertEqual((server.chats.last?.json?["messages"] as? [[String: Any]])?.count, 6)
+    }
+
+    func testKillNineMidStreamKeepsTheUsersMessage() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<300).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
+        process.arguments = ["--base-url", server.baseURL, "-m", "m", "a message that must not be lost"]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while server.chats.isEmpty, Date() < deadline { usleep(20_000) }
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let after = try parley(server, ["-c"], input: "/history\n")
+        XCTAssertEqual(after.status, 0, after.stderr)
+        XCTAssertTrue(after.stdout.contains("#1 you: a message that must not be lost"), after.stdout)
+    }
+
+    func testTwoScriptsWritingAtOnceLoseNothing() throws {
+        let server = try StubServer { _, _ in .reply(["noted"]) }
+        let scripts = ["alpha", "beta"].map { word in (1...20).map { "\(word)\($0) \(word)" }.joined(separator: "\n") + "\n" }
+        final class Results: @unchecked Sendable { var list: [ParleyProcess.Result] = []; let lock = NSLock() }
+        let results = Results()
+        let group = DispatchGroup()
+        for script in scripts {
+            let environment = self.environment
+            let url = server.baseURL
+            DispatchQueue.global().async(group: group) {
+                let result = try? ParleyProcess.run(["--base-url", url, "-m", "m"], input: script, environment: environment)
+                results.lock.lock(); results.list += result.map { [$0] } ?? []; results.lock.unlock()
+            }
+        }
+        group.wait()
+        XCTAssertEqual(results.list.map(\.status), [0, 0])
+        for result in results.list { XCTAssertFalse(result.stderr.contains("locked"), result.stderr) }
+        for word in ["alpha", "beta"] {
+            let found = try parley(server, input: "/search \(word)\n")
+            let hits = found.stdout.split(separator: "\n").filter { $0.contains("you: \(word)") }
+            XCTAssertEqual(hits.count, 20, found.stdout)
+        }
+    }
+
+    func testTitlesSaveAndTranscript() throws {
+        let server = try StubServer { _, index in .reply(["Reply \(index) with **bold**"]) }
+        let long = "Please explain in detail how the tides are caused by the moon and the sun together"
+        let transcript = home.appendingPathComponent("log.md")
+        let save = home.appendingPathComponent("chat.md")
+        let json = home.appendingPathComponent("chat.json")
+        let result = try parley(server, ["--transcript", transcript.path],
+                                input: "\(long)\nand the sun?\n/save \(save.path)\n/save \(json.path)\n/save \(save.path)\n/chats\n")
+        XCTAssertEqual(result.status, 1, "the third /save is refused")
+        XCTAssertTrue(result.stderr.contains("--force"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("Please explain in detail how the tides are caused…"), result.stdout)
+        let markdown = try String(contentsOf: save, encoding: .utf8)
+        XCTAssertTrue(markdown.hasPrefix("# Please explain in detail how the tides are caused…\n\n- model: m\n"), markdown)
+        XCTAssertTrue(markdown.contains("## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n"), markdown)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        let messages = try XCTUnwrap(object["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.map { $0["role"] as? String }, ["user", "assistant", "user", "assistant"])
+        XCTAssertEqual(messages.last?["content"] as? String, "Reply 2 with **bold**")
+        let log = try String(contentsOf: transcript, encoding: .utf8)
+        XCTAssertEqual(log, "## You\n\n\(long)\n\n## m\n\nReply 1 with **bold**\n\n## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n\n")
+        for file in [transcript, save, json] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue
+            XCTAssertEqual(mode, 0o600, file.lastPathComponent)
+        }
+        let forced = try parley(server, ["-c"], input: "/save \(save.path) --force\n")
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+    }
+
+    func testDeleteInAScriptNeedsYes() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        _ = try parley(server, input: "keep or drop\n")
+        let refused = try parley(server, input: "/delete 1\n/chats\n")
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("--yes"), refused.stderr)
+        XCTAssertTrue(refused.stdout.contains("keep or drop"))
+        let deleted = try parley(server, input: "/delete 1 --yes\n/chats\n")
+        XCTAssertEqual(deleted.status, 0, deleted.stderr)
+        XCTAssertTrue(deleted.stdout.contains("No conversations yet."), deleted.stdout)
+    }
+
+    func testRememberedModelAndAForeignStore() throws {
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"solo"}]}"#) : .reply(["ok"])
+        }
+        _ = try ParleyProcess.run(["--base-url", server.baseURL], input: "/model chosen-one\nhi\n", environment: environment)
+        _ = try ParleyProcess.run(["--base-url", server.baseURL], input: "hi again\n", environment: environment)
+        XCTAssertEqual(server.chats.map { $0.json?["model"] as? String }, ["chosen-one", "chosen-one"])
+        let other = ParleyProcess.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: other) }
+        let junk = Data("not sqlite".utf8)
+        try junk.write(to: other.appendingPathComponent("parley.sqlite"))
+        let refused = try ParleyProcess.run(["--base-url", server.baseURL, "--data-dir", other.path, "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains(other.appendingPathComponent("parley.sqlite").path), refused.stderr)
+        XCTAssertEqual(try Data(contentsOf: other.appendingPathComponent("parley.sqlite")), junk)
+    }
+}
