@@ -50,7 +50,23 @@ public struct Endpoint: Sendable, Equatable {
     /// (or OpenAI itself when only `OPENAI_API_KEY` is set); Casola when `CASOLA_API_KEY` is set;
     /// last, the bundled local model. The key comes with its tier, `PARLEY_API_KEY` first; the
     /// bundled local model is never sent a key it was not given through `PARLEY_API_KEY`.
-    public static func resolve(flagBaseURL: String?, environment: [String: String]) throws(APIError) -> Endpoint {
+    /// A config file's profile as an endpoint: after the environment, or first of all when named
+    /// explicitly (`--profile`, `PARLEY_PROFILE`).
+    public struct Profile: Sendable, Equatable {
+        public var name: String
+        public var baseURL: String?
+        public var apiKeyVariable: String?
+        public var explicit: Bool
+
+        public init(name: String, baseURL: String?, apiKeyVariable: String?, explicit: Bool) {
+            self.name = name
+            self.baseURL = baseURL
+            self.apiKeyVariable = apiKeyVariable
+            self.explicit = explicit
+        }
+    }
+
+    public static func resolve(flagBaseURL: String?, environment: [String: String], profile: Profile? = nil) throws(APIError) -> Endpoint {
         func value(_ name: String) -> String? {
             guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return text
@@ -63,8 +79,11 @@ public struct Endpoint: Sendable, Equatable {
         }
         let all = ["PARLEY_API_KEY", "OPENAI_API_KEY", "CASOLA_API_KEY"]
         let (base, source, keyNames): (String, String, [String])
+        let profileKeys = ["PARLEY_API_KEY"] + (profile?.apiKeyVariable.map { [$0] } ?? [])
         if let flag = flagBaseURL {
             (base, source, keyNames) = (flag, "--base-url", all)
+        } else if let profile, profile.explicit, let url = profile.baseURL {
+            (base, source, keyNames) = (url, "profile \(profile.name)", profileKeys)
         } else if let env = value("PARLEY_BASE_URL") {
             (base, source, keyNames) = (env, "PARLEY_BASE_URL", all)
         } else if let env = value("OPENAI_BASE_URL") {
@@ -73,6 +92,8 @@ public struct Endpoint: Sendable, Equatable {
             (base, source, keyNames) = (openAIURL, "OPENAI_API_KEY", ["PARLEY_API_KEY", "OPENAI_API_KEY"])
         } else if value("CASOLA_API_KEY") != nil {
             (base, source, keyNames) = (casolaURL, "CASOLA_API_KEY", ["PARLEY_API_KEY", "CASOLA_API_KEY"])
+        } else if let profile, let url = profile.baseURL {
+            (base, source, keyNames) = (url, "profile \(profile.name)", profileKeys)
         } else {
             (base, source, keyNames) = (localModelURL, "the bundled local model", ["PARLEY_API_KEY"])
         }

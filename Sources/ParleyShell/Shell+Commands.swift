@@ -302,20 +302,26 @@ extension Shell {
 
     func showSettings() {
         let settings = session.settings
-        func source(_ current: AnyHashable?, _ launch: AnyHashable?, flag: Bool) -> String {
+        let flags = configuration.flagSettings
+        let profile = configuration.profileSettings
+        /// Where a setting's value comes from: the conversation, the command line, the config, or the default.
+        func source(_ current: AnyHashable?, _ launch: AnyHashable?, _ flag: AnyHashable?, _ config: AnyHashable?) -> String {
             if current != launch { return "conversation" }
             if current == nil { return "default" }
-            return flag ? "command line" : "remembered"
+            if flag != nil { return "command line" }
+            if config != nil { return "config" }
+            return "remembered"
         }
-        let options = configuration.settings
         let rows: [(String, String, String)] = [
-            ("model", settings.model ?? "none", source(settings.model, launchSettings.model, flag: options.model != nil)),
+            ("model", settings.model ?? "none", source(settings.model, launchSettings.model, flags.model, profile.model)),
             ("system", settings.systemPrompt.map { "\"\($0)\"" } ?? "none",
-             source(settings.systemPrompt, launchSettings.systemPrompt, flag: true)),
+             source(settings.systemPrompt, launchSettings.systemPrompt, flags.systemPrompt, profile.systemPrompt)),
             ("temperature", settings.temperature.map(SettingValue.format) ?? "server default",
-             source(settings.temperature, launchSettings.temperature, flag: true)),
-            ("top_p", settings.topP.map(SettingValue.format) ?? "server default", source(settings.topP, launchSettings.topP, flag: true)),
-            ("max tokens", settings.maxTokens.map(String.init) ?? "auto", source(settings.maxTokens, launchSettings.maxTokens, flag: true)),
+             source(settings.temperature, launchSettings.temperature, flags.temperature, profile.temperature)),
+            ("top_p", settings.topP.map(SettingValue.format) ?? "server default",
+             source(settings.topP, launchSettings.topP, flags.topP, profile.topP)),
+            ("max tokens", settings.maxTokens.map(String.init) ?? "auto",
+             source(settings.maxTokens, launchSettings.maxTokens, flags.maxTokens, profile.maxTokens)),
             ("endpoint", configuration.endpoint.baseURL, configuration.endpoint.baseURLSource),
             ("api key", configuration.endpoint.keySource.map { "from \($0)" } ?? "none", ""),
         ]

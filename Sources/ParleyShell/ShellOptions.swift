@@ -21,6 +21,8 @@ public struct ShellOptions: Sendable {
     public var chat: String?
     /// `--transcript FILE`: append each turn to FILE.
     public var transcript: String?
+    /// `--profile NAME`: a profile of the config file.
+    public var profile: String?
 
     public init() {}
 }
@@ -34,7 +36,11 @@ public struct OptionError: Error, CustomStringConvertible, Sendable {
 /// The checked configuration a shell runs with.
 public struct ShellConfiguration: Sendable {
     public var endpoint: Endpoint
+    /// The settings to start with: the profile's, then the command line's over them.
     public var settings: ChatSettings
+    /// What the command line set, and what the config file's profile set (for `/settings`).
+    public var flagSettings: ChatSettings
+    public var profileSettings: ChatSettings
     public var idleTimeout: Double
     public var wait: Double
     public var dataDirectory: URL
@@ -46,21 +52,41 @@ public struct ShellConfiguration: Sendable {
 
     /// Checks every option (base URL, ranges, timeouts) before any request is made.
     public static func resolve(_ options: ShellOptions, environment: [String: String]) throws(OptionError) -> ShellConfiguration {
+        let config = try ConfigFile.load(environment: environment)
+        let requested = options.profile ?? environment["PARLEY_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        var chosen: ConfigFile.Profile?
+        if let requested {
+            guard let profile = config?.profiles[requested] else {
+                let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
+                throw OptionError("There is no profile \"\(requested)\" in \(config?.path ?? ConfigFile.location(environment: environment))"
+                    + (known.isEmpty ? "." : "; it has: \(known)."))
+            }
+            chosen = profile
+        } else if let name = config?.defaultProfile {
+            chosen = config?.profiles[name]
+        }
         let endpoint: Endpoint
         do {
-            endpoint = try Endpoint.resolve(flagBaseURL: options.baseURL, environment: environment)
+            endpoint = try Endpoint.resolve(flagBaseURL: options.baseURL, environment: environment, profile: chosen.map {
+                Endpoint.Profile(name: $0.name, baseURL: $0.baseURL, apiKeyVariable: $0.apiKeyVariable, explicit: requested != nil)
+            })
         } catch {
             throw OptionError(error.description)
         }
-        var settings = ChatSettings(model: options.model?.trimmingCharacters(in: .whitespaces), systemPrompt: options.system)
-        if settings.model?.isEmpty == true { throw OptionError("--model needs a name.") }
-        do {
-            if let text = options.temperature { settings.temperature = try SettingValue.temperature(text) }
-            if let text = options.topP { settings.topP = try SettingValue.topP(text) }
-            if let text = options.maxTokens { settings.maxTokens = try SettingValue.maxTokens(text) }
-        } catch {
-            throw OptionError(error.description)
+        let flags = try settings(model: options.model, system: options.system, temperature: options.temperature,
+                                 topP: options.topP, maxTokens: options.maxTokens, origin: "")
+        var fromProfile = ChatSettings()
+        // A profile's settings go with its endpoint (or with naming it).
+        if let profile = chosen, requested != nil || endpoint.baseURLSource == "profile \(profile.name)" {
+            fromProfile = try settings(model: profile.model, system: profile.system, temperature: profile.temperature,
+                                       topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
         }
+        var settings = fromProfile
+        if let model = flags.model { settings.model = model }
+        if let system = flags.systemPrompt { settings.systemPrompt = system }
+        if let temperature = flags.temperature { settings.temperature = temperature }
+        if let topP = flags.topP { settings.topP = topP }
+        if let maxTokens = flags.maxTokens { settings.maxTokens = maxTokens }
         guard options.idleTimeout > 0, options.idleTimeout.isFinite else {
             throw OptionError("--idle-timeout must be a positive number of seconds.")
         }
@@ -68,11 +94,29 @@ public struct ShellConfiguration: Sendable {
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
-        return ShellConfiguration(endpoint: endpoint, settings: settings, idleTimeout: options.idleTimeout,
+        return ShellConfiguration(endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
+                                  idleTimeout: options.idleTimeout,
                                   wait: options.wait,
                                   dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
                                   noColor: options.noColor, prompt: options.prompt,
                                   continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript)
+    }
+}
+
+extension ShellConfiguration {
+    /// Checks settings given as text (flags or a profile); `origin` says where they came from in errors.
+    static func settings(model: String?, system: String?, temperature: String?, topP: String?, maxTokens: String?,
+                         origin: String) throws(OptionError) -> ChatSettings {
+        var settings = ChatSettings(model: model?.trimmingCharacters(in: .whitespaces), systemPrompt: system)
+        if settings.model?.isEmpty == true { throw OptionError("A model needs a name\(origin).") }
+        do {
+            if let text = temperature { settings.temperature = try SettingValue.temperature(text) }
+            if let text = topP { settings.topP = try SettingValue.topP(text) }
+            if let text = maxTokens { settings.maxTokens = try SettingValue.maxTokens(text) }
+        } catch {
+            throw OptionError(error.description.dropLast() + "\(origin).")
+        }
+        return settings
     }
 }
 

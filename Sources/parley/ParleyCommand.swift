@@ -13,8 +13,9 @@ struct ParleyCommand: AsyncParsableCommand {
         cmd | parley           script mode: each line is a message or a /command
 
         The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
-        OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the bundled local model at \
-        http://127.0.0.1:8077/v1. The key: PARLEY_API_KEY, OPENAI_API_KEY or CASOLA_API_KEY.
+        OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the config file's profile \
+        ($XDG_CONFIG_HOME/parley/config.toml, or PARLEY_CONFIG); the bundled local model at http://127.0.0.1:8077/v1. \
+        The key: PARLEY_API_KEY, OPENAI_API_KEY or CASOLA_API_KEY, or the profile's api_key_env.
         """,
         version: Parley.version
     )
@@ -61,6 +62,12 @@ struct ParleyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append each turn, as it completes, to this Markdown file.", valueName: "file"))
     var transcript: String?
 
+    @Option(help: ArgumentHelp("Use this profile of the config file (also PARLEY_PROFILE).", valueName: "name"))
+    var profile: String?
+
+    @Flag(help: "Print the endpoint parley would use, and where it came from; then exit.")
+    var showEndpoint = false
+
     /// Every option is checked here, before anything is sent; a bad one exits 64 with the reason.
     func validate() throws {
         do {
@@ -74,6 +81,10 @@ struct ParleyCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let environment = ProcessInfo.processInfo.environment
         let configuration = try ShellConfiguration.resolve(options, environment: environment)
+        if showEndpoint {
+            print("\(configuration.endpoint.baseURL) (\(configuration.endpoint.baseURLSource))")
+            return
+        }
         let shell: Shell
         do {
             shell = try await Shell(configuration: configuration, environment: environment)
@@ -100,6 +111,7 @@ struct ParleyCommand: AsyncParsableCommand {
         options.continueLatest = continueLatest
         options.chat = chat
         options.transcript = transcript
+        options.profile = profile
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
         return options
     }
