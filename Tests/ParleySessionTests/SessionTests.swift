@@ -62,6 +62,11 @@ final class SessionTests: XCTestCase {
         }
     }
 
+    static func request(in effects: [SessionEffect]) -> ChatRequest? {
+        for effect in effects { if case let .startRequest(request) = effect { return request } }
+        return nil
+    }
+
     static let waiting = SessionState.waitingForModel(retryAt: 4.1, attempt: 2)
 
     let table: [Row] = [
@@ -138,7 +143,7 @@ final class SessionTests: XCTestCase {
         _ = machine.handle(.content("A1"), now: 0.2)
         _ = machine.handle(.finished(nil), now: 0.3)
         let effects = machine.handle(.submit("Q2"), now: 1)
-        guard case let .startRequest(request) = effects.first else { return XCTFail("\(effects)") }
+        guard let request = Self.request(in: effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(request.model, "m")
         XCTAssertEqual(request.temperature, 0.5)
         XCTAssertEqual(request.messages, [ChatMessage(role: .system, text: "Be brief."), ChatMessage(role: .user, text: "Q1"),
@@ -177,7 +182,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(machine.messages.last?.status, .failed)
         XCTAssertTrue(machine.canRetry)
         let effects = machine.handle(.retry, now: 2)
-        guard case let .startRequest(request) = effects.first else { return XCTFail("\(effects)") }
+        guard let request = Self.request(in: effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(request.messages.last, ChatMessage(role: .user, text: "second"))
         XCTAssertEqual(machine.messages.count, 3, "the failed partial reply is gone")
     }
@@ -203,7 +208,7 @@ final class SessionTests: XCTestCase {
         _ = machine.handle(.content("two"), now: 1.1)
         _ = machine.handle(.finished(nil), now: 1.2)
         let effects = machine.handle(.edit(number: 1, text: "first, edited"), now: 2)
-        guard case let .startRequest(request) = effects.first else { return XCTFail("\(effects)") }
+        guard let request = Self.request(in: effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(request.messages.dropFirst().map(\.content), [.text("first, edited")])
         XCTAssertEqual(machine.messages.map(\.text), ["first, edited"])
     }
@@ -240,7 +245,7 @@ final class SessionTests: XCTestCase {
     func testNoModelRefusesAndKeepsTheMessage() {
         var machine = Session(settings: ChatSettings())
         let effects = machine.handle(.submit("hi"), now: 0)
-        XCTAssertEqual(effects.map(Self.kind), ["render.notice"])
+        XCTAssertEqual(effects.map(Self.kind), ["save", "render.notice"], "kept on disk, not sent")
         XCTAssertEqual(machine.state, .idle)
         XCTAssertEqual(machine.messages.map(\.text), ["hi"])
         XCTAssertTrue(machine.canRetry)
