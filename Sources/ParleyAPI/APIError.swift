@@ -34,6 +34,20 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Why a retryable failure makes parley wait, as a phrase after the model's name
+    /// ("SmolLM2 is warming up — retrying in 12 s").
+    public var waitReason: String {
+        guard case let .http(failure) = self else { return "cannot be reached" }
+        switch (failure.status, failure.code) {
+        case (503, "model_warming_up"): return "is warming up"
+        case (503, "no_capacity"): return "has no free capacity"
+        case (429, "backlog_full"): return "has a full queue"
+        case (429, _): return "is rate-limited"
+        case (504, _): return "timed out"
+        default: return "had a server error (\(failure.status))"
+        }
+    }
+
     /// Whether waiting and sending again may succeed (see DESIGN.md, Protocol).
     public var isRetryable: Bool {
         switch self {

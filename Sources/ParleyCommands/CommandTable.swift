@@ -124,3 +124,18 @@ extension String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
     }
 }
+
+/// The words nearest to one that was not found: "did you mean" for commands and model names.
+public enum Nearest {
+    /// Up to `limit` of `candidates`, nearest to `word` first (those containing it, then by edit distance).
+    public static func names(to word: String, among candidates: [String], limit: Int = 3) -> [String] {
+        let lowered = word.lowercased()
+        return candidates.map { candidate -> (String, Int) in
+            let name = candidate.lowercased()
+            let distance = name.contains(lowered) || lowered.contains(name) ? 0 : CommandTable.editDistance(lowered, name)
+            return (candidate, distance)
+        }
+        .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        .prefix(limit).map(\.0)
+    }
+}

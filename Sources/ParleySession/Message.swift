@@ -59,16 +59,19 @@ public struct TurnFailure: Sendable, Equatable {
     public var sentence: String
     public var isRetryable: Bool
     public var retryAfter: Double?
+    /// For a wait: why, as a phrase after the model's name ("is warming up").
+    public var waitReason: String
 
-    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil) {
+    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil, waitReason: String = "is busy") {
         self.sentence = sentence
         self.isRetryable = isRetryable
         self.retryAfter = retryAfter
+        self.waitReason = waitReason
     }
 
     public init(_ error: APIError) {
         var retryAfter: Double?
         if case let .http(failure) = error { retryAfter = failure.retryAfter }
-        self.init(sentence: error.description, isRetryable: error.isRetryable, retryAfter: retryAfter)
+        self.init(sentence: error.description, isRetryable: error.isRetryable, retryAfter: retryAfter, waitReason: error.waitReason)
     }
 }

@@ -167,7 +167,7 @@ public struct Session: Sendable, Equatable {
                let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter) {
                 waited += delay
                 state = .waitingForModel(retryAt: now + delay, attempt: attempt + 1)
-                return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.sentence, seconds: delay, attempt: attempt + 1))]
+                return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.waitReason, seconds: delay, attempt: attempt + 1))]
             }
             var effects = end(.failed, now: now)
             effects.append(.render(.failed(failure.sentence)))

@@ -13,12 +13,11 @@ extension Shell {
         switch command {
         case let .help(spec):
             console.print(spec.map(CommandTable.helpText(for:)) ?? CommandTable.helpText())
-        case let .model(name):
-            if let name {
-                choose(model: name)
-                console.notice("Model: \(name)")
-            } else {
-                await showModels()
+        case let .model(argument):
+            switch argument {
+            case nil: await pickModel(refresh: false)
+            case "--refresh"?: await pickModel(refresh: true)
+            case let name?: await switchModel(to: name)
             }
         case let .system(argument):
             switch argument {
@@ -283,21 +282,71 @@ extension Shell {
         anyFailure = true
     }
 
-    private func showModels() async {
+    /// `/model`: the server's models, numbered, the current one marked, with their status when the
+    /// server gives one; in a terminal, a prompt of its own picks one by number or name (Esc leaves).
+    /// Returns whether a model was chosen.
+    @discardableResult
+    func pickModel(refresh: Bool) async -> Bool {
         let current = session.settings.model
+        let models: [ModelInfo]
         do {
-            let models = try await modelList()
-            var lines = ["Model: \(current ?? "none chosen")"]
-            for (index, model) in models.enumerated() {
-                let mark = model.id == current ? "*" : " "
-                lines.append("\(mark) \(index + 1). \(model.id)")
-            }
-            lines.append("/model NAME switches.")
-            console.print(lines.joined(separator: "\n"))
+            models = try await modelList(refresh: refresh)
         } catch {
             console.print("Model: \(current ?? "none chosen")")
             console.error("The list of models could not be read: \(error)")
+            anyFailure = true
+            return false
         }
+        guard !models.isEmpty else {
+            console.print("The server lists no models; /model NAME chooses one by name.")
+            return false
+        }
+        let showStatus = models.contains { $0.status != nil }
+        let width = models.map { TerminalSanitizer.clean($0.id).count }.max() ?? 0
+        let lines = models.enumerated().map { index, model -> String in
+            let mark = model.id == current ? "*" : " "
+            let id = TerminalSanitizer.clean(model.id)
+            let status = showStatus ? "  " + ModelStatus.styled(model.status, style: console.style) : ""
+            return "\(mark)\(String(index + 1).leftPadded(to: 3)). " + id.padding(toLength: width, withPad: " ", startingAt: 0) + status
+        }
+        console.print(lines.joined(separator: "\n"))
+        guard let editor else {
+            console.print("/model NAME or /model N switches.")
+            return false
+        }
+        let keep = current.map { "keep \($0)" } ?? "leave"
+        switch editor.readLine(prompt: "Model number or name (Esc to \(keep)): ") {
+        case let .line(answer) where !answer.trimmingCharacters(in: .whitespaces).isEmpty:
+            return await switchModel(to: answer.trimmingCharacters(in: .whitespaces))
+        default:
+            console.notice(current.map { "Kept \($0)." } ?? "No model chosen.")
+            return false
+        }
+    }
+
+    /// `/model NAME|N`: switches, warning when the model is offline or not on the server's list.
+    @discardableResult
+    func switchModel(to argument: String) async -> Bool {
+        let models = (try? await modelList()) ?? []
+        var name = argument
+        if let number = Int(argument) {
+            guard models.indices.contains(number - 1) else {
+                refuse(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
+                return false
+            }
+            name = models[number - 1].id
+        }
+        if let listed = models.first(where: { $0.id == name }) {
+            if ModelStatus.normal(listed.status) == "offline" {
+                console.notice("Warning: \(name) is Offline; requests may fail until it is back.")
+            }
+        } else if !models.isEmpty {
+            let near = Nearest.names(to: name, among: models.map(\.id)).joined(separator: ", ")
+            console.notice("Warning: the server does not list \(name) (nearest: \(near)); using it anyway.")
+        }
+        choose(model: name)
+        console.notice("Model: \(name)")
+        return true
     }
 
     func showSettings() {

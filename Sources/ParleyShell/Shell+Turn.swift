@@ -1,5 +1,6 @@
 import Foundation
 import ParleyAPI
+import ParleyCommands
 import ParleyRender
 import ParleySession
 import ParleyTerminal
@@ -19,10 +20,21 @@ extension Shell {
             choose(model: models[0].id)
             return true
         }
+        if isInteractive, !models.isEmpty {
+            console.notice("Choose a model first; the message is sent once one is chosen.")
+            return await pickModel(refresh: false)
+        }
         let few = models.prefix(5).map(\.id).joined(separator: ", ")
         let listing = models.isEmpty ? "The server lists no models." : "It offers: \(few)\(models.count > 5 ? ", …" : "")."
         console.error("No model is chosen: give one with -m NAME or /model NAME. \(listing)")
         return false
+    }
+
+    /// After a 404: the server's models nearest to the one asked for.
+    func suggestModels() async {
+        guard let models = try? await modelList(), !models.isEmpty else { return }
+        let near = Nearest.names(to: session.settings.model ?? "", among: models.map(\.id)).joined(separator: ", ")
+        console.notice("The server has: \(near)\(models.count > 3 ? ", …" : ""). /model NAME switches.")
     }
 
     func modelList(refresh: Bool = false) async throws -> [ModelInfo] {
@@ -102,7 +114,9 @@ extension Shell {
             } catch is CancellationError {
                 return cancelled()
             } catch let error as APIError {
-                return feed(.failed(TurnFailure(error)))
+                let effects = feed(.failed(TurnFailure(error)))
+                if case let .http(failure) = error, failure.status == 404 { await suggestModels() }
+                return effects
             } catch {
                 return feed(.failed(TurnFailure(sentence: "\(error)")))
             }
@@ -119,11 +133,21 @@ extension Shell {
         feed(.cancel) + feed(.failed(TurnFailure(sentence: "cancelled")))
     }
 
-    /// Waits `delay` seconds before the next try, counting down; Esc cancels the wait.
+    /// Waits `delay` seconds before the next try. In a terminal one status line counts down and Esc
+    /// cancels the wait (the message stays for `/retry`); elsewhere one line per try went to stderr.
     func waitForRetry(_ delay: Double) async -> [SessionEffect] {
+        let live = TerminalDevice.isTerminal(0) && console.errIsTerminal
         let countdown = Task { @MainActor () -> Bool in
+            let end = ContinuousClock.now + .seconds(delay)
             do {
-                try await Task.sleep(for: .seconds(delay))
+                while ContinuousClock.now < end {
+                    if live, let waiting = pendingWait {
+                        let left = Int((end - ContinuousClock.now).components.seconds) + 1
+                        console.errSink.write("\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: left)))
+                        console.errSink.flush()
+                    }
+                    try await Task.sleep(for: min(.seconds(1), end - ContinuousClock.now))
+                }
                 return true
             } catch {
                 return false
@@ -133,7 +157,19 @@ extension Shell {
         watcher?.start()
         let elapsed = await countdown.value
         watcher?.stop()
+        if live {
+            console.errSink.write("\r\u{1B}[K")
+            console.errSink.flush()
+        }
+        pendingWait = nil
         return feed(elapsed ? .retryTimer : .cancel)
+    }
+
+    /// "SmolLM2 is warming up — retrying in 12 s (try 3) · Esc to cancel"
+    func waitLine(_ waiting: (reason: String, attempt: Int), seconds: Int) -> String {
+        let model = session.settings.model.map(Self.shortModelName) ?? "The server"
+        let cancel = TerminalDevice.isTerminal(0) ? " · Esc to cancel" : ""
+        return "\(model) \(waiting.reason) — retrying in \(seconds) s (try \(waiting.attempt))\(cancel)"
     }
 
     /// Shows what the session asks to be shown.
@@ -163,9 +199,10 @@ extension Shell {
         case let .failed(sentence):
             console.error(sentence)
         case let .waiting(reason, seconds, attempt):
-            let model = session.settings.model.map(Self.shortModelName) ?? "the model"
-            console.notice("\(reason) — \(model): retrying in \(Int(seconds.rounded(.up))) s (try \(attempt))"
-                + (TerminalDevice.isTerminal(0) ? " · Esc to cancel" : ""))
+            pendingWait = (reason, attempt)
+            if !(TerminalDevice.isTerminal(0) && console.errIsTerminal) {
+                console.notice(waitLine((reason, attempt), seconds: Int(seconds.rounded(.up))))
+            }
         case let .notice(text):
             console.notice(text)
         }

@@ -43,6 +43,8 @@ public final class Shell {
     var lastRequest: ChatRequest?
     let eventLog = EventLog()
     var replyOpen = false
+    /// The wait being counted down: its reason and the try it leads to.
+    var pendingWait: (reason: String, attempt: Int)?
 
     /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
     public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {

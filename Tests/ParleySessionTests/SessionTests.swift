@@ -233,6 +233,30 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(machine.canRetry)
     }
 
+    func testWaitThenRetryThenSuccess() {
+        var machine = Session(settings: settings)
+        _ = machine.handle(.submit("hi"), now: 0)
+        XCTAssertEqual(machine.handle(.failed(retryable), now: 0.1).map(Self.kind), ["schedule", "render.waiting"])
+        XCTAssertEqual(machine.state, .waitingForModel(retryAt: 3.1, attempt: 2))
+        XCTAssertEqual(machine.handle(.retryTimer, now: 3.1).map(Self.kind), ["start"])
+        _ = machine.handle(.headers, now: 3.2)
+        _ = machine.handle(.content("done"), now: 3.3)
+        XCTAssertEqual(machine.handle(.finished(nil), now: 3.4).map(Self.kind), ["save", "render.ended.complete"])
+        XCTAssertEqual(machine.messages.map(\.text), ["hi", "done"])
+        XCTAssertFalse(machine.canRetry)
+    }
+
+    func testWaitThenCancelKeepsTheMessageForRetry() {
+        var machine = Session(settings: settings)
+        _ = machine.handle(.submit("hi"), now: 0)
+        _ = machine.handle(.failed(retryable), now: 0.1)
+        XCTAssertEqual(machine.handle(.cancel, now: 1).map(Self.kind), ["render.notice"])
+        XCTAssertEqual(machine.state, .idle)
+        XCTAssertEqual(machine.messages.map(\.text), ["hi"])
+        XCTAssertTrue(machine.canRetry)
+        XCTAssertEqual(machine.handle(.retry, now: 2).map(Self.kind), ["start"])
+    }
+
     func testRetryAfterIsHonouredAndWaitZeroNeverWaits() {
         var machine = Session(settings: settings)
         _ = machine.handle(.submit("hi"), now: 0)

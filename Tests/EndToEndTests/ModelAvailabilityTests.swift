@@ -1,0 +1,177 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The model picker and waiting for a model, against the stub server.
+final class ModelAvailabilityTests: XCTestCase {
+    var home: URL!
+    var environment: [String: String] = [:]
+
+    override func setUp() {
+        home = ParleyProcess.temporaryHome()
+        environment = ParleyProcess.cleanEnvironment(home: home)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    static let models = #"{"data":[{"id":"SmolLM2-135M-Instruct","status":"online"},{"id":"Qwen3-8B","status":"warming_up"},"#
+        + #"{"id":"Llama-3-70B","status":"standby"},{"id":"Old-Model","status":"offline"}]}"#
+
+    /// `/models` lists four models; chat requests get `chat(index)`.
+    func server(chat: @escaping @Sendable (Int) -> [StubServer.Step]) throws -> StubServer {
+        try StubServer { request, index in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: Self.models) : chat(index)
+        }
+    }
+
+    func testTheListShowsEachModelsStatus() throws {
+        let stub = try server { _ in .reply(["ok"]) }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "Qwen3-8B"], input: "/model\n", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5, result.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("   1. SmolLM2-135M-Instruct") && lines[0].hasSuffix("Online"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("*  2. Qwen3-8B") && lines[1].hasSuffix("Warming up"), lines[1])
+        XCTAssertTrue(lines[2].hasSuffix("Standby"))
+        XCTAssertTrue(lines[3].hasSuffix("Offline"))
+    }
+
+    func testPickingByNumberAtItsOwnPromptAndTabCompletion() throws {
+        let stub = try server { _ in .reply(["ok"]) }
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
+                                           environment: environment)
+        try terminal.waitFor("#1 ›")
+        terminal.type("/model")
+        terminal.press("Enter")
+        let screen = try terminal.waitFor("Model number or name (Esc to keep SmolLM2-135M-Instruct):")
+        XCTAssertTrue(screen.contains("Warming up"), screen)
+        terminal.type("3")
+        terminal.press("Enter")
+        try terminal.waitFor("Llama-3-70B #1 ›")
+        terminal.type("/model")
+        terminal.press("Enter")
+        try terminal.waitFor("(Esc to keep Llama-3-70B)")
+        terminal.press("Escape")
+        try terminal.waitFor("Kept Llama-3-70B.")
+        terminal.type("hi")
+        terminal.press("Enter")
+        try terminal.waitFor("ok")
+        XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "Llama-3-70B")
+    }
+
+    func testNoModelInATerminalOpensThePickerThenSends() throws {
+        let stub = try server { _ in .reply(["picked and sent"]) }
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL], environment: environment)
+        try terminal.waitFor("no model #1 ›")
+        terminal.type("hello")
+        terminal.press("Enter")
+        try terminal.waitFor("Model number or name")
+        terminal.type("1")
+        terminal.press("Enter")
+        try terminal.waitFor("picked and sent")
+        XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "SmolLM2-135M-Instruct")
+    }
+
+    func testNoModelInAScriptSaysHowToChoose() throws {
+        let stub = try server { _ in .reply(["never"]) }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "hello"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("-m NAME or /model NAME"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("SmolLM2-135M-Instruct, Qwen3-8B"), result.stderr)
+        XCTAssertEqual(stub.chats.count, 0)
+    }
+
+    func testWarmingUpTwiceThenAReplyWithACountdown() throws {
+        let stub = try server { index in
+            index <= 2 ? .error(status: 503, code: "model_warming_up", message: "Model is warming up") : .reply(["warm now"])
+        }
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "Qwen3-8B"], environment: environment)
+        try terminal.waitFor("#1 ›")
+        terminal.type("are you there?")
+        terminal.press("Enter")
+        let countdown = try terminal.waitFor("Qwen3-8B is warming up — retrying in")
+        XCTAssertTrue(countdown.contains("(try 2) · Esc to cancel"), countdown)
+        try terminal.waitFor("(try 3)", timeout: 10)
+        try terminal.waitFor("warm now", timeout: 15)
+        XCTAssertEqual(stub.chats.count, 3)
+        XCTAssertFalse(terminal.screen().contains("retrying in"), "the status line is cleared")
+    }
+
+    func testEscCancelsAWaitAndRetrySendsTheMessage() throws {
+        let stub = try server { index in
+            index == 1 ? .error(status: 503, code: "model_warming_up", message: "warming", headers: ["Retry-After": "30"]) : .reply(["here"])
+        }
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "Qwen3-8B"], environment: environment)
+        try terminal.waitFor("#1 ›")
+        terminal.type("wait for me")
+        terminal.press("Enter")
+        try terminal.waitFor("retrying in 30 s")
+        terminal.press("Escape")
+        try terminal.waitFor("Stopped waiting; the message is kept. /retry sends it again.", timeout: 5)
+        XCTAssertEqual(stub.chats.count, 1)
+        terminal.type("/retry")
+        terminal.press("Enter")
+        try terminal.waitFor("here")
+        XCTAssertEqual(stub.chats.count, 2)
+        XCTAssertEqual((stub.chats.last?.json?["messages"] as? [[String: Any]])?.count, 1)
+    }
+
+    func testRetryAfterIsHonouredInAScript() throws {
+        let stub = try server { index in
+            index == 1 ? .error(status: 429, code: "rate_limit", message: "slow down", headers: ["Retry-After": "1"]) : .reply(["after one second"])
+        }
+        let started = Date()
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "m"], input: "hi\n", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "m is rate-limited — retrying in 1 s (try 2)\n")
+        XCTAssertTrue(result.stdout.contains("after one second"))
+        XCTAssertEqual(stub.chats.count, 2)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.9, "it waited")
+    }
+
+    func testQuotaExceededIsSentOnceOnly() throws {
+        let stub = try server { _ in .error(status: 429, code: "quota_exceeded", message: "Monthly quota reached") }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(stub.chats.count, 1)
+        XCTAssertTrue(result.stderr.contains("quota"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Monthly quota reached"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("retrying"))
+    }
+
+    func testWaitZeroNeverWaits() throws {
+        let stub = try server { _ in .error(status: 503, code: "no_capacity", message: "full") }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "m", "--wait", "0", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(stub.chats.count, 1)
+    }
+
+    func testAnOfflineModelWarnsAndIsRefusedWithItsReason() throws {
+        let stub = try server { _ in .error(status: 503, code: "not_configured", message: "Old-Model is offline") }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
+                                           input: "/model Old-Model\nhello\n", environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("Warning: Old-Model is Offline"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Old-Model is offline"), result.stderr)
+        XCTAssertEqual(stub.chats.count, 1, "not retried")
+    }
+
+    func testAnUnlistedNameWarnsWithTheNearestAndIsUsed() throws {
+        let stub = try server { _ in .reply(["ok"]) }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "m"], input: "/model qwen3\nhi\n", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("does not list qwen3 (nearest: Qwen3-8B"), result.stderr)
+        XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "qwen3")
+    }
+
+    func testA404NamesTheNearestModels() throws {
+        let stub = try server { _ in .error(status: 404, code: "model_not_found", message: "The model `qwen-8b` does not exist") }
+        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "qwen-8b", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("404"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("The server has: Qwen3-8B"), result.stderr)
+        XCTAssertEqual(stub.chats.count, 1)
+    }
+}
