@@ -20,9 +20,10 @@ run: build
 model: deps
 	@scripts/local-model start
 
-# The schema checks of the tests use Python's jsonschema, installed beside the local model.
+# The tests' Python helpers, installed beside the local model: jsonschema for the schema checks,
+# openai to run the snippets /code prints.
 test-tools: model
-	@$(VENV_PYTHON) -c 'import jsonschema' 2>/dev/null || $(PARLEY_MODEL_HOME)/venv/bin/pip install --quiet jsonschema
+	@$(VENV_PYTHON) -c 'import jsonschema, openai' 2>/dev/null || $(PARLEY_MODEL_HOME)/venv/bin/pip install --quiet jsonschema openai
 
 test: deps model test-tools
 	swift build --build-tests

@@ -122,6 +122,28 @@ public struct ChatClient: Sendable {
         return events
     }
 
+    /// `POST {base}/audio/speech`: the audio bytes.
+    public func speech(_ request: SpeechRequest) async throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = Array((try? encoder.encode(request)) ?? Data())
+        var head: HTTPResponseHead?
+        var audio: [UInt8] = []
+        do {
+            for try await event in transport.send(httpRequest(.post, "audio/speech", body: body, accept: "audio/wav")) {
+                switch event {
+                case let .head(received): head = received
+                case let .body(bytes): audio.append(contentsOf: bytes)
+                }
+            }
+        } catch let error as HTTPError {
+            throw APIError.transport(error)
+        }
+        guard let head else { throw APIError.streamCut(reason: "no response") }
+        if head.status >= 300 { throw APIError.http(failure(head, body: Array(audio.prefix(Self.errorBodyLimit)))) }
+        return audio
+    }
+
     /// `GET {base}/models`.
     public func listModels() async throws -> [ModelInfo] {
         var head: HTTPResponseHead?

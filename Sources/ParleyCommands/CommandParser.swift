@@ -1,3 +1,5 @@
+import Foundation
+
 /// A slash command with its arguments checked.
 public enum Command: Sendable, Equatable {
     case help(CommandSpec?)
@@ -13,6 +15,9 @@ public enum Command: Sendable, Equatable {
     case edit(Int)
     case history
     case think(Int?)
+    case copy(number: Int?, code: Bool)
+    case say(number: Int?, save: String?)
+    case code(language: String, save: String?)
     case newChat
     case chats
     case open(String)
@@ -153,6 +158,27 @@ public enum CommandParser {
                 path = String(path.dropFirst("--force ".count)).trimmingWhitespace
             }
             return path.isEmpty ? usage("Save to which file?") : .command(.save(path: path, force: force))
+        case "copy":
+            var number: Int?
+            var code = false
+            for word in argument.split(separator: " ") {
+                if word == "code" { code = true } else if let value = Int(word), value > 0 { number = value } else {
+                    return usage("\"\(word)\" is neither a message number nor code.")
+                }
+            }
+            return .command(.copy(number: number, code: code))
+        case "say":
+            let (rest, save) = option("--save", in: argument)
+            if save == "" { return usage("--save needs a file name.") }
+            if rest.isEmpty { return .command(.say(number: nil, save: save)) }
+            guard let number = Int(rest), number > 0 else { return usage("\"\(rest)\" is not a message number.") }
+            return .command(.say(number: number, save: save))
+        case "code":
+            let (rest, save) = option("--save", in: argument)
+            if save == "" { return usage("--save needs a file name.") }
+            let language = rest.isEmpty ? "curl" : rest.lowercased()
+            guard ["curl", "python", "ts"].contains(language) else { return usage("\"\(rest)\" is not curl, python or ts.") }
+            return .command(.code(language: language, save: save))
         case "chats": return noArgument(.chats)
         case "settings": return noArgument(.settings)
         case "reset": return noArgument(.reset)
@@ -165,6 +191,14 @@ public enum CommandParser {
         case "quit": return noArgument(.quit)
         default: return usage()
         }
+    }
+
+    /// `--save FILE` taken out of `argument`: the rest, and the file ("" when the option has no value).
+    static func option(_ name: String, in argument: String) -> (rest: String, value: String?) {
+        guard let range = argument.range(of: name) else { return (argument, nil) }
+        let before = argument[..<range.lowerBound].trimmingWhitespace
+        let after = argument[range.upperBound...].trimmingWhitespace
+        return (before, after)
     }
 
     /// Completions for the text before the cursor: command names after a lone `/word`, then the

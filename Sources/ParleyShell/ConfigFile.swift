@@ -22,6 +22,9 @@ public struct ConfigFile: Sendable, Equatable {
         public var temperature: String?
         public var topP: String?
         public var maxTokens: String?
+        /// `/say`: the endpoint's text-to-speech model and voice.
+        public var ttsModel: String?
+        public var voice: String?
     }
 
     public var path: String
@@ -92,6 +95,8 @@ public struct ConfigFile: Sendable, Equatable {
             case "temperature": config.profiles[profile]?.temperature = value
             case "top_p": config.profiles[profile]?.topP = value
             case "max_tokens": config.profiles[profile]?.maxTokens = value
+            case "tts_model": config.profiles[profile]?.ttsModel = value
+            case "voice": config.profiles[profile]?.voice = value
             default: throw fail(number, "unknown key \(key)")
             }
         }

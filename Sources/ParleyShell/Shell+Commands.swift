@@ -72,6 +72,12 @@ extension Shell {
             showHistory()
         case let .think(number):
             showReasoning(number)
+        case let .copy(number, code):
+            copy(number, code: code)
+        case let .say(number, save):
+            await say(number, save: save)
+        case let .code(language, save):
+            code(language, save: save)
         case .newChat:
             session.clear()
             keeper.startNew()

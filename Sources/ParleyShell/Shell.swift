@@ -18,6 +18,7 @@ public final class Shell {
     enum Mode { case interactive, oneShot(String), script }
 
     let configuration: ShellConfiguration
+    let environment: [String: String]
     let mode: Mode
     let client: ChatClient
     let console: Console
@@ -49,6 +50,7 @@ public final class Shell {
     /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
     public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {
         self.configuration = configuration
+        self.environment = environment
         if let prompt = configuration.prompt {
             mode = .oneShot(prompt)
         } else if TerminalDevice.isTerminal(0) && TerminalDevice.isTerminal(1) {

@@ -41,6 +41,9 @@ public struct ShellConfiguration: Sendable {
     /// What the command line set, and what the config file's profile set (for `/settings`).
     public var flagSettings: ChatSettings
     public var profileSettings: ChatSettings
+    /// `/say`: the profile's text-to-speech model and voice, when it names them.
+    public var ttsModel: String?
+    public var voice: String?
     public var idleTimeout: Double
     public var wait: Double
     public var dataDirectory: URL
@@ -94,7 +97,9 @@ public struct ShellConfiguration: Sendable {
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
+        let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
         return ShellConfiguration(endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
+                                  ttsModel: profileInUse?.ttsModel, voice: profileInUse?.voice,
                                   idleTimeout: options.idleTimeout,
                                   wait: options.wait,
                                   dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),

@@ -151,8 +151,19 @@ final class OneShotTests: XCTestCase {
     }
 
     func validate(_ body: [UInt8], schema: String) throws {
+        try Schema.validate(body, against: schema)
+    }
+
+}
+
+/// Checks JSON bodies against the official OpenAI schema (Contracts/), with Python's jsonschema.
+enum Schema {
+    struct Violation: Error, CustomStringConvertible { var description: String }
+
+    static func validate(_ body: [UInt8], against schema: String) throws {
         let script = try XCTUnwrap(Bundle.module.url(forResource: "Contracts/validate", withExtension: "py"))
-        let document = home.appendingPathComponent("body-\(UUID().uuidString).json")
+        let document = FileManager.default.temporaryDirectory.appendingPathComponent("parley-body-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: document) }
         try Data(body).write(to: document)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -161,12 +172,10 @@ final class OneShotTests: XCTestCase {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
         if process.terminationStatus != 0 {
-            throw SchemaViolation(description: "\(schema): \(text) in \(String(decoding: body, as: UTF8.self))")
+            throw Violation(description: "\(schema): \(text) in \(String(decoding: body, as: UTF8.self))")
         }
     }
-
-    struct SchemaViolation: Error, CustomStringConvertible { var description: String }
 }

@@ -17,7 +17,8 @@ public final class TerminalSession {
         let command = (["env", "-i"] + assignments + arguments.map(Self.quote)).joined(separator: " ")
         // The pane stays after the program exits (remain-on-exit), so its exit status can be read.
         try tmux(capture: false, ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command,
-                                  ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on"])
+                                  ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on",
+                                  ";", "set-option", "-s", "set-clipboard", "on"])
     }
 
     deinit {
@@ -55,6 +56,11 @@ public final class TerminalSession {
             usleep(50_000)
         }
         throw NotShown(what: what, screen: current)
+    }
+
+    /// The newest paste buffer, which an OSC 52 clipboard sequence fills (`set-clipboard on`).
+    public var pasteBuffer: String {
+        (try? tmux(["show-buffer"])) ?? ""
     }
 
     /// The pane's title, which a hostile OSC 0/2 would change.
