@@ -199,6 +199,8 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
     public var ownedBy: String?
     public var status: String?
     public var type: String?
+    /// Whether it takes images, when the server says (`vision`, or `input_modalities`/`modalities`).
+    public var acceptsImages: Bool?
 
     public init(id: String, ownedBy: String? = nil, status: String? = nil, type: String? = nil) {
         self.id = id
@@ -207,7 +209,23 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
         self.type = type
     }
 
-    private enum CodingKeys: String, CodingKey { case id, ownedBy = "owned_by", status, type }
+    private enum CodingKeys: String, CodingKey {
+        case id, ownedBy = "owned_by", status, type, vision, modalities, inputModalities = "input_modalities"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        ownedBy = try? container.decodeIfPresent(String.self, forKey: .ownedBy)
+        status = try? container.decodeIfPresent(String.self, forKey: .status)
+        type = try? container.decodeIfPresent(String.self, forKey: .type)
+        if let vision = try? container.decodeIfPresent(Bool.self, forKey: .vision) {
+            acceptsImages = vision
+        } else if let modalities = (try? container.decodeIfPresent([String].self, forKey: .inputModalities))
+                    ?? (try? container.decodeIfPresent([String].self, forKey: .modalities)) {
+            acceptsImages = modalities.contains("image")
+        }
+    }
 }
 
 public struct ModelList: Sendable, Equatable, Decodable {

@@ -15,6 +15,8 @@ public enum Command: Sendable, Equatable {
     case edit(Int)
     case history
     case think(Int?)
+    case attach([String])
+    case detach(Int?)
     case copy(number: Int?, code: Bool)
     case say(number: Int?, save: String?)
     case code(language: String, save: String?)
@@ -158,6 +160,13 @@ public enum CommandParser {
                 path = String(path.dropFirst("--force ".count)).trimmingWhitespace
             }
             return path.isEmpty ? usage("Save to which file?") : .command(.save(path: path, force: force))
+        case "attach":
+            let paths = PathWords.split(argument)
+            return paths.isEmpty ? usage("Attach which files?") : .command(.attach(paths))
+        case "detach":
+            if argument.isEmpty || argument == "all" { return .command(.detach(nil)) }
+            guard let number = Int(argument), number > 0 else { return usage("\"\(argument)\" is not an image number.") }
+            return .command(.detach(number))
         case "copy":
             var number: Int?
             var code = false
@@ -227,5 +236,47 @@ extension StringProtocol {
         let start = firstIndex { !$0.isWhitespace } ?? endIndex
         let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
         return String(self[start..<Swift.max(start, end)])
+    }
+}
+
+/// Paths as a terminal types them: words split at spaces, except inside quotes or after a backslash
+/// (how a dropped file's path arrives), with `~` expanded at the start.
+public enum PathWords {
+    public static func split(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var started = false
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\", quote != "'" {
+                escaped = true
+                started = true
+            } else if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                started = true
+            } else if character == " " || character == "\t" {
+                if started { words.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(character)
+                started = true
+            }
+        }
+        if started { words.append(current) }
+        return words.map(expandTilde)
+    }
+
+    /// `~` and `~/...` in the user's home, as `HOME` names it.
+    public static func expandTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + path.dropFirst()
     }
 }

@@ -38,6 +38,8 @@ public enum CommandTable {
         spec("edit", [], "N", "edit your message N; Enter resends it and drops what came after"),
         spec("history", [], "", "list this conversation's messages, numbered"),
         spec("think", [], "[N]", "show the reasoning of reply N (default: the last)"),
+        spec("attach", [], "PATH...", "add images (JPEG, PNG, GIF, WebP) to the next message", completes: .path),
+        spec("detach", [], "[N|all]", "remove pending image N, or all of them", completes: .fixed(["all"])),
         spec("copy", [], "[N|code]", "copy reply N (default the last) to the clipboard, or its last code block", completes: .fixed(["code"])),
         spec("say", [], "[N] [--save FILE.wav]", "read reply N (default the last) aloud, or save it as audio", completes: .fixed(["--save"])),
         spec("code", [], "[curl|python|ts] [--save FILE]", "a snippet that repeats this conversation's last request",

@@ -11,15 +11,24 @@ public struct Message: Sendable, Equatable {
     public var status: Status
     public var usage: Usage?
     public var timings: Timings?
+    /// Images sent with a user message, resent as they are by /regen, /retry, /edit and /open.
+    public var attachments: [Attachment]
 
     public init(role: Role, text: String, reasoning: String = "", status: Status = .complete,
-                usage: Usage? = nil, timings: Timings? = nil) {
+                usage: Usage? = nil, timings: Timings? = nil, attachments: [Attachment] = []) {
         self.role = role
         self.text = text
         self.reasoning = reasoning
         self.status = status
         self.usage = usage
         self.timings = timings
+        self.attachments = attachments
+    }
+
+    /// The message as the API takes it: text, or text then one `image_url` part per image.
+    public var wire: ChatMessage {
+        guard !attachments.isEmpty else { return ChatMessage(role: role, text: text) }
+        return ChatMessage(role: role, content: .parts([.text(text)] + attachments.map { .imageURL($0.dataURL) }))
     }
 }
 

@@ -76,6 +76,26 @@ public struct Session: Sendable, Equatable {
     private var waited = 0.0
     /// The last request failed (or was cancelled before any text): `/retry` may send it again.
     public private(set) var canRetry = false
+    /// Images waiting to go with the next message.
+    public private(set) var pendingAttachments: [Attachment] = []
+
+    /// Adds images for the next message, at most `Attachment.maxPerMessage`; returns those refused.
+    public mutating func attach(_ attachments: [Attachment]) -> [Attachment] {
+        let room = max(0, Attachment.maxPerMessage - pendingAttachments.count)
+        pendingAttachments += attachments.prefix(room)
+        return Array(attachments.dropFirst(room))
+    }
+
+    /// Removes pending image `number` (1-based), or all of them with nil; false when there is no such image.
+    public mutating func detach(_ number: Int?) -> Bool {
+        guard let number else {
+            pendingAttachments = []
+            return true
+        }
+        guard pendingAttachments.indices.contains(number - 1) else { return false }
+        pendingAttachments.remove(at: number - 1)
+        return true
+    }
 
     public init(settings: ChatSettings = ChatSettings(), retryPolicy: RetryPolicy = RetryPolicy()) {
         self.settings = settings
@@ -108,7 +128,7 @@ public struct Session: Sendable, Equatable {
         var wire: [ChatMessage] = []
         if let system = settings.systemPrompt, !system.isEmpty { wire.append(ChatMessage(role: .system, text: system)) }
         for message in messages where message.role == .user || !message.text.isEmpty {
-            wire.append(ChatMessage(role: message.role, text: message.text))
+            wire.append(message.wire)
         }
         return ChatRequest(model: model, messages: wire, temperature: settings.temperature, topP: settings.topP,
                            maxTokens: settings.maxTokens)
@@ -117,7 +137,8 @@ public struct Session: Sendable, Equatable {
     public mutating func handle(_ event: SessionEvent, now: Double, jitter: Double = 0.5) -> [SessionEffect] {
         switch (state, event) {
         case let (.idle, .submit(text)):
-            messages.append(Message(role: .user, text: text))
+            messages.append(Message(role: .user, text: text, attachments: pendingAttachments))
+            pendingAttachments = []
             return [.persist(.save(index: messages.count - 1, message: messages[messages.count - 1]))] + send(now: now)
 
         case (.idle, .regenerate):

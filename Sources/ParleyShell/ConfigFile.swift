@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCommands
 
 /// `config.toml`: named profiles of endpoint and settings, in a small subset of TOML:
 ///
@@ -32,7 +33,7 @@ public struct ConfigFile: Sendable, Equatable {
     public var profiles: [String: Profile]
 
     public static func location(environment: [String: String]) -> String {
-        if let path = environment["PARLEY_CONFIG"], !path.isEmpty { return (path as NSString).expandingTildeInPath }
+        if let path = environment["PARLEY_CONFIG"], !path.isEmpty { return PathWords.expandTilde(path) }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
         return (base as NSString).appendingPathComponent("parley/config.toml")

@@ -75,15 +75,23 @@ final class ConversationKeeper {
     }
 
     static func stored(_ message: Message) -> StoredMessage {
-        StoredMessage(role: message.role.rawValue, content: message.text, reasoning: message.reasoning, status: message.status.rawValue,
-                      usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
+        StoredMessage(role: message.role.rawValue, content: message.text, reasoning: message.reasoning,
+                      attachments: message.attachments.map {
+                          StoredAttachment(name: $0.name, format: $0.format.rawValue, width: $0.width, height: $0.height, data: $0.data)
+                      },
+                      status: message.status.rawValue, usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
     }
 
     static func message(_ stored: StoredMessage) -> Message {
         Message(role: Role(rawValue: stored.role) ?? .user, text: stored.content, reasoning: stored.reasoning,
                 status: Message.Status(rawValue: stored.status) ?? .complete,
                 usage: stored.usage.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) },
-                timings: stored.timings.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) })
+                timings: stored.timings.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) },
+                attachments: stored.attachments.compactMap { stored in
+                    ImageFormat(rawValue: stored.format).map {
+                        Attachment(name: stored.name, format: $0, width: stored.width, height: stored.height, data: stored.data)
+                    }
+                })
     }
 
     static func stored(_ settings: ChatSettings) -> StoredSettings {

@@ -1,9 +1,10 @@
 import Foundation
+import ParleyCommands
 
 /// File names that complete a partly typed path (`~` expanded for the lookup, kept in the result).
 enum PathCompletion {
     static func candidates(_ partial: String) -> [String] {
-        let expanded = (partial as NSString).expandingTildeInPath
+        let expanded = PathWords.expandTilde(partial)
         let directory: String
         let prefix: String
         if partial.hasSuffix("/") {

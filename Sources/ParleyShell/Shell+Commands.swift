@@ -72,6 +72,10 @@ extension Shell {
             showHistory()
         case let .think(number):
             showReasoning(number)
+        case let .attach(paths):
+            await attach(paths)
+        case let .detach(number):
+            detach(number)
         case let .copy(number, code):
             copy(number, code: code)
         case let .say(number, save):
@@ -264,7 +268,7 @@ extension Shell {
     }
 
     private func save(to path: String, force: Bool) {
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathWords.expandTilde(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
             if isDirectory.boolValue { return refuse("\(path) is a directory; give a file name.") }
@@ -396,10 +400,11 @@ extension Shell {
         for (index, message) in session.messages.enumerated() {
             let who = message.role == .user ? "you" : model
             let status = message.status == .complete ? "" : " [\(message.status.rawValue)]"
+            let images = message.attachments.isEmpty ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
             let text = TerminalSanitizer.clean(message.text)
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let more = text.contains("\n") || firstLine.count > 70 ? "…" : ""
-            lines.append("#\(index + 1) \(who): \(firstLine.prefix(70))\(more)\(status)")
+            lines.append("#\(index + 1) \(who): \(firstLine.prefix(70))\(more)\(images)\(status)")
         }
         console.print(lines.joined(separator: "\n"))
     }

@@ -64,7 +64,7 @@ extension Shell {
                                        baseURL: configuration.endpoint.baseURL, keyVariable: configuration.endpoint.keySource)
         if let save {
             do {
-                try DataDirectory.writePrivate(Data(snippet.utf8), to: URL(fileURLWithPath: (save as NSString).expandingTildeInPath))
+                try DataDirectory.writePrivate(Data(snippet.utf8), to: URL(fileURLWithPath: PathWords.expandTilde(save)))
                 console.notice("Saved the \(language) snippet to \(save).")
             } catch {
                 failCommand("Cannot write \(save): \(error)")
@@ -101,7 +101,7 @@ extension Shell {
         if let save {
             guard let joined = WAV.join(pieces) else { return failCommand("The audio pieces could not be joined.") }
             do {
-                try DataDirectory.writePrivate(Data(joined), to: URL(fileURLWithPath: (save as NSString).expandingTildeInPath))
+                try DataDirectory.writePrivate(Data(joined), to: URL(fileURLWithPath: PathWords.expandTilde(save)))
                 let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
                 console.notice("Saved the audio\(seconds) to \(save).")
             } catch {

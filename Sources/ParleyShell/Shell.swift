@@ -221,6 +221,14 @@ public final class Shell {
             anyFailure = true
             return .done
         case let .message(text):
+            if isInteractive, let paths = Self.droppedImagePaths(text), let editor {
+                let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+                if case let .line(answer) = editor.readLine(prompt: "Attach \(names)? [Y/n] "),
+                   ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
+                    await attach(paths)
+                    return .done
+                }
+            }
             if transcript { printUserTurn(text) }
             guard await ensureModel() else {
                 anyFailure = true
@@ -234,7 +242,9 @@ public final class Shell {
     }
 
     func printUserTurn(_ text: String) {
-        let quoted = text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += session.pendingAttachments.map { "[image: \(TerminalSanitizer.clean($0.name))]" }
+        let quoted = lines.map { "> " + $0 }.joined(separator: "\n")
         console.out.line(quoted + "\n")
     }
 
@@ -244,11 +254,17 @@ public final class Shell {
     /// wrapped in the editor's marker byte so the cursor column is counted right.
     func promptText() -> String {
         let model = session.settings.model.map(Self.shortModelName) ?? "no model"
-        guard console.style.enabled else { return "\(model) #\(session.nextMessageNumber) › " }
+        guard console.style.enabled else { return "\(model) #\(session.nextMessageNumber)\(attachmentsBadge) › " }
         let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
         func codes(_ text: String) -> String { marker + text + marker }
         return codes(Style.bold + Style.cyan) + model + codes(Style.reset + Style.dim) + " #\(session.nextMessageNumber)"
-            + codes(Style.reset) + " › "
+            + codes(Style.reset) + attachmentsBadge + " › "
+    }
+
+    /// " +2 images" while images wait for the next message.
+    var attachmentsBadge: String {
+        let count = session.pendingAttachments.count
+        return count == 0 ? "" : " +\(count) image\(count == 1 ? "" : "s")"
     }
 
     func continuationPrompt() -> String {

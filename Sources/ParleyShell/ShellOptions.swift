@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCommands
 import ParleyAPI
 
 /// What the command line asked for, before it is checked.
@@ -130,7 +131,7 @@ extension ShellConfiguration {
 public enum DataDirectory {
     public static func resolve(flag: String?, environment: [String: String]) -> URL {
         func expand(_ path: String) -> URL {
-            URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+            URL(fileURLWithPath: PathWords.expandTilde(path))
         }
         if let flag, !flag.isEmpty { return expand(flag) }
         if let home = environment["PARLEY_HOME"], !home.isEmpty { return expand(home) }

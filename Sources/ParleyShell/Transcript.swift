@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCommands
 import ParleyAPI
 import ParleyRender
 import ParleySession
@@ -66,7 +67,7 @@ final class TranscriptFile {
     let path: String
 
     init(path: String) {
-        self.path = (path as NSString).expandingTildeInPath
+        self.path = PathWords.expandTilde(path)
     }
 
     func append(_ text: String) throws {

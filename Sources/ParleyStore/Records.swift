@@ -43,15 +43,15 @@ public struct StoredMessage: Sendable, Equatable {
     public var role: String
     public var content: String
     public var reasoning: String
-    /// JSON of the attachments (names and hashes), `[]` when none.
-    public var attachments: String
+    /// The images sent with the message; their bytes are kept once per content in the store.
+    public var attachments: [StoredAttachment]
     public var status: String
     /// JSON of the token usage, when known.
     public var usage: String?
     /// JSON of the timings, when known.
     public var timings: String?
 
-    public init(role: String, content: String, reasoning: String = "", attachments: String = "[]", status: String = "complete",
+    public init(role: String, content: String, reasoning: String = "", attachments: [StoredAttachment] = [], status: String = "complete",
                 usage: String? = nil, timings: String? = nil) {
         self.role = role
         self.content = content
@@ -60,6 +60,32 @@ public struct StoredMessage: Sendable, Equatable {
         self.status = status
         self.usage = usage
         self.timings = timings
+    }
+}
+
+/// An image as the store keeps it.
+public struct StoredAttachment: Sendable, Equatable {
+    public var name: String
+    public var format: String
+    public var width: Int
+    public var height: Int
+    public var data: Data
+
+    public init(name: String, format: String, width: Int, height: Int, data: Data) {
+        self.name = name
+        self.format = format
+        self.width = width
+        self.height = height
+        self.data = data
+    }
+
+    /// What the message row holds: everything but the bytes, which are named by their hash.
+    struct Reference: Codable {
+        var name: String
+        var format: String
+        var width: Int
+        var height: Int
+        var sha256: String
     }
 }
 

@@ -93,6 +93,9 @@ public final class Store: Sendable {
                 CREATE TABLE preference (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2-attachment-bytes") { db in
+            try db.execute(sql: "CREATE TABLE attachment (sha256 TEXT PRIMARY KEY NOT NULL, bytes BLOB NOT NULL)")
+        }
         return migrator
     }()
 
@@ -176,14 +179,23 @@ public final class Store: Sendable {
 
     /// Writes the message at `position` (0-based), replacing what was there, and touches the conversation.
     public func save(_ message: StoredMessage, at position: Int, in conversationID: String, now: Date = Date()) throws(StoreError) {
+        var references: [StoredAttachment.Reference] = []
+        for attachment in message.attachments {
+            references.append(StoredAttachment.Reference(name: attachment.name, format: attachment.format, width: attachment.width,
+                                                         height: attachment.height, sha256: SHA256.hex(attachment.data)))
+        }
+        let attachmentsJSON = Self.json(references)
         try write { db in
+            for (attachment, reference) in zip(message.attachments, references) {
+                try db.execute(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)", arguments: [reference.sha256, attachment.data])
+            }
             try db.execute(sql: """
                 INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
                     reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
                     usage = excluded.usage, timings = excluded.timings
-                """, arguments: [conversationID, position, message.role, message.content, message.reasoning, message.attachments,
+                """, arguments: [conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
                                  message.status, message.usage, message.timings])
             try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
         }
@@ -199,8 +211,14 @@ public final class Store: Sendable {
     public func messages(in conversationID: String) throws(StoreError) -> [StoredMessage] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY position", arguments: [conversationID]).map { row in
-                StoredMessage(role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: row["attachments"],
-                              status: row["status"], usage: row["usage"], timings: row["timings"])
+                let json: String = row["attachments"]
+                let references = (try? JSONDecoder().decode([StoredAttachment.Reference].self, from: Data(json.utf8))) ?? []
+                let attachments = try references.map { reference in
+                    let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM attachment WHERE sha256 = ?", arguments: [reference.sha256]) ?? Data()
+                    return StoredAttachment(name: reference.name, format: reference.format, width: reference.width, height: reference.height, data: bytes)
+                }
+                return StoredMessage(role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: attachments,
+                                     status: row["status"], usage: row["usage"], timings: row["timings"])
             }
         }
     }

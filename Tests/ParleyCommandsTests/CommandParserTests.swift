@@ -99,7 +99,7 @@ final class CommandParserTests: XCTestCase {
         let models = { ["SmolLM2-135M-Instruct", "gpt-4o", "gpt-4o-mini"] }
         let none: (String) -> [String] = { _ in [] }
         XCTAssertEqual(CommandParser.completions(for: "/te", models: models, paths: none), ["/temp"])
-        XCTAssertEqual(Set(CommandParser.completions(for: "/s", models: models, paths: none)), ["/system", "/settings", "/stats", "/search", "/save"])
+        XCTAssertEqual(Set(CommandParser.completions(for: "/se", models: models, paths: none)), ["/settings", "/search"])
         XCTAssertEqual(CommandParser.completions(for: "/model gpt", models: models, paths: none), ["gpt-4o", "gpt-4o-mini"])
         XCTAssertEqual(CommandParser.completions(for: "/max a", models: models, paths: none), ["auto"])
         XCTAssertEqual(CommandParser.completions(for: "/help ed", models: models, paths: none), ["edit"])
