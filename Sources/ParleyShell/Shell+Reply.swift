@@ -1,5 +1,6 @@
 import Foundation
 import ParleyAPI
+import ParleyCommands
 import ParleyRender
 import ParleySession
 import ParleyTerminal
