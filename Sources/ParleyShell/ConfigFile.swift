@@ -29,6 +29,8 @@ public struct ConfigFile: Sendable, Equatable {
     }
 
     public var path: String
+    /// Set when others than its owner may read the file.
+    public var readableByOthers = false
     public var defaultProfile: String?
     public var profiles: [String: Profile]
 
@@ -51,7 +53,11 @@ public struct ConfigFile: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw OptionError("The config file \(path) cannot be read as UTF-8 text.")
         }
-        return try parse(text, path: path)
+        var config = try parse(text, path: path)
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber {
+            config.readableByOthers = mode.intValue & 0o044 != 0
+        }
+        return config
     }
 
     public static func parse(_ text: String, path: String) throws(OptionError) -> ConfigFile {

@@ -197,7 +197,8 @@ extension Shell {
             console.outSink.flush()
             appendToTranscript(message)
         case let .failed(sentence):
-            console.error(sentence)
+            let hint = session.canRetry && !sentence.contains("/retry") ? " /retry sends it again." : ""
+            console.error(sentence + hint)
         case let .waiting(reason, seconds, attempt):
             pendingWait = (reason, attempt)
             if !(TerminalDevice.isTerminal(0) && console.errIsTerminal) {

@@ -122,6 +122,7 @@ public final class Shell {
 
     /// Runs until the input ends or `/quit`; returns the exit status.
     public func run() async -> Int32 {
+        for warning in configuration.warnings { console.notice(warning) }
         if let storeWarning { console.error(storeWarning) }
         guard openRequestedConversation() else { return 1 }
         switch mode {
@@ -143,9 +144,16 @@ public final class Shell {
     }
 
     func runScript() async -> Int32 {
-        var reader = ScriptReader(read: { Swift.readLine(strippingNewline: true) })
+        let input = ByteLineReader(fd: 0)
+        var reader = ScriptReader(read: { input.next() })
         while let entry = reader.next() {
-            if case .quit = await process(entry, transcript: true) { break }
+            switch entry {
+            case let .text(text):
+                if case .quit = await process(text, transcript: true) { return anyFailure ? 1 : 0 }
+            case let .invalid(line, reason):
+                console.error("Input line \(line) \(reason); it was not sent.")
+                anyFailure = true
+            }
         }
         if let unclosed = reader.unclosedBlock {
             console.error("The input ended inside a \"\"\" block; its \(unclosed) line(s) were not sent.")
@@ -208,8 +216,21 @@ public final class Shell {
 
     enum Outcome { case done, quit }
 
+    /// The most a typed or piped message may hold.
+    static let messageLimit = 512 * 1024
+
     /// Runs one entry: a message or a command.
     func process(_ entry: String, transcript: Bool) async -> Outcome {
+        if entry.utf8.contains(0) {
+            console.error("The input holds a NUL byte; it was not sent.")
+            anyFailure = true
+            return .done
+        }
+        if entry.utf8.count > Self.messageLimit {
+            console.error("The input is \(entry.utf8.count / 1024) KB; a message may hold at most \(Self.messageLimit / 1024) KB. Nothing was sent.")
+            anyFailure = true
+            return .done
+        }
         let checks = CommandParser.Checks(temperature: { try SettingValue.temperature($0) },
                                           topP: { try SettingValue.topP($0) },
                                           maxTokens: { try SettingValue.maxTokens($0) })

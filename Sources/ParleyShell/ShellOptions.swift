@@ -53,6 +53,8 @@ public struct ShellConfiguration: Sendable {
     public var continueLatest: Bool
     public var chat: String?
     public var transcript: String?
+    /// Said once at start: a config file others can read, a key sent in the clear.
+    public var warnings: [String] = []
 
     /// Checks every option (base URL, ranges, timeouts) before any request is made.
     public static func resolve(_ options: ShellOptions, environment: [String: String]) throws(OptionError) -> ShellConfiguration {
@@ -98,6 +100,14 @@ public struct ShellConfiguration: Sendable {
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
+        var warnings: [String] = []
+        if let config, config.readableByOthers {
+            warnings.append("Warning: the config file \(config.path) can be read by others; chmod 600 it.")
+        }
+        if endpoint.apiKey != nil, let url = URLComponents(string: endpoint.baseURL), url.scheme?.lowercased() == "http",
+           let host = url.host, !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), !host.hasPrefix("127.") {
+            warnings.append("Warning: the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
+        }
         let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
         return ShellConfiguration(endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
                                   ttsModel: profileInUse?.ttsModel, voice: profileInUse?.voice,
@@ -105,7 +115,8 @@ public struct ShellConfiguration: Sendable {
                                   wait: options.wait,
                                   dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
                                   noColor: options.noColor, prompt: options.prompt,
-                                  continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript)
+                                  continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
+                                  warnings: warnings)
     }
 }
 

@@ -106,3 +106,12 @@ extension String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }
+
+/// `read(2)`, retried when a signal interrupts it.
+func readFD(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    while true {
+        let result = read(fd, buffer, count)
+        if result < 0, errno == EINTR { continue }
+        return result
+    }
+}

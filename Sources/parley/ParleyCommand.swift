@@ -79,6 +79,9 @@ struct ParleyCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        // No core dumps: they would hold the key and the conversation.
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         let environment = ProcessInfo.processInfo.environment
         let configuration = try ShellConfiguration.resolve(options, environment: environment)
         if showEndpoint {
