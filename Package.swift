@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
-        .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "TestSupport"]),
+        .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "ParleyAPI", "ParleyRender", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,220 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Faults, hostile input and secrets: each ends in a clear sentence, with nothing lost or leaked.
+final class ReliabilityTests: XCTestCase {
+    var home: URL!
+    var environment: [String: String] = [:]
+
+    override func setUp() {
+        home = ParleyProcess.temporaryHome()
+        environment = ParleyProcess.cleanEnvironment(home: home)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    func run(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) throws -> ParleyProcess.Result {
+        try ParleyProcess.run(arguments, input: input, environment: environment, timeout: timeout)
+    }
+
+    // MARK: - Faults
+
+    func testUnknownHostAndTLSFailureAreOneSentenceEach() throws {
+        let unknown = try run(["--base-url", "http://no-such-host.invalid/v1", "-m", "m", "hi"], timeout: 30)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.stderr.split(separator: "\n").count, 1, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("no-such-host.invalid") && unknown.stderr.contains("does not resolve"), unknown.stderr)
+        let server = try StubServer { _, _ in .reply(["plain http"]) }
+        let tls = try run(["--base-url", "https://127.0.0.1:\(server.port)/v1", "-m", "m", "hi"], timeout: 30)
+        XCTAssertEqual(tls.status, 1)
+        XCTAssertEqual(tls.stderr.split(separator: "\n").count, 1, tls.stderr)
+        XCTAssertTrue(tls.stderr.contains("secure connection to https://127.0.0.1:\(server.port)"), tls.stderr)
+    }
+
+    func testBrokenStreamsKeepTheTextMarkedAndOfferRetry() throws {
+        let cases: [(String, [StubServer.Step], String)] = [
+            ("invalid event", [.streamHead(), .delta("Kept"), .text("data: {not json\n\n"), .close], "not a chat reply"),
+            ("error event", [.streamHead(), .delta("Kept"), .text(#"data: {"error":{"code":"worker_error","message":"worker died"}}"# + "\n\n"), .close], "worker died"),
+            ("no choices", [.streamHead(), .delta("Kept"), .text(#"data: {"id":"x"}"# + "\n\n"), .close], "not a chat reply"),
+            ("cut", [.streamHead(), .delta("Kept"), .close], "cut off"),
+        ]
+        for (name, steps, words) in cases {
+            let server = try StubServer { _, index in index == 1 ? steps : .reply(["Whole."]) }
+            let result = try run(["--base-url", server.baseURL, "-m", "m"], input: "hi\n/history\n/retry\n/history\n")
+            XCTAssertEqual(result.status, 1, name)
+            XCTAssertTrue(result.stderr.contains(words), "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("/retry"), "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("Kept [failed]"), "\(name): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("#2 m: Kept [failed]"), "\(name): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("#2 m: Whole."), "/retry replaced it: \(name): \(result.stdout)")
+        }
+    }
+
+    func testATwoMegabyteReply() throws {
+        let piece = String(repeating: "0123456789abcdef", count: 1024)  // 16 KB
+        let server = try StubServer { _, _ in .reply(Array(repeating: piece, count: 128)) }
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "go on"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.utf8.count, 128 * piece.utf8.count + 1)
+    }
+
+    func testAnUnwritableDataDirStillChatsAndSaysSoOnce() throws {
+        let blocker = home.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: blocker)
+        let server = try StubServer { _, _ in .reply(["still here"]) }
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "--data-dir", blocker.appendingPathComponent("data").path],
+                             input: "one\ntwo\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "still here").count - 1, 2)
+        XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
+    }
+
+    func testAMalformedConfigIsRefusedWithItsPath() throws {
+        let config = home.appendingPathComponent("config.toml")
+        try "[profiles.x]\nbase_url = http://nope\n".write(to: config, atomically: true, encoding: .utf8)
+        environment["PARLEY_CONFIG"] = config.path
+        let result = try run(["hi"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains(config.path) && result.stderr.contains("line 2"), result.stderr)
+        XCTAssertEqual(try String(contentsOf: config, encoding: .utf8), "[profiles.x]\nbase_url = http://nope\n", "never rewritten")
+    }
+
+    // MARK: - Hostile input
+
+    func testHostileTextReachesNoFile() throws {
+        let hostile = "A\u{1B}]0;T\u{07}\u{1B}[2J\u{9B}1mB\u{1B}]52;c;ZXZpbA==\u{07}C\u{202E}"
+        let server = try StubServer { _, _ in .reply([hostile]) }
+        let transcript = home.appendingPathComponent("t.md")
+        let saved = home.appendingPathComponent("s.md")
+        let json = home.appendingPathComponent("s.json")
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", transcript.path],
+                             input: "hi\n/save \(saved.path)\n/save \(json.path)\n/history\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for text in [result.stdout, result.stderr] + (try [transcript, saved, json].map { try String(contentsOf: $0, encoding: .utf8) }) {
+            XCTAssertFalse(text.contains("\u{1B}") || text.contains("\u{9B}") || text.contains("\u{202E}"), text.debugDescription)
+        }
+        XCTAssertTrue(try String(contentsOf: saved, encoding: .utf8).contains("ABC<U+202E>"))
+    }
+
+    func testBadUserInputIsASentenceAndNothingIsSent() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let long = String(repeating: "x", count: 1024 * 1024)
+        var input = Data("\(long)\nnul\0here\n".utf8)
+        input.append(contentsOf: [0x62, 0x61, 0x64, 0xFF, 0xFE, 0x0A])  // "bad" + invalid UTF-8
+        input.append(Data("/frobnicate\n/temp 7\n/attach \(home.path)/nothing.png\n/edit 99\n".utf8))
+        let exact = try runBytes(["--base-url", server.baseURL, "-m", "m"], input: input)
+        XCTAssertEqual(exact.status, 1)
+        for words in ["a message may hold at most 512 KB", "NUL byte", "Input line 3 is not valid UTF-8", "Unknown command /frobnicate",
+                      "Temperature must be from 0 to 2", "nothing.png does not exist", "Message 99 is not one of your messages"] {
+            XCTAssertTrue(exact.stderr.contains(words), "\(words): \(exact.stderr)")
+        }
+        XCTAssertEqual(server.chats.filter { ($0.json?["messages"] as? [[String: Any]])?.last?["content"] as? String != "\u{FFFD}" }.count,
+                       server.chats.count)
+        XCTAssertFalse(server.chats.contains { $0.bodyText.contains("badn") || $0.body.count > 512 * 1024 || $0.bodyText.contains("nul") })
+    }
+
+    func runBytes(_ arguments: [String], input: Data) throws -> ParleyProcess.Result {
+        let file = home.appendingPathComponent("input.bin")
+        try input.write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec \"$0\" \"$@\" < '\(file.path)'", ParleyProcess.binary] + arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ParleyProcess.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                                    stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    // MARK: - Secrets and files
+
+    func testTheKeyIsNowhere() throws {
+        let key = "sk-RECOGNISABLE-secret-5f3a9c"
+        environment["PARLEY_API_KEY"] = key
+        let server = try StubServer { request, index in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#)
+                : index == 3 ? .error(status: 401, code: "invalid_api_key", message: "bad key") : .reply(["fine"])
+        }
+        let out = home.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let script = ["hello", "/debug", "/code curl", "/code python --save \(out.path)/s.py", "/save \(out.path)/c.md",
+                      "/save \(out.path)/c.json", "/settings", "again", "third time"].joined(separator: "\n") + "\n"
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", "\(out.path)/t.md"], input: script)
+        XCTAssertEqual(server.chats.first?.headers["authorization"], "Bearer \(key)", "the key is sent")
+        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
+        XCTAssertTrue(result.stderr.contains("PARLEY_API_KEY"), "the 401 names the variable")
+        let files = FileManager.default.enumerator(atPath: home.path)?.compactMap { $0 as? String } ?? []
+        XCTAssertGreaterThan(files.count, 5)
+        for file in files {
+            let data = (try? Data(contentsOf: home.appendingPathComponent(file))) ?? Data()
+            XCTAssertNil(data.range(of: Data(key.utf8)), file)
+        }
+        // The files parley made are the user's alone.
+        for file in ["parley.sqlite", "out/s.py", "out/c.md", "out/c.json", "out/t.md"] {
+            let mode = (try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent(file).path)[.posixPermissions] as? NSNumber)?.intValue
+            XCTAssertEqual(mode, 0o600, file)
+        }
+        let directory = (try FileManager.default.attributesOfItem(atPath: home.path)[.posixPermissions] as? NSNumber)?.intValue
+        XCTAssertEqual(directory, 0o700)
+    }
+
+    func testWarningsForAPlainHTTPKeyAndAnOpenConfig() throws {
+        environment["PARLEY_API_KEY"] = "sk-x"
+        let config = home.appendingPathComponent("config.toml")
+        try "profile = \"p\"\n[profiles.p]\nbase_url = \"http://example.com/v1\"\n".write(to: config, atomically: true, encoding: .utf8)
+        chmod(config.path, 0o644)
+        environment["PARLEY_CONFIG"] = config.path
+        let result = try run(["--show-endpoint"])
+        XCTAssertEqual(result.stdout, "http://example.com/v1 (profile p)\n")
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let local = try run(["--base-url", server.baseURL, "-m", "m", "hi"])
+        XCTAssertFalse(local.stderr.contains("plain http"), "loopback is fine")
+        XCTAssertTrue(local.stderr.contains("can be read by others"), local.stderr)
+        environment["PARLEY_BASE_URL"] = "http://10.255.255.1:9/v1"  // never contacted: --show-endpoint only
+        let remote = try run(["--show-endpoint"])
+        XCTAssertEqual(remote.status, 0)
+        let shell = try run(["--base-url", "http://example.invalid/v1", "-m", "m", "--wait", "0", "/quit"], input: nil)
+        XCTAssertTrue(shell.stderr.contains("over plain http://"), shell.stderr)
+    }
+
+    // MARK: - Load
+
+    func testTenProcessesOfFiftyTurnsOnOneStore() throws {
+        let server = try StubServer { _, _ in .reply(["noted"]) }
+        final class Results: @unchecked Sendable { var statuses: [Int32] = []; var errors: [String] = []; let lock = NSLock() }
+        let results = Results()
+        let group = DispatchGroup()
+        for process in 0..<10 {
+            let script = (0..<50).map { "p\(process)turn\($0)" }.joined(separator: "\n") + "\n"
+            let environment = self.environment
+            let url = server.baseURL
+            DispatchQueue.global().async(group: group) {
+                let result = try? ParleyProcess.run(["--base-url", url, "-m", "m"], input: script, environment: environment, timeout: 300)
+                results.lock.lock()
+                results.statuses.append(result?.status ?? -1)
+                if let stderr = result?.stderr, !stderr.isEmpty { results.errors.append(stderr) }
+                results.lock.unlock()
+            }
+        }
+        group.wait()
+        XCTAssertEqual(results.statuses, Array(repeating: 0, count: 10))
+        XCTAssertEqual(results.errors, [])
+        let count = Process()
+        count.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        count.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from message where role='user'\").fetchone()[0], c.execute(\"select count(*) from message where role='assistant' and status='complete'\").fetchone()[0])",
+                           home.appendingPathComponent("parley.sqlite").path]
+        let pipe = Pipe()
+        count.standardOutput = pipe
+        try count.run()
+        count.waitUntilExit()
+        XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "500 500\n")
+    }
+}
