@@ -13,6 +13,8 @@ public struct Endpoint: Sendable, Equatable {
     public static let localModelURL = "http://127.0.0.1:8077/v1"
     public static let casolaURL = "https://api.casola.ai/openai/v1"
     public static let openAIURL = "https://api.openai.com/v1"
+    /// The `baseURLSource` of the bundled local model, the endpoint of last resort.
+    public static let localModelSource = "the bundled local model"
 
     public init(baseURL: String, apiKey: String? = nil, keySource: String? = nil, baseURLSource: String = "flag") {
         self.baseURL = baseURL
@@ -95,7 +97,7 @@ public struct Endpoint: Sendable, Equatable {
         } else if let profile, let url = profile.baseURL {
             (base, source, keyNames) = (url, "profile \(profile.name)", profileKeys)
         } else {
-            (base, source, keyNames) = (localModelURL, "the bundled local model", ["PARLEY_API_KEY"])
+            (base, source, keyNames) = (localModelURL, localModelSource, ["PARLEY_API_KEY"])
         }
         let (apiKey, keySource) = key(keyNames)
         return Endpoint(baseURL: try validateBaseURL(base), apiKey: apiKey, keySource: keySource, baseURLSource: source)

@@ -70,12 +70,16 @@ public struct TurnFailure: Sendable, Equatable {
     public var retryAfter: Double?
     /// For a wait: why, as a phrase after the model's name ("is warming up").
     public var waitReason: String
+    /// The most seconds to wait in all for this kind of failure, when less than the policy's.
+    public var waitLimit: Double?
 
-    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil, waitReason: String = "is busy") {
+    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil, waitReason: String = "is busy",
+                waitLimit: Double? = nil) {
         self.sentence = sentence
         self.isRetryable = isRetryable
         self.retryAfter = retryAfter
         self.waitReason = waitReason
+        self.waitLimit = waitLimit
     }
 
     public init(_ error: APIError) {

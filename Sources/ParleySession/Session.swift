@@ -184,8 +184,10 @@ public struct Session: Sendable, Equatable {
 
         case let (.sending, .failed(failure)), let (.streaming, .failed(failure)):
             let nothingReceived = reply.text.isEmpty && reply.reasoning.isEmpty
+            var policy = retryPolicy
+            if let limit = failure.waitLimit { policy.totalWait = min(policy.totalWait, limit) }
             if failure.isRetryable, nothingReceived, let attempt = attemptNumber,
-               let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter) {
+               let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter) {
                 waited += delay
                 state = .waitingForModel(retryAt: now + delay, attempt: attempt + 1)
                 return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.waitReason, seconds: delay, attempt: attempt + 1))]

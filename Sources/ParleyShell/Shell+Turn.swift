@@ -114,7 +114,7 @@ extension Shell {
             } catch is CancellationError {
                 return cancelled()
             } catch let error as APIError {
-                let effects = feed(.failed(TurnFailure(error)))
+                let effects = feed(.failed(Self.turnFailure(error, endpoint: configuration.endpoint)))
                 if case let .http(failure) = error, failure.status == 404 { await suggestModels() }
                 return effects
             } catch {
@@ -127,6 +127,20 @@ extension Shell {
         let effects = await consumer.value
         watcher?.stop()
         return effects
+    }
+
+    /// How the session should take an error. The bundled local model refusing connections is
+    /// usually still starting (`make run` starts it): that is waited for, 30 s at most; any other
+    /// refused connection is said at once.
+    nonisolated static func turnFailure(_ error: APIError, endpoint: Endpoint) -> TurnFailure {
+        var failure = TurnFailure(error)
+        if case .transport(.cannotConnect) = error, endpoint.baseURL == Endpoint.localModelURL,
+           endpoint.baseURLSource == Endpoint.localModelSource {
+            failure.isRetryable = true
+            failure.waitReason = "is not answering yet (scripts/local-model start starts it)"
+            failure.waitLimit = 30
+        }
+        return failure
     }
 
     private func cancelled() -> [SessionEffect] {
