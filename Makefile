@@ -4,7 +4,7 @@ export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
 VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
-.PHONY: all deps build run test model test-tools clean
+.PHONY: all deps build run test bench model test-tools clean
 
 all: build
 
@@ -28,6 +28,11 @@ test-tools: model
 test: deps model test-tools
 	swift build --build-tests
 	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
+
+# Benchmarks: a release build against curl and the llm CLI (see scripts/bench/bench.py).
+bench: deps model
+	swift build -c release
+	python3 scripts/bench/bench.py
 
 clean:
 	rm -rf .build

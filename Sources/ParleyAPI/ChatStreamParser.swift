@@ -69,6 +69,12 @@ public struct ChatStreamParser: Sendable {
             done = true
             return
         }
+        if event.type == "message", let fields = ChunkScanner.scan(data) {
+            if let reasoning = fields.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
+            if let content = fields.content, !content.isEmpty { events.append(contentsOf: thinkTags.split(content)) }
+            if let reason = fields.finishReason { finishReason = reason }
+            return
+        }
         let bytes = Data(data.utf8)
         if event.type == "error" || data.contains("\"error\"") {
             if let body = ErrorEnvelope.parse(bytes) {

@@ -9,6 +9,7 @@ public struct ThinkTagSplitter: Sendable {
     public init() {}
 
     public mutating func split(_ text: String) -> [ChatEvent] {
+        if !inside, held.isEmpty, !text.utf8.contains(UInt8(ascii: "<")) { return [.content(text)] }  // the common case
         var events: [ChatEvent] = []
         var run = ""
         func emit() {

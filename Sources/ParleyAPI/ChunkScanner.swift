@@ -1,0 +1,236 @@
+/// The fast path for the one shape nearly every streamed event has:
+/// `{"choices":[{"delta":{"content":"…"},"finish_reason":null}], …}`. It reads the bytes once and
+/// builds nothing but the strings it returns. Anything else (an error, usage figures, a shape it
+/// does not know) gives nil, and the caller decodes the event in full.
+enum ChunkScanner {
+    struct Fields: Equatable {
+        var content: String?
+        var reasoning: String?
+        var finishReason: String?
+    }
+
+    static func scan(_ text: String) -> Fields? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var scanner = Scanner(bytes: bytes)
+            return scanner.chunk()
+        }
+    }
+
+    private struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var at = 0
+
+        mutating func chunk() -> Fields? {
+            var fields = Fields()
+            var sawChoices = false
+            guard expect(UInt8(ascii: "{")) else { return nil }
+            if peek(UInt8(ascii: "}")) { return nil }
+            repeat {
+                guard let key = string() else { return nil }
+                guard expect(UInt8(ascii: ":")) else { return nil }
+                switch key {
+                case "choices":
+                    guard expect(UInt8(ascii: "[")) else { return nil }
+                    sawChoices = true
+                    if peek(UInt8(ascii: "]")) { break }
+                    guard choice(into: &fields) else { return nil }
+                    while peek(UInt8(ascii: ",")) {
+                        guard skipValue() else { return nil }
+                    }
+                    guard expect(UInt8(ascii: "]")) else { return nil }
+                case "error":
+                    return nil
+                case "usage":
+                    guard literal("null") else { return nil }  // figures: decode in full
+                default:
+                    guard skipValue() else { return nil }
+                }
+            } while peek(UInt8(ascii: ","))
+            guard expect(UInt8(ascii: "}")), sawChoices else { return nil }
+            whitespace()
+            return at == bytes.count ? fields : nil
+        }
+
+        mutating func choice(into fields: inout Fields) -> Bool {
+            guard expect(UInt8(ascii: "{")) else { return false }
+            if peek(UInt8(ascii: "}")) { return true }
+            repeat {
+                guard let key = string(), expect(UInt8(ascii: ":")) else { return false }
+                switch key {
+                case "delta":
+                    guard expect(UInt8(ascii: "{")) else { return false }
+                    if peek(UInt8(ascii: "}")) { break }
+                    repeat {
+                        guard let name = string(), expect(UInt8(ascii: ":")) else { return false }
+                        switch name {
+                        case "content":
+                            guard let value = optionalString() else { return false }
+                            fields.content = value
+                        case "reasoning_content", "reasoning":
+                            guard let value = optionalString() else { return false }
+                            if let value { fields.reasoning = value }
+                        default:
+                            guard skipValue() else { return false }
+                        }
+                    } while peek(UInt8(ascii: ","))
+                    guard expect(UInt8(ascii: "}")) else { return false }
+                case "finish_reason":
+                    guard let value = optionalString() else { return false }
+                    fields.finishReason = value
+                default:
+                    guard skipValue() else { return false }
+                }
+            } while peek(UInt8(ascii: ","))
+            return expect(UInt8(ascii: "}"))
+        }
+
+        // MARK: - Tokens
+
+        mutating func whitespace() {
+            while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
+        }
+
+        /// Consumes `byte` (after whitespace) when it is next.
+        mutating func peek(_ byte: UInt8) -> Bool {
+            whitespace()
+            if at < bytes.count, bytes[at] == byte { at += 1; return true }
+            return false
+        }
+
+        mutating func expect(_ byte: UInt8) -> Bool { peek(byte) }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            whitespace()
+            let count = word.utf8CodeUnitCount
+            guard at + count <= bytes.count else { return false }
+            for index in 0..<count where bytes[at + index] != word.utf8Start[index] { return false }
+            at += count
+            return true
+        }
+
+        /// A string, or nil for `null`; fails (outer nil) on anything else.
+        mutating func optionalString() -> String?? {
+            if literal("null") { return .some(nil) }
+            guard let value = string() else { return nil }
+            return .some(value)
+        }
+
+        mutating func string() -> String? {
+            guard peek(UInt8(ascii: "\"")) else { return nil }
+            let start = at
+            var escaped = false
+            while at < bytes.count {
+                let byte = bytes[at]
+                if byte == UInt8(ascii: "\"") {
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
+                    at += 1
+                    return escaped ? unescape(raw) : String(decoding: raw, as: UTF8.self)
+                }
+                if byte == UInt8(ascii: "\\") { escaped = true; at += 2; continue }
+                if byte < 0x20 { return nil }
+                at += 1
+            }
+            return nil
+        }
+
+        func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+            var out = [UInt8]()
+            out.reserveCapacity(raw.count)
+            var index = 0
+            while index < raw.count {
+                let byte = raw[index]
+                guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
+                guard index + 1 < raw.count else { return nil }
+                let kind = raw[index + 1]
+                index += 2
+                switch kind {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(kind)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard var scalar = hex4(raw, index) else { return nil }
+                    index += 4
+                    if (0xD800...0xDBFF).contains(scalar), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
+                       raw[index + 1] == UInt8(ascii: "u"), let low = hex4(raw, index + 2), (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        index += 6
+                    }
+                    let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    out.append(contentsOf: String(character).utf8)
+                default:
+                    return nil
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32? {
+            guard at + 4 <= raw.count else { return nil }
+            var value: UInt32 = 0
+            for byte in raw[at..<(at + 4)] {
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+
+        /// Skips any JSON value.
+        mutating func skipValue() -> Bool {
+            whitespace()
+            guard at < bytes.count else { return false }
+            switch bytes[at] {
+            case UInt8(ascii: "\""):
+                return string() != nil
+            case UInt8(ascii: "{"):
+                at += 1
+                if peek(UInt8(ascii: "}")) { return true }
+                repeat {
+                    guard string() != nil, expect(UInt8(ascii: ":")), skipValue() else { return false }
+                } while peek(UInt8(ascii: ","))
+                return expect(UInt8(ascii: "}"))
+            case UInt8(ascii: "["):
+                at += 1
+                if peek(UInt8(ascii: "]")) { return true }
+                repeat {
+                    guard skipValue() else { return false }
+                } while peek(UInt8(ascii: ","))
+                return expect(UInt8(ascii: "]"))
+            default:
+                if literal("true") || literal("false") || literal("null") { return true }
+                return number()
+            }
+        }
+
+        /// A JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+        mutating func number() -> Bool {
+            func digits() -> Int {
+                let start = at
+                while at < bytes.count, (0x30...0x39).contains(bytes[at]) { at += 1 }
+                return at - start
+            }
+            if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard at < bytes.count else { return false }
+            if bytes[at] == UInt8(ascii: "0") { at += 1 } else if digits() == 0 { return false }
+            if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+                at += 1
+                guard digits() > 0 else { return false }
+            }
+            if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+                at += 1
+                if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+                guard digits() > 0 else { return false }
+            }
+            return true
+        }
+    }
+}

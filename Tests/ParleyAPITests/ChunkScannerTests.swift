@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+@testable import ParleyAPI
+
+/// The fast path must agree with the full decoder whenever it answers.
+final class ChunkScannerTests: XCTestCase {
+    func full(_ text: String) -> ChunkScanner.Fields? {
+        guard let chunk = try? JSONDecoder().decode(ChatStreamChunk.self, from: Data(text.utf8)), let choices = chunk.choices else { return nil }
+        let first = choices.first
+        return ChunkScanner.Fields(content: first?.delta?.content, reasoning: first?.delta?.reasoning, finishReason: first?.finishReason)
+    }
+
+    func testTheCommonShapes() {
+        let samples = [
+            #"{"id":"x","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#,
+            #"{"choices":[{"delta":{"role":"assistant"},"logprobs":null,"finish_reason":null}]}"#,
+            #"{"choices":[{"delta":{},"finish_reason":"stop"}],"usage":null}"#,
+            #"{ "choices" : [ { "delta" : { "content" : "a\"b\\c\/d\n\t\u00e9\ud83c\udf89" } } ] , "x" : [1, 2.5e3, true, {"y": []}] }"#,
+            #"{"choices":[{"delta":{"reasoning_content":"think","content":null}}]}"#,
+            #"{"choices":[{"delta":{"reasoning":"hmm"}}]}"#,
+            #"{"choices":[]}"#,
+            #"{"choices":[{"delta":{"content":"one"}},{"delta":{"content":"two"}}]}"#,
+        ]
+        for sample in samples {
+            let fast = ChunkScanner.scan(sample)
+            XCTAssertNotNil(fast, sample)
+            XCTAssertEqual(fast, full(sample), sample)
+        }
+        XCTAssertEqual(ChunkScanner.scan(samples[3])?.content, "a\"b\\c/d\n\té🎉")
+    }
+
+    func testWhatItLeavesToTheDecoder() {
+        for sample in [#"{"error":{"message":"x"}}"#, #"{"choices":[],"usage":{"prompt_tokens":1}}"#, #"{"id":"x"}"#, "not json",
+                       #"{"choices":[{"delta":{"content":5}}]}"#, #"{"choices":[{"delta":{"content":"x"}}]} trailing"#, "",
+                       #"{"choices":[{"delta":{"content":"bad \q escape"}}]}"#, #"{"choices":[{"delta":{"content":"unterminated}}]}"#] {
+            XCTAssertNil(ChunkScanner.scan(sample), sample)
+        }
+    }
+
+    func testRandomlyDamagedChunksNeverDisagree() {
+        let base = #"{"choices":[{"index":0,"delta":{"content":"x\u00e9\"y"},"finish_reason":null}],"usage":null}"#
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20000 {
+            var bytes = Array(base.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0...2, using: &generator) {
+                case 0: bytes.remove(at: index)
+                case 1: bytes.insert(Array(#"{}[]",:\ 0n"#.utf8).randomElement(using: &generator)!, at: index)
+                default: bytes[index] = Array(#"{}[]",:\ 0n"#.utf8).randomElement(using: &generator)!
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let fast = ChunkScanner.scan(text) {
+                XCTAssertEqual(fast, full(text), text)
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""`make bench`: parley against curl and the `llm` CLI, paired and alternated, medians of RUNS.
+
+Prints one Markdown table (ratios, then absolute medians), with the machine and the date.
+Needs: a release build (.build/release/parley), curl, and for the model rows the local model
+(scripts/local-model start). The peer `llm` is installed from PyPI into ~/.cache/parley/bench-venv.
+"""
+import datetime
+import os
+import platform
+import pty
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PARLEY = os.path.join(ROOT, ".build/release/parley")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+EVENTS = int(os.environ.get("BENCH_EVENTS", "200000"))
+PORT = int(os.environ.get("BENCH_PORT", "8099"))
+MODEL_URL = os.environ.get("PARLEY_TEST_MODEL_URL", "http://127.0.0.1:8077/v1")
+CACHE = os.path.join(os.path.expanduser("~"), ".cache", "parley")
+BASE = f"http://127.0.0.1:{PORT}/v1"
+BODY = '{"model":"bench","stream":true,"messages":[{"role":"user","content":"go"}]}'
+WORK = tempfile.mkdtemp(prefix="parley-bench-")
+ENV = dict(os.environ, PARLEY_HOME=os.path.join(WORK, "home"), HOME=os.environ.get("HOME", "/root"), TERM="xterm-256color")
+for name in ["PARLEY_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY", "CASOLA_API_KEY", "PARLEY_API_KEY", "NO_COLOR"]:
+    ENV.pop(name, None)
+
+
+def measure(argv, stdin=None, env=ENV):
+    """Wall seconds, CPU seconds and peak memory (KB) of one run, its output discarded."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    if stdin is not None:
+        process.stdin.write(stdin.encode())
+        process.stdin.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, status
+
+
+def measure_pty(argv, until=None, env=ENV):
+    """Runs argv in a pseudo-terminal, reading all it shows. With `until`, the seconds until those
+    bytes appear (then Ctrl-D); else until it exits. Also CPU seconds and peak memory."""
+    master, slave = pty.openpty()
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    marked = None
+    while True:
+        ready, _, _ = select.select([master], [], [], 10)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 1 << 16)
+        except OSError:
+            break
+        if not data:
+            break
+        if until is not None and marked is None:
+            seen = (seen + data)[-4096:]
+            if until in seen:
+                marked = time.perf_counter() - start
+                os.write(master, b"\x04")
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    os.close(master)
+    return (marked if until is not None else wall), usage.ru_utime + usage.ru_stime, usage.ru_maxrss, status
+
+
+def paired(a, b):
+    """Runs a and b alternately RUNS times; returns the medians of each measure."""
+    results_a, results_b = [], []
+    for _ in range(RUNS):
+        results_a.append(a())
+        results_b.append(b())
+    med = lambda rows, i: statistics.median(row[i] for row in rows)
+    return [med(results_a, i) for i in range(3)], [med(results_b, i) for i in range(3)]
+
+
+def time_to_first(argv, marker, env=ENV):
+    """Seconds until stdout shows `marker` (the first token)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    seen = b""
+    first = None
+    while True:
+        data = process.stdout.read1(1 << 16)
+        if not data:
+            break
+        seen += data
+        if first is None and marker(seen):
+            first = time.perf_counter() - start
+    process.wait()
+    return first if first is not None else float("nan")
+
+
+def store_data(directory):
+    """10,000 conversations (9 messages each) and one of 10,000 messages: 100,000 messages in all."""
+    subprocess.run([PARLEY, "--data-dir", directory, "--base-url", BASE, "-m", "bench"], input=b"/chats\n",
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
+    db = sqlite3.connect(os.path.join(directory, "parley.sqlite"))
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike".split()
+    now = time.time()
+    with db:
+        for c in range(10000):
+            cid = "c%08d" % c
+            db.execute("INSERT INTO conversation (id, title, created, updated, settings) VALUES (?, ?, ?, ?, '{}')",
+                       (cid, "Conversation %d about %s" % (c, words[c % len(words)]), now - c, now - c))
+            db.executemany("INSERT INTO message (conversationId, position, role, content, status) VALUES (?, ?, ?, ?, 'complete')",
+                           [(cid, p, "user" if p % 2 == 0 else "assistant",
+                             "message %d of %d: %s %s%s" % (p, c, words[(c + p) % len(words)], words[p % len(words)],
+                                                            " needle" if (c * 9 + p) % 1000 == 0 else ""))
+                            for p in range(9)])
+        db.execute("INSERT INTO conversation (id, title, created, updated, settings) VALUES ('big', 'big', ?, ?, '{}')", (now - 1e6, now - 1e6))
+        db.executemany("INSERT INTO message (conversationId, position, role, content, status) VALUES ('big', ?, ?, ?, 'complete')",
+                       [(p, "user" if p % 2 == 0 else "assistant", "line %d of the big one" % p) for p in range(10000)])
+    db.close()
+
+
+def llm_peer():
+    """The `llm` CLI in a venv of its own, pointed at the bench server; None when it cannot be had."""
+    venv = os.path.join(CACHE, "bench-venv")
+    llm = os.path.join(venv, "bin", "llm")
+    if not os.path.exists(llm):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        if subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet", "llm"]).returncode != 0:
+            return None, None
+    user = os.path.join(WORK, "llm")
+    os.makedirs(user, exist_ok=True)
+    with open(os.path.join(user, "extra-openai-models.yaml"), "w") as f:
+        f.write('- model_id: bench\n  model_name: bench\n  api_base: "%s"\n' % BASE)
+    env = dict(ENV, LLM_USER_PATH=user, OPENAI_API_KEY="not-needed")
+    return llm, env
+
+
+def main():
+    if not os.path.exists(PARLEY):
+        sys.exit("bench: build first (swift build -c release)")
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/bench/server.py"), str(PORT), str(EVENTS)],
+                              stdout=subprocess.PIPE)
+    server.stdout.readline()
+    rows = []
+    try:
+        # Startup
+        p, c = paired(lambda: measure([PARLEY, "--version"]), lambda: measure(["curl", "--version"]))
+        rows.append(("startup: `parley --version` vs `curl --version`", p[0], c[0], "≤ 3×"))
+        ready = [measure_pty([PARLEY, "--base-url", BASE, "-m", "bench"], until="›".encode())[0] for _ in range(RUNS)]
+        rows.append(("launch to ready prompt, in a pseudo-terminal", statistics.median(ready), None, "< 50 ms"))
+
+        # Streaming
+        parley_pipe = [PARLEY, "--base-url", BASE, "-m", "bench", "go"]
+        curl_pipe = ["curl", "-sN", BASE + "/chat/completions", "-H", "Content-Type: application/json", "-d", BODY]
+        p, c = paired(lambda: measure(parley_pipe), lambda: measure(curl_pipe))
+        rows.append(("stream %d events to a pipe (wall)" % EVENTS, p[0], c[0], "≤ 3×"))
+        rows.append(("CPU per 1,000 events, to a pipe", p[1] / EVENTS * 1000, c[1] / EVENTS * 1000, "< 1 ms (1 µs/event)"))
+        stream_memory = p[2]
+        p, c = paired(lambda: measure_pty(parley_pipe), lambda: measure_pty(curl_pipe))
+        rows.append(("stream %d events in a pseudo-terminal, rendered (wall)" % EVENTS, p[0], c[0], "≤ 4×"))
+        rows.append(("peak memory while streaming (MB)", stream_memory / 1024, None, "< 40 MB"))
+
+        # Time to first token, against the real model
+        model_ok = subprocess.run(["curl", "-sf", MODEL_URL + "/models"], stdout=subprocess.DEVNULL).returncode == 0
+        if model_ok:
+            question = '{"model":"SmolLM2-135M-Instruct","stream":true,"temperature":0,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
+            first_parley, first_curl = [], []
+            for _ in range(RUNS):
+                first_parley.append(time_to_first([PARLEY, "--base-url", MODEL_URL, "-m", "SmolLM2-135M-Instruct", "--temperature", "0",
+                                                   "What is the capital of France?"], lambda seen: len(seen) > 0))
+                first_curl.append(time_to_first(["curl", "-sN", MODEL_URL + "/chat/completions", "-H", "Content-Type: application/json",
+                                                 "-d", question], lambda seen: b'"content": "' in seen or b'"content":"' in seen))
+            rows.append(("time to first token, local model", statistics.median(first_parley), statistics.median(first_curl), "within 5 ms"))
+
+        # The store
+        data = os.path.join(WORK, "store")
+        store_data(data)
+        base = [PARLEY, "--data-dir", data, "--base-url", BASE, "-m", "bench"]
+        empty = statistics.median(measure(base, stdin="")[0] for _ in range(RUNS))
+        for label, command, target in [("`/chats` of 10,000 conversations", "/chats\n", "< 50 ms"),
+                                       ("`/open` of a 10,000-message conversation", "/open big\n", "< 100 ms"),
+                                       ("`/search` across 100,000 messages", "/search needle\n", "< 100 ms")]:
+            runs = [measure(base, stdin=command) for _ in range(RUNS)]
+            rows.append((label + " (beyond start-up)", statistics.median(r[0] for r in runs) - empty, None, target))
+            if "open" in command:
+                rows.append(("peak memory opening 10,000 messages (MB)", statistics.median(r[2] for r in runs) / 1024, None, "—"))
+
+        # The peer
+        llm, llm_env = llm_peer()
+        if llm:
+            p, l = paired(lambda: measure([PARLEY, "--version"]), lambda: measure([llm, "--version"], env=llm_env))
+            rows.append(("startup: `parley --version` vs `llm --version`", p[0], l[0], "—"))
+            p, l = paired(lambda: measure(parley_pipe), lambda: measure([llm, "-n", "-m", "bench", "go"], env=llm_env))
+            rows.append(("stream %d events to a pipe: parley vs `llm`" % EVENTS, p[0], l[0], "—"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        shutil.rmtree(WORK, ignore_errors=True)
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    print("Measured %s on %s, %d cores (%s), medians of %d paired runs.\n" % (
+        datetime.date.today().isoformat(), platform.platform(), os.cpu_count(), cpu, RUNS))
+    print("| measure | parley | reference | ratio | target |")
+    print("| --- | --- | --- | --- | --- |")
+    for label, mine, reference, target in rows:
+        unit = lambda v: ("%.1f" % v) if "MB" in label else ("%.3f ms" % v) if "CPU" in label else ("%.1f ms" % (v * 1000))
+        ratio = ("%.2f×" % (mine / reference)) if reference else "—"
+        print("| %s | %s | %s | %s | %s |" % (label, unit(mine), unit(reference) if reference else "—", ratio, target))
+
+
+if __name__ == "__main__":
+    main()
