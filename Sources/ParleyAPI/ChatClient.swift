@@ -29,6 +29,23 @@ public struct ChatClient: Sendable {
     /// Streams a reply. The stream ends after `.finished`, or throws an `APIError`
     /// (or `CancellationError` when cancelled). Ending the iteration cancels the request.
     public func streamChat(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<ChatEvent, Error> {
+        let batches = streamChatBatches(request, rawEvents: rawEvents)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    for try await batch in batches { batch.forEach { continuation.yield($0) } }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// Streams a reply as the events each piece of the body completes, so that a consumer can write
+    /// them out in one go: far fewer hops and writes than one per event, and no added wait.
+    public func streamChatBatches(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<[ChatEvent], Error> {
         var request = request
         request.stream = true
         let http = httpRequest(.post, "chat/completions", body: request.jsonBody(), accept: "text/event-stream")
@@ -45,7 +62,7 @@ public struct ChatClient: Sendable {
         }
     }
 
-    private func run(_ http: HTTPRequest, into continuation: AsyncThrowingStream<ChatEvent, Error>.Continuation,
+    private func run(_ http: HTTPRequest, into continuation: AsyncThrowingStream<[ChatEvent], Error>.Continuation,
                      rawEvents: (@Sendable (String) -> Void)?) async throws {
         var parser = ChatStreamParser()
         parser.recordsRawEvents = rawEvents != nil
@@ -61,7 +78,7 @@ public struct ChatClient: Sendable {
                     let type = received.value(for: "Content-Type") ?? ""
                     if received.status < 300 {
                         if type.contains("application/json") { jsonBody = [] }
-                        continuation.yield(.opened)
+                        continuation.yield([.opened])
                     }
                 case let .body(bytes):
                     if let status = head?.status, status >= 300 {
@@ -71,7 +88,9 @@ public struct ChatClient: Sendable {
                     } else if jsonBody != nil {
                         jsonBody!.append(contentsOf: bytes)
                     } else {
-                        try parser.feed(bytes) { continuation.yield($0) }
+                        var batch: [ChatEvent] = []
+                        defer { if !batch.isEmpty { continuation.yield(batch) } }
+                        try parser.feed(bytes) { batch.append($0) }
                         if let rawEvents {
                             for raw in parser.rawEvents.dropFirst(reported) { rawEvents(raw) }
                             reported = parser.rawEvents.count
@@ -91,11 +110,11 @@ public struct ChatClient: Sendable {
             throw APIError.http(failure(head, body: errorBody))
         }
         if let jsonBody {
-            for event in try Self.events(fromCompletion: jsonBody) { continuation.yield(event) }
+            continuation.yield(try Self.events(fromCompletion: jsonBody))
             continuation.finish()
             return
         }
-        for event in try parser.finish() { continuation.yield(event) }
+        continuation.yield(try parser.finish())
         continuation.finish()
     }
 

@@ -35,8 +35,7 @@ public final class ReplyWriter {
         let clean = sanitizer.sanitize(text)
         let out = style.enabled ? markdown.render(clean) : clean
         if let last = out.last { atLineStart = last == "\n" }
-        sink.write(out)
-        sink.flush()
+        sink.write(out)  // the caller flushes once per piece of the stream
     }
 
     /// Reasoning: in a terminal, one line showing its latest words; nothing when plain.

@@ -98,17 +98,20 @@ extension Shell {
         lastRequest = request
         eventLog.reset()
         let log = eventLog
-        let events = client.streamChat(request, rawEvents: { log.record($0) })
+        let batches = client.streamChatBatches(request, rawEvents: { log.record($0) })
         let consumer = Task { @MainActor () -> [SessionEffect] in
             var effects: [SessionEffect] = []
             do {
-                for try await event in events {
-                    switch event {
-                    case .opened: effects += feed(.headers)
-                    case let .content(text): effects += feed(.content(text))
-                    case let .reasoning(text): effects += feed(.reasoning(text))
-                    case let .finished(_, usage): effects += feed(.finished(usage))
+                for try await batch in batches {
+                    for event in batch {
+                        switch event {
+                        case .opened: effects += feed(.headers)
+                        case let .content(text): effects += feed(.content(text))
+                        case let .reasoning(text): effects += feed(.reasoning(text))
+                        case let .finished(_, usage): effects += feed(.finished(usage))
+                        }
                     }
+                    console.outSink.flush()  // once per piece of the body: what came is on the screen now
                 }
                 if Task.isCancelled { return cancelled() }
             } catch is CancellationError {
