@@ -162,7 +162,7 @@ def main():
         curl_pipe = ["curl", "-sN", BASE + "/chat/completions", "-H", "Content-Type: application/json", "-d", BODY]
         p, c = paired(lambda: measure(parley_pipe), lambda: measure(curl_pipe))
         rows.append(("stream %d events to a pipe (wall)" % EVENTS, p[0], c[0], "≤ 3×"))
-        rows.append(("CPU per 1,000 events, to a pipe", p[1] / EVENTS * 1000, c[1] / EVENTS * 1000, "< 1 ms (1 µs/event)"))
+        rows.append(("CPU per 1,000 events, to a pipe", p[1] / EVENTS * 1000, c[1] / EVENTS * 1000, "< 1 ms (1 µs an event)"))
         stream_memory = p[2]
         p, c = paired(lambda: measure_pty(parley_pipe), lambda: measure_pty(curl_pipe))
         rows.append(("stream %d events in a pseudo-terminal, rendered (wall)" % EVENTS, p[0], c[0], "≤ 4×"))
@@ -215,7 +215,7 @@ def main():
     print("| measure | parley | reference | ratio | target |")
     print("| --- | --- | --- | --- | --- |")
     for label, mine, reference, target in rows:
-        unit = lambda v: ("%.1f" % v) if "MB" in label else ("%.3f ms" % v) if "CPU" in label else ("%.1f ms" % (v * 1000))
+        unit = lambda v: ("%.1f" % v) if "MB" in label else ("%.3f ms" % (v * 1000)) if "CPU" in label else ("%.1f ms" % (v * 1000))
         ratio = ("%.2f×" % (mine / reference)) if reference else "—"
         print("| %s | %s | %s | %s | %s |" % (label, unit(mine), unit(reference) if reference else "—", ratio, target))
 
