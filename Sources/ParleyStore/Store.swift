@@ -11,34 +11,57 @@ public final class Store: Sendable {
     /// from a newer parley, is refused and left untouched.
     public init(directory: URL) throws(StoreError) {
         path = directory.appendingPathComponent("parley.sqlite").path
+        // Two parley processes starting at once contend for the switch to WAL mode and the first
+        // migration, where SQLite does not wait on its own: try again for a while.
+        var attempt = 0
+        while true {
+            do {
+                pool = try Self.open(path)
+                break
+            } catch let error as StoreError {
+                throw error
+            } catch let error as DatabaseError where Self.isRace(error) && attempt < 100 {
+                attempt += 1
+                usleep(UInt32(20_000 + (attempt * 1_000)))
+            } catch {
+                throw Self.openingError(error, path: path)
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+    }
+
+    /// Another process is opening or migrating the same store this moment (its migration won the
+    /// race when ours finds the tables made): the attempt is rolled back whole, and can be made again.
+    private static func isRace(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            || (error.resultCode == .SQLITE_ERROR && (error.message ?? "").contains("already exists"))
+    }
+
+    private static func open(_ path: String) throws -> DatabasePool {
         let existed = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
+        let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
+        defer { umask(oldMask) }
+        let pool: DatabasePool
         do {
-            let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
-            defer { umask(oldMask) }
             pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw Self.openingError(error, path: path)
-        }
-        do {
-            try pool.read { db in
-                let applied = try Self.migrator.appliedIdentifiers(db)
-                let known = Set(Self.migrator.migrations)
-                if !applied.isSubset(of: known) { throw StoreError.newerSchema(path: path) }
-                if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
-                   try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
-                    throw StoreError.notAParleyStore(path: path)
-                }
-            }
-            try Self.migrator.migrate(pool)
-        } catch let error as StoreError {
+        } catch let error as DatabaseError where isRace(error) {
             throw error
         } catch {
-            throw Self.openingError(error, path: path)
+            throw openingError(error, path: path)
         }
-        for suffix in ["", "-wal", "-shm"] { chmod(path + suffix, 0o600) }
+        try pool.read { db in
+            let applied = try migrator.appliedIdentifiers(db)
+            if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
+            if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
+               try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+                throw StoreError.notAParleyStore(path: path)
+            }
+        }
+        try migrator.migrate(pool)
+        return pool
     }
 
     private static func openingError(_ error: Error, path: String) -> StoreError {
