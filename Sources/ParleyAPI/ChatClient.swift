@@ -69,7 +69,6 @@ public struct ChatClient: Sendable {
         var head: HTTPResponseHead?
         var errorBody: [UInt8] = []
         var jsonBody: [UInt8]?  // a server that ignored `stream: true`
-        var reported = 0
         do {
             for try await event in transport.send(http) {
                 switch event {
@@ -91,10 +90,7 @@ public struct ChatClient: Sendable {
                         var batch: [ChatEvent] = []
                         defer { if !batch.isEmpty { continuation.yield(batch) } }
                         try parser.feed(bytes) { batch.append($0) }
-                        if let rawEvents {
-                            for raw in parser.rawEvents.dropFirst(reported) { rawEvents(raw) }
-                            reported = parser.rawEvents.count
-                        }
+                        if let rawEvents { parser.takeRawEvents().forEach(rawEvents) }
                     }
                 }
             }

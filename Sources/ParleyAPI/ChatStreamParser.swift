@@ -18,9 +18,15 @@ public struct ChatStreamParser: Sendable {
     private var usage: Usage?
     private let json = JSONDecoder()
     private var thinkTags = ThinkTagSplitter()
-    /// Every event's data as received, for `/debug`.
-    public private(set) var rawEvents: [String] = []
+    /// Events' data as received since the last `takeRawEvents()`, for `/debug` (when recording).
+    private var rawEvents: [String] = []
     public var recordsRawEvents = false
+
+    /// The events' data received since the last call; the parser keeps none of it.
+    public mutating func takeRawEvents() -> [String] {
+        defer { rawEvents.removeAll(keepingCapacity: true) }
+        return rawEvents
+    }
 
     public init() {}
 

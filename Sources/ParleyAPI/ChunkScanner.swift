@@ -27,10 +27,10 @@ enum ChunkScanner {
             guard expect(UInt8(ascii: "{")) else { return nil }
             if peek(UInt8(ascii: "}")) { return nil }
             repeat {
-                guard let key = string() else { return nil }
+                guard let field = key() else { return nil }
                 guard expect(UInt8(ascii: ":")) else { return nil }
-                switch key {
-                case "choices":
+                switch field {
+                case .choices:
                     guard expect(UInt8(ascii: "[")) else { return nil }
                     sawChoices = true
                     if peek(UInt8(ascii: "]")) { break }
@@ -39,9 +39,9 @@ enum ChunkScanner {
                         guard skipValue() else { return nil }
                     }
                     guard expect(UInt8(ascii: "]")) else { return nil }
-                case "error":
+                case .error:
                     return nil
-                case "usage":
+                case .usage:
                     guard literal("null") else { return nil }  // figures: decode in full
                 default:
                     guard skipValue() else { return nil }
@@ -56,18 +56,18 @@ enum ChunkScanner {
             guard expect(UInt8(ascii: "{")) else { return false }
             if peek(UInt8(ascii: "}")) { return true }
             repeat {
-                guard let key = string(), expect(UInt8(ascii: ":")) else { return false }
-                switch key {
-                case "delta":
+                guard let field = key(), expect(UInt8(ascii: ":")) else { return false }
+                switch field {
+                case .delta:
                     guard expect(UInt8(ascii: "{")) else { return false }
                     if peek(UInt8(ascii: "}")) { break }
                     repeat {
-                        guard let name = string(), expect(UInt8(ascii: ":")) else { return false }
+                        guard let name = key(), expect(UInt8(ascii: ":")) else { return false }
                         switch name {
-                        case "content":
+                        case .content:
                             guard let value = optionalString() else { return false }
                             fields.content = value
-                        case "reasoning_content", "reasoning":
+                        case .reasoning:
                             guard let value = optionalString() else { return false }
                             if let value { fields.reasoning = value }
                         default:
@@ -75,7 +75,7 @@ enum ChunkScanner {
                         }
                     } while peek(UInt8(ascii: ","))
                     guard expect(UInt8(ascii: "}")) else { return false }
-                case "finish_reason":
+                case .finishReason:
                     guard let value = optionalString() else { return false }
                     fields.finishReason = value
                 default:
@@ -86,6 +86,35 @@ enum ChunkScanner {
         }
 
         // MARK: - Tokens
+
+        enum Key { case choices, error, usage, delta, content, reasoning, finishReason, other }
+
+        /// An object key, told from its bytes without making a string. Keys with escapes are
+        /// not expected: they fail, and the event is decoded in full.
+        mutating func key() -> Key? {
+            guard peek(UInt8(ascii: "\"")) else { return nil }
+            let start = at
+            while at < bytes.count, bytes[at] != UInt8(ascii: "\"") {
+                if bytes[at] == UInt8(ascii: "\\") || bytes[at] < 0x20 { return nil }
+                at += 1
+            }
+            guard at < bytes.count else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
+            at += 1
+            func named(_ word: StaticString) -> Bool {
+                raw.count == word.utf8CodeUnitCount && raw.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+            }
+            switch raw.count {
+            case 7 where named("choices"): return .choices
+            case 5 where named("error"): return .error
+            case 5 where named("usage"): return .usage
+            case 5 where named("delta"): return .delta
+            case 7 where named("content"): return .content
+            case 9 where named("reasoning"), 17 where named("reasoning_content"): return .reasoning
+            case 13 where named("finish_reason"): return .finishReason
+            default: return .other
+            }
+        }
 
         mutating func whitespace() {
             while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x0A || bytes[at] == 0x0D || bytes[at] == 0x09 { at += 1 }
@@ -132,6 +161,25 @@ enum ChunkScanner {
                 at += 1
             }
             return nil
+        }
+
+        /// Passes over a string without making it (its escapes checked as `unescape` would).
+        mutating func skipString() -> Bool {
+            guard peek(UInt8(ascii: "\"")) else { return false }
+            let start = at
+            var escaped = false
+            while at < bytes.count {
+                let byte = bytes[at]
+                if byte == UInt8(ascii: "\"") {
+                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
+                    at += 1
+                    return !escaped || unescape(raw) != nil
+                }
+                if byte == UInt8(ascii: "\\") { escaped = true; at += 2; continue }
+                if byte < 0x20 { return false }
+                at += 1
+            }
+            return false
         }
 
         func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
@@ -190,12 +238,12 @@ enum ChunkScanner {
             guard at < bytes.count else { return false }
             switch bytes[at] {
             case UInt8(ascii: "\""):
-                return string() != nil
+                return skipString()
             case UInt8(ascii: "{"):
                 at += 1
                 if peek(UInt8(ascii: "}")) { return true }
                 repeat {
-                    guard string() != nil, expect(UInt8(ascii: ":")), skipValue() else { return false }
+                    guard skipString(), expect(UInt8(ascii: ":")), skipValue() else { return false }
                 } while peek(UInt8(ascii: ","))
                 return expect(UInt8(ascii: "}"))
             case UInt8(ascii: "["):

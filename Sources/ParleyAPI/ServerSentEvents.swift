@@ -41,20 +41,38 @@ public struct ServerSentEventDecoder: Sendable {
 
     /// Feeds bytes, calling `emit` for each event they complete.
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes, emit: (ServerSentEvent) -> Void) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            switch byte {
-            case 0x0A: // LF
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            feed(buffer: buffer, emit: emit)
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { feed(buffer: $0, emit: emit) }
+        }
+    }
+
+    /// Runs of ordinary bytes are copied into the line at once; only CR and LF are looked at alone.
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, emit: (ServerSentEvent) -> Void) {
+        var index = 0
+        let count = buffer.count
+        while index < count {
+            let byte = buffer[index]
+            if byte == 0x0A {  // LF
                 if previousWasCR {
                     previousWasCR = false  // the LF of a CRLF pair
                 } else {
                     endLine(emit: emit)
                 }
-            case 0x0D: // CR
+                index += 1
+            } else if byte == 0x0D {  // CR
                 previousWasCR = true
                 endLine(emit: emit)
-            default:
+                index += 1
+            } else {
                 previousWasCR = false
-                line.append(byte)
+                var end = index + 1
+                while end < count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
+                index = end
             }
         }
     }
@@ -89,18 +107,17 @@ public struct ServerSentEventDecoder: Sendable {
             field = line[...]
             value = []
         }
-        switch String(decoding: field, as: UTF8.self) {
-        case "data":
+        // Field names compared as bytes: no string is made for them.
+        if field.elementsEqual("data".utf8) {
             data.append(contentsOf: value)
             data.append(0x0A)
             hasData = true
-        case "event":
+        } else if field.elementsEqual("event".utf8) {
             eventType = Array(value)
-        case "id":
+        } else if field.elementsEqual("id".utf8) {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
-        default:
-            break  // "retry" and unknown fields do not concern a chat client
         }
+        // "retry" and unknown fields do not concern a chat client.
     }
 
     private mutating func dispatch(emit: (ServerSentEvent) -> Void) {

@@ -18,6 +18,7 @@ public struct TerminalSanitizer: Sendable {
     public init() {}
 
     public mutating func sanitize(_ text: String) -> String {
+        if mode == .text, Self.isPlain(text) { return text }  // the common case: nothing to change, nothing copied
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             let value = scalar.value
@@ -56,6 +57,22 @@ public struct TerminalSanitizer: Sendable {
             }
         }
         return String(out)
+    }
+
+    /// No control character (but newline and tab), no DEL, no C1 control, no bidirectional override.
+    static func isPlain(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20, byte != 0x0A, byte != 0x09 { return false }
+            if byte == 0x7F { return false }
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return false }                      // C1
+            if beforePrevious == 0xE2, previous == 0x80, (0xAA...0xAE).contains(byte) { return false }  // U+202A–202E
+            if beforePrevious == 0xE2, previous == 0x81, (0xA6...0xA9).contains(byte) { return false }  // U+2066–2069
+            beforePrevious = previous
+            previous = byte
+        }
+        return true
     }
 
     /// The reply ended: forget any sequence left open.

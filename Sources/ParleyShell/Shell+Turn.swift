@@ -82,7 +82,7 @@ extension Shell {
     /// Hands an event to the session and renders at once; returns the effects left to carry out.
     func feed(_ event: SessionEvent) -> [SessionEffect] {
         var rest: [SessionEffect] = []
-        for effect in session.handle(event, now: now, jitter: Double.random(in: 0..<1)) {
+        for effect in session.handle(event, now: now, jitter: jitter.next()) {
             switch effect {
             case let .render(render): show(render)
             case let .persist(change): keeper.apply(change, settings: session.settings)

@@ -44,6 +44,8 @@ public final class Shell {
     var lastRequest: ChatRequest?
     let eventLog = EventLog()
     var replyOpen = false
+    /// Spreads retries of many clients; seeded once (a system random number per event costs a syscall).
+    var jitter = Jitter(seed: UInt64.random(in: 1...UInt64.max))
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
 
@@ -303,6 +305,22 @@ public final class Shell {
     }
 }
 
+/// A xorshift generator of numbers in 0..<1.
+struct Jitter {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed == 0 ? 0x9E3779B97F4A7C15 : seed
+    }
+
+    mutating func next() -> Double {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return Double(state >> 11) / Double(1 << 53)
+    }
+}
+
 /// The model ids Tab completes, shared with the task that fetches them.
 final class ModelNames: @unchecked Sendable {
     private let lock = NSLock()
@@ -325,6 +343,7 @@ final class EventLog: @unchecked Sendable {
         events = []
     }
 
+    /// Keeps the first `limit` events of a reply (a long reply's thousands add nothing to /debug).
     func record(_ event: String) {
         lock.lock(); defer { lock.unlock() }
         if events.count < EventLog.limit { events.append(event) }
