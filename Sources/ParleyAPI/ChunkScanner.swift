@@ -146,6 +146,12 @@ enum ChunkScanner {
         }
 
         mutating func string() -> String? {
+            guard let (raw, escaped) = stringBytes() else { return nil }
+            return escaped ? unescape(raw) : String(decoding: raw, as: UTF8.self)
+        }
+
+        /// The bytes between a string's quotes, and whether they hold escapes.
+        mutating func stringBytes() -> (UnsafeBufferPointer<UInt8>, Bool)? {
             guard peek(UInt8(ascii: "\"")) else { return nil }
             let start = at
             var escaped = false
@@ -154,7 +160,7 @@ enum ChunkScanner {
                 if byte == UInt8(ascii: "\"") {
                     let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
                     at += 1
-                    return escaped ? unescape(raw) : String(decoding: raw, as: UTF8.self)
+                    return (raw, escaped)
                 }
                 if byte == UInt8(ascii: "\\") { escaped = true; at += 2; continue }
                 if byte < 0x20 { return nil }
@@ -165,21 +171,8 @@ enum ChunkScanner {
 
         /// Passes over a string without making it (its escapes checked as `unescape` would).
         mutating func skipString() -> Bool {
-            guard peek(UInt8(ascii: "\"")) else { return false }
-            let start = at
-            var escaped = false
-            while at < bytes.count {
-                let byte = bytes[at]
-                if byte == UInt8(ascii: "\"") {
-                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
-                    at += 1
-                    return !escaped || unescape(raw) != nil
-                }
-                if byte == UInt8(ascii: "\\") { escaped = true; at += 2; continue }
-                if byte < 0x20 { return false }
-                at += 1
-            }
-            return false
+            guard let (raw, escaped) = stringBytes() else { return false }
+            return !escaped || unescape(raw) != nil
         }
 
         func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String? {

@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// Conversations on disk, through the built binary: restarts, settings, crashes, two processes, files.
-final class ConversationTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class ConversationTests: ParleyTestCase {
 
     func parley(_ server: StubServer, _ arguments: [String] = [], input: String? = nil) throws -> ParleyProcess.Result {
         try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"] + arguments, input: input, environment: environment)

@@ -3,19 +3,8 @@ import TestSupport
 import XCTest
 
 /// The files in examples/ work as they say, against the real local model.
-final class ExamplesTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
+final class ExamplesTests: ParleyTestCase {
     let examples = ParleyProcess.packageRoot.appendingPathComponent("examples")
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
 
     func testTheGuidedTourGivesTheCommittedTranscript() throws {
         try LocalModel.require()

@@ -4,18 +4,7 @@ import XCTest
 
 /// The interactive shell in a pseudo-terminal, driven as a person would: type, wait for the screen,
 /// press keys, read the screen.
-final class InteractiveTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class InteractiveTests: ParleyTestCase {
 
     func shell(_ arguments: [String]) throws -> TerminalSession {
         let session = try TerminalSession([ParleyProcess.binary] + arguments, environment: environment)

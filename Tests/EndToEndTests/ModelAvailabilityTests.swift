@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// The model picker and waiting for a model, against the stub server.
-final class ModelAvailabilityTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class ModelAvailabilityTests: ParleyTestCase {
 
     static let models = #"{"data":[{"id":"SmolLM2-135M-Instruct","status":"online"},{"id":"Qwen3-8B","status":"warming_up"},"#
         + #"{"id":"Llama-3-70B","status":"standby"},{"id":"Old-Model","status":"offline"}]}"#

@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// The built binary in one-shot mode, against the real local model and, for faults, the stub server.
-final class OneShotTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class OneShotTests: ParleyTestCase {
 
     static let franceArguments = ["--temperature", "0", "-s", "You are a helpful assistant.", "What is the capital of France?"]
 

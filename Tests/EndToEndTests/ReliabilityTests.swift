@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// Faults, hostile input and secrets: each ends in a clear sentence, with nothing lost or leaked.
-final class ReliabilityTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class ReliabilityTests: ParleyTestCase {
 
     func run(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 60) throws -> ParleyProcess.Result {
         try ParleyProcess.run(arguments, input: input, environment: environment, timeout: timeout)

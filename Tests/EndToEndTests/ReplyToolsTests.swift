@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// `/copy`, `/say` and `/code`, in a pseudo-terminal and in script mode.
-final class ReplyToolsTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class ReplyToolsTests: ParleyTestCase {
 
     static let codeReply = "Here you go:\n```python\nprint('hi')\n```\nEnjoy."
 

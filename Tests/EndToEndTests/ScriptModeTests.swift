@@ -3,18 +3,7 @@ import TestSupport
 import XCTest
 
 /// Piped input: each line a message or a command, a plain transcript out, the exit status telling.
-final class ScriptModeTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
+final class ScriptModeTests: ParleyTestCase {
 
     func testTheSecondQuestionCarriesTheFirstExchangeAtTheNewTemperature() throws {
         let server = try StubServer { _, index in .reply(index == 1 ? ["2 + 2 = 4."] : ["**12**."]) }

@@ -3,19 +3,8 @@ import TestSupport
 import XCTest
 
 /// Images attached to messages, through the built binary against the stub server.
-final class VisionTests: XCTestCase {
-    var home: URL!
-    var environment: [String: String] = [:]
+final class VisionTests: ParleyTestCase {
     let images = ParleyProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Images")
-
-    override func setUp() {
-        home = ParleyProcess.temporaryHome()
-        environment = ParleyProcess.cleanEnvironment(home: home)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(at: home)
-    }
 
     func path(_ name: String) -> String { images.appendingPathComponent(name).path }
 
