@@ -62,7 +62,9 @@ public enum CommandParser {
         }
     }
 
-    public static func parse(_ line: String, checks: Checks) -> ParsedInput {
+    /// - Parameter idle: whether the conversation is between replies; commands the table allows
+    ///   only then are refused otherwise.
+    public static func parse(_ line: String, checks: Checks, idle: Bool = true) -> ParsedInput {
         let trimmed = line.trimmingWhitespace
         if trimmed.isEmpty { return .empty }
         // "//text" sends "/text"; a path like "/usr/bin" is not taken for a command.
@@ -78,6 +80,9 @@ public enum CommandParser {
                 return .refused("Unknown command /\(word). Did you mean /\(near.name)? (/help lists them)")
             }
             return .refused("Unknown command /\(word); /help lists them. Start a message with // to send a slash.")
+        }
+        if !idle, spec.availability == .idle {
+            return .refused("/\(spec.name) waits until the reply has ended.")
         }
         return command(spec, argument: argument, checks: checks)
     }

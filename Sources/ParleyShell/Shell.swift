@@ -236,7 +236,7 @@ public final class Shell {
         let checks = CommandParser.Checks(temperature: { try SettingValue.temperature($0) },
                                           topP: { try SettingValue.topP($0) },
                                           maxTokens: { try SettingValue.maxTokens($0) })
-        switch CommandParser.parse(entry, checks: checks) {
+        switch CommandParser.parse(entry, checks: checks, idle: session.isIdle) {
         case .empty:
             return .done
         case let .refused(reason):

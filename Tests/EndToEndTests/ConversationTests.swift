@@ -69,6 +69,24 @@ final class ConversationTests: ParleyTestCase {
         XCTAssertTrue(after.stdout.contains("#1 you: a message that must not be lost"), after.stdout)
     }
 
+    func testATerminalClosedMidStreamKeepsTheMessageAndTheStoreOpens() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<300).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
+        var terminal: TerminalSession? = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
+                                                             environment: environment)
+        try terminal?.waitFor("#1 ›")
+        terminal?.type("typed before the hangup")
+        terminal?.press("Enter")
+        try terminal?.waitFor("w3 ")
+        terminal = nil  // the tmux server goes: the terminal closes, parley gets SIGHUP
+        let deadline = Date().addingTimeInterval(10)
+        while (try? ParleyProcess.pids(matching: server.baseURL))?.isEmpty == false, Date() < deadline { usleep(50_000) }
+        XCTAssertEqual(try ParleyProcess.pids(matching: server.baseURL), [], "parley ended on the hangup")
+        let after = try parley(server, ["-c"], input: "/history\n")
+        XCTAssertEqual(after.status, 0, after.stderr)
+        XCTAssertTrue(after.stdout.contains("#1 you: typed before the hangup"), after.stdout)
+    }
+
     func testTwoScriptsWritingAtOnceLoseNothing() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
         let scripts = ["alpha", "beta"].map { word in (1...20).map { "\(word)\($0) \(word)" }.joined(separator: "\n") + "\n" }

@@ -61,6 +61,37 @@ final class ReliabilityTests: ParleyTestCase {
         XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
     }
 
+    func testAFullDiskStillChatsAndSaysSoOnce() throws {
+        let disk = home.appendingPathComponent("small-disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=400k,mode=0700", "tmpfs", disk.path]
+        mount.standardError = FileHandle.nullDevice
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { throw XCTSkip("a small tmpfs cannot be mounted here (not root?)") }
+        defer {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = [disk.path]
+            try? unmount.run()
+            unmount.waitUntilExit()
+        }
+        let server = try StubServer { _, _ in .reply([String(repeating: "still answering ", count: 200)]) }
+        let data = disk.appendingPathComponent("parley")
+        XCTAssertEqual(try run(["--base-url", server.baseURL, "-m", "m", "--data-dir", data.path], input: "first\n").status, 0)
+        // Fill what is left of the disk.
+        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: disk.appendingPathComponent("filler").path, contents: nil); return disk.appendingPathComponent("filler").path }())!
+        while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
+        try? filler.close()
+        let big = String(repeating: "a long message to store ", count: 400)
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "--data-dir", data.path], input: "\(big)\n\(big)\n\(big)\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "still answering").count - 1, 600, "every reply arrived")
+        XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
+    }
+
     func testAMalformedConfigIsRefusedWithItsPath() throws {
         let config = home.appendingPathComponent("config.toml")
         try "[profiles.x]\nbase_url = http://nope\n".write(to: config, atomically: true, encoding: .utf8)

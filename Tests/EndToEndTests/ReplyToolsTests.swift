@@ -89,6 +89,24 @@ final class ReplyToolsTests: ParleyTestCase {
         XCTAssertTrue(result.stderr.contains("Saved the audio (0.2 s)"), result.stderr)
     }
 
+    func testSayInATerminalSavesAudio() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng") else { throw XCTSkip("espeak-ng is not installed") }
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#) : .reply(["Read me aloud."])
+        }
+        let saved = home.appendingPathComponent("pty.wav")
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"], environment: environment)
+        try terminal.waitFor("#1 ›")
+        terminal.type("hello")
+        terminal.press("Enter")
+        try terminal.waitFor("#3 ›")
+        terminal.type("/say --save \(saved.path)")
+        terminal.press("Enter")
+        try terminal.waitFor("Saved the audio")
+        let audio = try [UInt8](Data(contentsOf: saved))
+        XCTAssertTrue(audio.starts(with: Array("RIFF".utf8)) && audio.count > 1000)
+    }
+
     func testSayFallsBackToEspeak() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng") else { throw XCTSkip("espeak-ng is not installed") }
         let server = try StubServer { request, _ in

@@ -86,6 +86,12 @@ final class CommandParserTests: XCTestCase {
         XCTAssertEqual(parse("/regen now"), .refused("/regen takes no argument. Usage: /regen"))
     }
 
+    func testTheTableSaysWhenEachCommandMayRun() {
+        XCTAssertEqual(CommandParser.parse("/temp 1", checks: checks, idle: false), .refused("/temp waits until the reply has ended."))
+        XCTAssertEqual(CommandParser.parse("/quit", checks: checks, idle: false), .command(.quit))
+        XCTAssertEqual(CommandParser.parse("/temp 1", checks: checks, idle: true), .command(.temperature(1)))
+    }
+
     func testHelpIsPrintedFromTheTable() {
         let help = CommandTable.helpText()
         for spec in CommandTable.all {
