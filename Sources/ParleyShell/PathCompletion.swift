@@ -19,7 +19,7 @@ enum PathCompletion {
         let typedDirectory = partial.hasSuffix("/") ? partial : String(partial.dropLast(prefix.count))
         return names.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: (listed as NSString).appendingPathComponent(name), isDirectory: &isDirectory)
             return typedDirectory + name + (isDirectory.boolValue ? "/" : "")
         }
     }

@@ -82,7 +82,9 @@ final class ReliabilityTests: ParleyTestCase {
         let data = disk.appendingPathComponent("parley")
         XCTAssertEqual(try run(["--base-url", server.baseURL, "-m", "m", "--data-dir", data.path], input: "first\n").status, 0)
         // Fill what is left of the disk.
-        let filler = FileHandle(forWritingAtPath: { FileManager.default.createFile(atPath: disk.appendingPathComponent("filler").path, contents: nil); return disk.appendingPathComponent("filler").path }())!
+        let fillerPath = disk.appendingPathComponent("filler").path
+        XCTAssertTrue(FileManager.default.createFile(atPath: fillerPath, contents: nil))
+        let filler = try XCTUnwrap(FileHandle(forWritingAtPath: fillerPath))
         while (try? filler.write(contentsOf: Data(count: 4096))) != nil {}
         try? filler.close()
         let big = String(repeating: "a long message to store ", count: 400)
