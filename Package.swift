@@ -43,12 +43,12 @@ let package = Package(
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "TestSupport"]),
         .testTarget(name: "ParleyAPITests", dependencies: ["ParleyAPI", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"]),
+        .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"], exclude: ["Golden"]),
         .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
         .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "ParleyAPI", "ParleyRender", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], resources: [.copy("Contracts")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Images"], resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]
 )
