@@ -173,7 +173,11 @@ public final class Shell {
                                       paths: PathCompletion.candidates)
         }
         self.editor = editor
-        prefetchModelNames()
+        if session.settings.model == nil, let models = try? await modelList(), models.count == 1 {
+            choose(model: models[0].id)  // the prompt can show it from the start
+        } else {
+            prefetchModelNames()
+        }
         console.notice("parley \(Parley.version) · \(configuration.endpoint.baseURL) · /help for commands, Ctrl-D to leave")
         while true {
             switch editor.readLine(prompt: promptText()) {

@@ -63,6 +63,14 @@ final class ModelAvailabilityTests: ParleyTestCase {
         XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "SmolLM2-135M-Instruct")
     }
 
+    func testAServersOnlyModelIsInThePromptFromTheStart() throws {
+        let stub = try StubServer { request, _ in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"solo-model"}]}"#) : .reply(["ok"])
+        }
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL], environment: environment)
+        try terminal.waitFor("solo-model #1 ›")
+    }
+
     func testNoModelInAScriptSaysHowToChoose() throws {
         let stub = try server { _ in .reply(["never"]) }
         let result = try ParleyProcess.run(["--base-url", stub.baseURL, "hello"], environment: environment)
