@@ -63,9 +63,9 @@ extension Shell {
             session.settings.model = model
             console.notice("Settings are back to their defaults.")
         case .regenerate:
-            if !(await turn(.regenerate)) { markFailure() }
+            if !(await turn(.regenerate)) { anyFailure = true }
         case .retry:
-            if !(await turn(.retry)) { markFailure() }
+            if !(await turn(.retry)) { anyFailure = true }
         case let .edit(number):
             await edit(number)
         case .history:
@@ -118,11 +118,6 @@ extension Shell {
         return nil
     }
 
-    private func refuse(_ reason: String) {
-        console.error(reason)
-        anyFailure = true
-    }
-
     private func listed() -> [ConversationSummary] {
         (try? keeper.store?.conversations(limit: 200)) ?? []
     }
@@ -149,15 +144,15 @@ extension Shell {
             if let number = Int(target) {
                 let list = listed()
                 guard list.indices.contains(number - 1) else {
-                    refuse("There is no conversation \(number); /chats lists \(list.count).")
+                    failCommand("There is no conversation \(number); /chats lists \(list.count).")
                     return nil
                 }
                 return try store.conversation(id: list[number - 1].id)
             }
             if let found = try store.find(target) { return found }
-            refuse("No conversation matches \"\(target)\"; /chats lists them.")
+            failCommand("No conversation matches \"\(target)\"; /chats lists them.")
         } catch {
-            refuse("\(error)")
+            failCommand("\(error)")
         }
         return nil
     }
@@ -180,14 +175,14 @@ extension Shell {
     private func rename(_ title: String) {
         guard let store = requireStore() else { return }
         guard let id = keeper.conversationID else {
-            refuse("Nothing to rename yet: the conversation starts with its first message.")
+            failCommand("Nothing to rename yet: the conversation starts with its first message.")
             return
         }
         do {
             try store.rename(id, to: title)
             console.notice("Renamed to \"\(title)\".")
         } catch {
-            refuse("\(error)")
+            failCommand("\(error)")
         }
     }
 
@@ -199,14 +194,14 @@ extension Shell {
         } else if let id = keeper.conversationID {
             conversation = try? store.conversation(id: id)
         } else {
-            refuse("Nothing to delete: this conversation has no message yet.")
+            failCommand("Nothing to delete: this conversation has no message yet.")
             return
         }
         guard let conversation else { return }
         let title = TerminalSanitizer.clean(conversation.title)
         if !confirmed {
             guard let editor else {
-                refuse("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
+                failCommand("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
                 return
             }
             guard case let .line(answer) = editor.readLine(prompt: "Delete \"\(title)\"? [y/N] "),
@@ -223,7 +218,7 @@ extension Shell {
             }
             console.notice("Deleted \"\(title)\".")
         } catch {
-            refuse("\(error)")
+            failCommand("\(error)")
         }
     }
 
@@ -233,7 +228,7 @@ extension Shell {
         do {
             hits = try store.search(text)
         } catch {
-            refuse("\(error)")
+            failCommand("\(error)")
             return
         }
         guard !hits.isEmpty else {
@@ -271,8 +266,8 @@ extension Shell {
         let expanded = PathWords.expandTilde(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { return refuse("\(path) is a directory; give a file name.") }
-            if !force { return refuse("\(path) exists; /save \(path) --force replaces it.") }
+            if isDirectory.boolValue { return failCommand("\(path) is a directory; give a file name.") }
+            if !force { return failCommand("\(path) exists; /save \(path) --force replaces it.") }
         }
         let title = (keeper.conversationID.flatMap { try? keeper.store?.conversation(id: $0) })?.title
             ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
@@ -283,13 +278,8 @@ extension Shell {
             try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: expanded))
             console.notice("Saved \(session.messages.count) messages to \(path).")
         } catch {
-            refuse("Cannot write \(path): \(error)")
+            failCommand("Cannot write \(path): \(error)")
         }
-    }
-
-    private func markFailure() {
-        if !session.canRetry, session.messages.last?.status == .complete { return }
-        anyFailure = true
     }
 
     /// `/model`: the server's models, numbered, the current one marked, with their status when the
@@ -341,7 +331,7 @@ extension Shell {
         var name = argument
         if let number = Int(argument) {
             guard models.indices.contains(number - 1) else {
-                refuse(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
+                failCommand(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
                 return false
             }
             name = models[number - 1].id
