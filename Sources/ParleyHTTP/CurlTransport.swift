@@ -20,14 +20,17 @@ public final class CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
     }()
 
-    public func send(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPEvent, Error> {
-        AsyncThrowingStream { continuation in
-            let transfer = CurlTransfer(request: request, userAgent: userAgent, continuation: continuation)
-            continuation.onTermination = { _ in transfer.cancel() }
-            let thread = Thread { transfer.run() }
-            thread.name = "parley-http"
-            thread.start()
-        }
+    /// At most this many pieces of a body wait unread (each up to 256 KB).
+    static let queuedPieces = 32
+
+    public func send(_ request: HTTPRequest) -> BoundedStream<HTTPEvent> {
+        let stream = BoundedStream<HTTPEvent>(capacity: Self.queuedPieces)
+        let transfer = CurlTransfer(request: request, userAgent: userAgent, continuation: stream)
+        stream.onReaderGone = { transfer.cancel() }
+        let thread = Thread { transfer.run() }
+        thread.name = "parley-http"
+        thread.start()
+        return stream
     }
 }
 
@@ -35,7 +38,7 @@ public final class CurlTransport: HTTPTransport {
 final class CurlTransfer: @unchecked Sendable {
     private let request: HTTPRequest
     private let userAgent: String
-    private let continuation: AsyncThrowingStream<HTTPEvent, Error>.Continuation
+    private let continuation: BoundedStream<HTTPEvent>
 
     private let lock = NSLock()
     private var cancelled = false
@@ -47,7 +50,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var headDelivered = false
     private var lastActivity = DispatchTime.now()
 
-    init(request: HTTPRequest, userAgent: String, continuation: AsyncThrowingStream<HTTPEvent, Error>.Continuation) {
+    init(request: HTTPRequest, userAgent: String, continuation: BoundedStream<HTTPEvent>) {
         self.request = request
         self.userAgent = userAgent
         self.continuation = continuation
@@ -198,14 +201,16 @@ final class CurlTransfer: @unchecked Sendable {
         lastActivity = .now()
         if isCancelled { return 0 }
         deliverHeadIfNeeded()
-        continuation.yield(.body(Array(raw.bindMemory(to: UInt8.self))))
+        // Waits here while the reader is behind; a wait is not silence from the server.
+        guard continuation.send(.body(Array(raw.bindMemory(to: UInt8.self)))) else { return 0 }
+        lastActivity = .now()
         return raw.count
     }
 
     private func deliverHeadIfNeeded() {
         guard !headDelivered, status > 0 else { return }
         headDelivered = true
-        continuation.yield(.head(HTTPResponseHead(status: status, headers: headers)))
+        _ = continuation.send(.head(HTTPResponseHead(status: status, headers: headers)))
     }
 
     private func error(for code: CURLcode, detail: String) -> HTTPError {

@@ -101,5 +101,5 @@ func formatSeconds(_ seconds: Double) -> String {
 /// Carries HTTP requests. The chat client depends on this, never on libcurl.
 public protocol HTTPTransport: Sendable {
     /// Starts the transfer. Ending the consumer's iteration (or cancelling its task) cancels the transfer.
-    func send(_ request: HTTPRequest) -> AsyncThrowingStream<HTTPEvent, Error>
+    func send(_ request: HTTPRequest) -> BoundedStream<HTTPEvent>
 }
