@@ -178,6 +178,26 @@ final class InteractiveTests: ParleyTestCase {
         try again.waitFor("#1 › remember this line")
     }
 
+    func testAMultiLineEntryComesBackWholeFromHistory() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])
+        for line in ["\"\"\"", "first line", "second line", "\"\"\""] {
+            terminal?.type(line)
+            terminal?.press("Enter")
+        }
+        try terminal?.waitFor("#3 ›")
+        terminal?.press("C-d")
+        try terminal?.waitUntil(timeout: 5, "exit") { _ in terminal!.hasExited }
+        terminal = nil
+        let again = try shell(["--base-url", server.baseURL, "-m", "m"])
+        again.press("Up")
+        try again.waitFor("#1 › first line\nsecond line")
+        again.press("Enter")
+        try again.waitFor("#3 ›")
+        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        XCTAssertEqual(messages.last?["content"] as? String, "first line\nsecond line")
+    }
+
     func testTabCompletesCommandNames() throws {
         let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
         terminal.type("/sett")
