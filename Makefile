@@ -32,7 +32,7 @@ test: deps model test-tools
 # Benchmarks: a release build (Swift's runtime linked in: faster start-up, less memory) against
 # curl and the llm CLI (see scripts/bench/bench.py).
 bench: deps model
-	swift build -c release --static-swift-stdlib
+	swift build -c release --static-swift-stdlib --product parley
 	python3 scripts/bench/bench.py
 
 clean:
