@@ -30,6 +30,8 @@ public final class Shell {
     var transcript: TranscriptFile?
     /// Said once at start when history cannot be kept.
     var storeWarning: String?
+    /// Whether the data directory exists and can be written (checked once, at start).
+    let dataDirectoryWritable: Bool
     var editor: LineEditor?
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
@@ -65,7 +67,8 @@ public final class Shell {
                             idleTimeout: configuration.idleTimeout)
         console = Console(environment: environment, noColor: configuration.noColor)
         var store: Store?
-        if DataDirectory.prepare(configuration.dataDirectory) {
+        dataDirectoryWritable = DataDirectory.prepare(configuration.dataDirectory)
+        if dataDirectoryWritable {
             do {
                 store = try Store(directory: configuration.dataDirectory)
             } catch {
@@ -165,8 +168,7 @@ public final class Shell {
     }
 
     func runInteractive() async -> Int32 {
-        let historyFile = DataDirectory.prepare(configuration.dataDirectory)
-            ? configuration.dataDirectory.appendingPathComponent("history").path : nil
+        let historyFile = dataDirectoryWritable ? configuration.dataDirectory.appendingPathComponent("history").path : nil
         let editor = LineEditor(programName: "parley", historyPath: historyFile)
         editor.completer = { [unowned self] before in
             CommandParser.completions(for: before, models: { self.modelNames.names },

@@ -46,16 +46,16 @@ public final class KeyWatcher: @unchecked Sendable {
     }
 
     private func watch() {
-        var escapeAt: UInt64?  // when a lone Esc might have been pressed
+        var escapePending = false  // an Esc came; lone if nothing follows within 40 ms
         while true {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakePipe[0], events: Int16(POLLIN), revents: 0)]
-            let timeout: Int32 = escapeAt == nil ? -1 : 40
+            let timeout: Int32 = escapePending ? 40 : -1
             let ready = poll(&fds, 2, timeout)
             if fds[1].revents != 0 { return }
-            if ready == 0, escapeAt != nil {
+            if ready == 0, escapePending {
                 onCancel()  // Esc, and nothing after it
-                escapeAt = nil
+                escapePending = false
                 continue
             }
             guard ready > 0, fds[0].revents & Int16(POLLIN) != 0 else {
@@ -67,14 +67,14 @@ public final class KeyWatcher: @unchecked Sendable {
             let count = read(fd, &buffer, buffer.count)
             if count <= 0 { return }
             let bytes = buffer.prefix(count)
-            if escapeAt != nil {
-                escapeAt = nil  // the Esc began a sequence
+            if escapePending {
+                escapePending = false  // the Esc began a sequence
                 continue
             }
             if bytes.contains(0x03) {
                 onCancel()
             } else if bytes == [0x1B] {
-                escapeAt = DispatchTime.now().uptimeNanoseconds
+                escapePending = true
             }
         }
     }

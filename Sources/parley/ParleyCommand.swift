@@ -68,22 +68,19 @@ struct ParleyCommand: AsyncParsableCommand {
     @Flag(help: "Print the endpoint parley would use, and where it came from; then exit.")
     var showEndpoint = false
 
-    /// Every option is checked here, before anything is sent; a bad one exits 64 with the reason.
-    func validate() throws {
-        do {
-            _ = try ShellConfiguration.resolve(options, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw ValidationError(error.description)
-        }
-    }
-
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         // No core dumps: they would hold the key and the conversation.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try ShellConfiguration.resolve(options, environment: environment)
+        // Every option is checked before anything is sent; a bad one is a usage error (exit 64).
+        let configuration: ShellConfiguration
+        do {
+            configuration = try ShellConfiguration.resolve(options, environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
         if showEndpoint {
             print("\(configuration.endpoint.baseURL) (\(configuration.endpoint.baseURLSource))")
             return

@@ -15,7 +15,7 @@ public final class TerminalSession {
         self.height = height
         let assignments = environment.sorted { $0.key < $1.key }.map { Self.quote("\($0.key)=\($0.value)") }
         let command = (["env", "-i"] + assignments + arguments.map(Self.quote)).joined(separator: " ")
-        // The pane stays after the program exits (remain-on-exit), so its exit status can be read.
+        // The pane stays after the program exits (remain-on-exit), so `hasExited` can tell.
         try tmux(capture: false, ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command,
                                   ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on",
                                   ";", "set-option", "-s", "set-clipboard", "on"])
@@ -73,9 +73,6 @@ public final class TerminalSession {
         ((try? tmux(["display-message", "-p", "-t", "main", "#{pane_dead}"])) ?? "").hasPrefix("1")
     }
 
-    public var exitStatus: Int? {
-        Int(((try? tmux(["display-message", "-p", "-t", "main", "#{pane_dead_status}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-    }
 
     public struct NotShown: Error, CustomStringConvertible {
         public var what: String
