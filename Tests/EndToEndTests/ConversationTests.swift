@@ -75,8 +75,7 @@ final class ConversationTests: ParleyTestCase {
         var terminal: TerminalSession? = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
                                                              environment: environment)
         try terminal?.waitFor("#1 ›")
-        terminal?.type("typed before the hangup")
-        terminal?.press("Enter")
+        terminal?.send("typed before the hangup")
         try terminal?.waitFor("w3 ")
         terminal = nil  // the tmux server goes: the terminal closes, parley gets SIGHUP
         let deadline = Date().addingTimeInterval(10)

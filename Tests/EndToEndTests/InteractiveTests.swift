@@ -6,19 +6,12 @@ import XCTest
 /// press keys, read the screen.
 final class InteractiveTests: ParleyTestCase {
 
-    func shell(_ arguments: [String]) throws -> TerminalSession {
-        let session = try TerminalSession([ParleyProcess.binary] + arguments, environment: environment)
-        try session.waitFor("#1 ›")
-        return session
-    }
-
     func testAQuestionToTheLocalModelStreamsItsAnswer() throws {
         try LocalModel.require()
         let terminal = try shell(["--base-url", LocalModel.baseURL, "-m", LocalModel.name, "--temperature", "0",
                                   "-s", "You are a helpful assistant."])
         XCTAssertTrue(terminal.screen().contains("SmolLM2 #1 ›"), "the prompt shows the model and the next number")
-        terminal.type("What is the capital of France?")
-        terminal.press("Enter")
+        terminal.send("What is the capital of France?")
         let screen = try terminal.waitFor("#3 ›")
         XCTAssertTrue(screen.contains("The capital of France is Paris."), screen)
         XCTAssertTrue(terminal.screen(escapes: true).contains("\u{1B}[1m\u{1B}[36mSmolLM2"), "the prompt is styled")
@@ -27,8 +20,7 @@ final class InteractiveTests: ParleyTestCase {
     func testAReplyAppearsStyled() throws {
         let server = try StubServer { _, _ in .reply(["# Big news\n", "Some **bold** words and `code`.\n"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("style please")
-        terminal.press("Enter")
+        terminal.send("style please")
         try terminal.waitFor("#3 ›")
         let styled = terminal.screen(escapes: true)
         XCTAssertTrue(styled.contains("\u{1B}[1mbold"), styled)
@@ -40,17 +32,13 @@ final class InteractiveTests: ParleyTestCase {
     func testOutOfRangeTemperatureIsRefusedAndNothingIsSent() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("/temp 3")
-        terminal.press("Enter")
+        terminal.send("/temp 3")
         try terminal.waitFor("Temperature must be from 0 to 2")
-        terminal.type("/tmep 1")
-        terminal.press("Enter")
+        terminal.send("/tmep 1")
         try terminal.waitFor("Did you mean /temp?")
         XCTAssertEqual(server.chats.count, 0)
-        terminal.type("/temp 0.5")
-        terminal.press("Enter")
-        terminal.type("hello")
-        terminal.press("Enter")
+        terminal.send("/temp 0.5")
+        terminal.send("hello")
         try terminal.waitFor("#3 ›")
         XCTAssertEqual(server.chats.first?.json?["temperature"] as? Double, 0.5)
     }
@@ -58,23 +46,18 @@ final class InteractiveTests: ParleyTestCase {
     func testEditResendsTheEditedMessageWithLaterOnesGone() throws {
         let server = try StubServer { request, index in .reply(["reply \(index)"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("first question")
-        terminal.press("Enter")
+        terminal.send("first question")
         try terminal.waitFor("#3 ›")
-        terminal.type("second question")
-        terminal.press("Enter")
+        terminal.send("second question")
         try terminal.waitFor("#5 ›")
-        terminal.type("/edit 1")
-        terminal.press("Enter")
+        terminal.send("/edit 1")
         try terminal.waitFor("edit #1 › first question")
-        terminal.type(", edited")
-        terminal.press("Enter")
+        terminal.send(", edited")
         try terminal.waitFor("reply 3")
         try terminal.waitFor("#3 ›")
         let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["first question, edited"])
-        terminal.type("/history")
-        terminal.press("Enter")
+        terminal.send("/history")
         let screen = try terminal.waitFor("#2 m: reply 3")
         XCTAssertFalse(screen.contains("#3 you"), screen)
     }
@@ -82,18 +65,15 @@ final class InteractiveTests: ParleyTestCase {
     func testEditLeftWithCtrlCChangesNothing() throws {
         let server = try StubServer { _, index in .reply(["reply \(index)"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("keep me")
-        terminal.press("Enter")
+        terminal.send("keep me")
         try terminal.waitFor("#3 ›")
-        terminal.type("/edit 1")
-        terminal.press("Enter")
+        terminal.send("/edit 1")
         try terminal.waitFor("edit #1 › keep me")
         terminal.type(" CHANGED")
         terminal.press("C-c")
         try terminal.waitFor("Edit abandoned")
         XCTAssertEqual(server.chats.count, 1)
-        terminal.type("/history")
-        terminal.press("Enter")
+        terminal.send("/history")
         let screen = try terminal.waitFor("#2 m: reply 1")
         XCTAssertTrue(screen.contains("#1 you: keep me\n"), screen)
     }
@@ -102,8 +82,7 @@ final class InteractiveTests: ParleyTestCase {
         let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("word\(i) "), .pause(0.1)] } + [.done, .close]
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["fresh answer"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("talk slowly")
-        terminal.press("Enter")
+        terminal.send("talk slowly")
         try terminal.waitFor("word3 ")
         terminal.press("Up")  // an arrow key while streaming does not cancel
         try terminal.waitFor("word8 ")
@@ -111,8 +90,7 @@ final class InteractiveTests: ParleyTestCase {
         let screen = try terminal.waitFor("[cancelled]", timeout: 5)
         XCTAssertFalse(screen.contains("word150"), "stopped long before the end")
         try terminal.waitFor("#3 ›", timeout: 5)
-        terminal.type("again")
-        terminal.press("Enter")
+        terminal.send("again")
         try terminal.waitFor("fresh answer")
         let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.count, 3, "the cancelled partial reply stays in the conversation")
@@ -123,8 +101,7 @@ final class InteractiveTests: ParleyTestCase {
         let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
         let server = try StubServer { _, _ in slow }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("go")
-        terminal.press("Enter")
+        terminal.send("go")
         try terminal.waitFor("w3 ")
         terminal.press("C-c")
         try terminal.waitFor("[cancelled]", timeout: 5)
@@ -136,8 +113,7 @@ final class InteractiveTests: ParleyTestCase {
         let server = try StubServer { _, _ in .reply([hostile]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         let titleBefore = terminal.title
-        terminal.type("be evil")
-        terminal.press("Enter")
+        terminal.send("be evil")
         let screen = try terminal.waitFor("#3 ›")
         XCTAssertTrue(screen.contains("be evil"), "the screen was not cleared: \(screen)")
         XCTAssertTrue(screen.contains("Before"))
@@ -164,8 +140,7 @@ final class InteractiveTests: ParleyTestCase {
     func testHistoryIsKeptPrivatelyAndWalkedWithUp() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
         var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal?.type("remember this line")
-        terminal?.press("Enter")
+        terminal?.send("remember this line")
         try terminal?.waitFor("#3 ›")
         terminal?.press("C-d")
         try terminal?.waitUntil(timeout: 5, "exit") { _ in terminal!.hasExited }
@@ -182,8 +157,7 @@ final class InteractiveTests: ParleyTestCase {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])
         for line in ["\"\"\"", "first line", "second line", "\"\"\""] {
-            terminal?.type(line)
-            terminal?.press("Enter")
+            terminal?.send(line)
         }
         try terminal?.waitFor("#3 ›")
         terminal?.press("C-d")
@@ -210,14 +184,10 @@ final class InteractiveTests: ParleyTestCase {
     func testUTF8TypingAndAMultiLineBlock() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("\"\"\"")
-        terminal.press("Enter")
-        terminal.type("héllo wörld ✓")
-        terminal.press("Enter")
-        terminal.type("second line")
-        terminal.press("Enter")
-        terminal.type("\"\"\"")
-        terminal.press("Enter")
+        terminal.send("\"\"\"")
+        terminal.send("héllo wörld ✓")
+        terminal.send("second line")
+        terminal.send("\"\"\"")
         try terminal.waitFor("#3 ›")
         let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.first?["content"] as? String, "héllo wörld ✓\nsecond line")
@@ -226,11 +196,9 @@ final class InteractiveTests: ParleyTestCase {
     func testEditLeftWithEscChangesNothing() throws {
         let server = try StubServer { _, index in .reply(["reply \(index)"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("keep me too")
-        terminal.press("Enter")
+        terminal.send("keep me too")
         try terminal.waitFor("#3 ›")
-        terminal.type("/edit 1")
-        terminal.press("Enter")
+        terminal.send("/edit 1")
         try terminal.waitFor("edit #1 › keep me too")
         terminal.type(" CHANGED")
         terminal.press("Escape")
@@ -244,15 +212,13 @@ final class InteractiveTests: ParleyTestCase {
              .delta("the options.", field: "reasoning_content"), .delta("The answer is 42."), .done, .close]
         }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("think hard")
-        terminal.press("Enter")
+        terminal.send("think hard")
         let screen = try terminal.waitFor("#3 ›")
         XCTAssertTrue(screen.contains("Thought for"), screen)
         XCTAssertTrue(screen.contains("/think to show"), screen)
         XCTAssertTrue(screen.contains("The answer is 42."), screen)
         XCTAssertFalse(screen.contains("weigh"), "the reasoning collapsed: \(screen)")
-        terminal.type("/think")
-        terminal.press("Enter")
+        terminal.send("/think")
         try terminal.waitFor("Let me weigh the options.")
         let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.count, 1)
@@ -265,15 +231,12 @@ final class InteractiveTests: ParleyTestCase {
             [.streamHead(), .delta("Counted."), .text(#"data: {"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":3,"total_tokens":14}}"# + "\n\n"), .done, .close]
         }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("count")
-        terminal.press("Enter")
+        terminal.send("count")
         try terminal.waitFor("#3 ›")
-        terminal.type("/stats")
-        terminal.press("Enter")
+        terminal.send("/stats")
         let stats = try terminal.waitFor("time to first token")
         XCTAssertTrue(stats.contains("tokens: 11 in, 3 out"), stats)
-        terminal.type("/debug")
-        terminal.press("Enter")
+        terminal.send("/debug")
         let debug = try terminal.waitFor("event(s) received")
         XCTAssertTrue(debug.contains("Authorization: Bearer *** (from PARLEY_API_KEY)"), debug)
         XCTAssertTrue(debug.contains("\"model\" : \"m\""), debug)
@@ -283,8 +246,7 @@ final class InteractiveTests: ParleyTestCase {
     func testAltNStartsANewChatAndAltSShowsSettings() throws {
         let server = try StubServer { _, _ in .reply(["hello"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m", "--temperature", "0.3"])
-        terminal.type("hi")
-        terminal.press("Enter")
+        terminal.send("hi")
         try terminal.waitFor("#3 ›")
         terminal.press("M-s")
         let settings = try terminal.waitFor("temperature")
@@ -299,8 +261,7 @@ final class InteractiveTests: ParleyTestCase {
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.type("top")
         terminal.press("M-Enter")
-        terminal.type("bottom")
-        terminal.press("Enter")
+        terminal.send("bottom")
         try terminal.waitFor("ok")
         let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.first?["content"] as? String, "top\nbottom")
@@ -325,8 +286,7 @@ final class InteractiveTests: ParleyTestCase {
         environment["NO_COLOR"] = "1"
         let server = try StubServer { _, _ in .reply(["Some **bold** here"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.type("hi")
-        terminal.press("Enter")
+        terminal.send("hi")
         try terminal.waitFor("#3 ›")
         XCTAssertFalse(terminal.screen(escapes: true).contains("\u{1B}["), terminal.screen(escapes: true))
         XCTAssertTrue(terminal.screen().contains("Some **bold** here"))
@@ -339,8 +299,7 @@ final class InteractiveTests: ParleyTestCase {
         let script = "\(ParleyProcess.binary) --base-url \(server.baseURL) -m m; stty -a > \(modes.path)"
         let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
         try terminal.waitFor("#1 ›")
-        terminal.type("go")
-        terminal.press("Enter")
+        terminal.send("go")
         try terminal.waitFor("w3 ")
         let pids = try ParleyProcess.pids(matching: server.baseURL)
         XCTAssertFalse(pids.isEmpty)

@@ -29,36 +29,27 @@ final class ModelAvailabilityTests: ParleyTestCase {
 
     func testPickingByNumberAtItsOwnPromptAndTabCompletion() throws {
         let stub = try server { _ in .reply(["ok"]) }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
-                                           environment: environment)
-        try terminal.waitFor("#1 ›")
-        terminal.type("/model")
-        terminal.press("Enter")
+        let terminal = try shell(["--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"])
+        terminal.send("/model")
         let screen = try terminal.waitFor("Model number or name (Esc to keep SmolLM2-135M-Instruct):")
         XCTAssertTrue(screen.contains("Warming up"), screen)
-        terminal.type("3")
-        terminal.press("Enter")
+        terminal.send("3")
         try terminal.waitFor("Llama-3-70B #1 ›")
-        terminal.type("/model")
-        terminal.press("Enter")
+        terminal.send("/model")
         try terminal.waitFor("(Esc to keep Llama-3-70B)")
         terminal.press("Escape")
         try terminal.waitFor("Kept Llama-3-70B.")
-        terminal.type("hi")
-        terminal.press("Enter")
+        terminal.send("hi")
         try terminal.waitFor("ok")
         XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "Llama-3-70B")
     }
 
     func testNoModelInATerminalOpensThePickerThenSends() throws {
         let stub = try server { _ in .reply(["picked and sent"]) }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL], environment: environment)
-        try terminal.waitFor("no model #1 ›")
-        terminal.type("hello")
-        terminal.press("Enter")
+        let terminal = try shell(["--base-url", stub.baseURL], prompt: "no model #1 ›")
+        terminal.send("hello")
         try terminal.waitFor("Model number or name")
-        terminal.type("1")
-        terminal.press("Enter")
+        terminal.send("1")
         try terminal.waitFor("picked and sent")
         XCTAssertEqual(stub.chats.first?.json?["model"] as? String, "SmolLM2-135M-Instruct")
     }
@@ -67,8 +58,7 @@ final class ModelAvailabilityTests: ParleyTestCase {
         let stub = try StubServer { request, _ in
             request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"solo-model"}]}"#) : .reply(["ok"])
         }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL], environment: environment)
-        try terminal.waitFor("solo-model #1 ›")
+        _ = try shell(["--base-url", stub.baseURL], prompt: "solo-model #1 ›")
     }
 
     func testNoModelInAScriptSaysHowToChoose() throws {
@@ -84,10 +74,8 @@ final class ModelAvailabilityTests: ParleyTestCase {
         let stub = try server { index in
             index <= 2 ? .error(status: 503, code: "model_warming_up", message: "Model is warming up") : .reply(["warm now"])
         }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "Qwen3-8B"], environment: environment)
-        try terminal.waitFor("#1 ›")
-        terminal.type("are you there?")
-        terminal.press("Enter")
+        let terminal = try shell(["--base-url", stub.baseURL, "-m", "Qwen3-8B"])
+        terminal.send("are you there?")
         let countdown = try terminal.waitFor("Qwen3-8B is warming up — retrying in")
         XCTAssertTrue(countdown.contains("(try 2) · Esc to cancel"), countdown)
         try terminal.waitFor("(try 3)", timeout: 10)
@@ -100,16 +88,13 @@ final class ModelAvailabilityTests: ParleyTestCase {
         let stub = try server { index in
             index == 1 ? .error(status: 503, code: "model_warming_up", message: "warming", headers: ["Retry-After": "30"]) : .reply(["here"])
         }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", stub.baseURL, "-m", "Qwen3-8B"], environment: environment)
-        try terminal.waitFor("#1 ›")
-        terminal.type("wait for me")
-        terminal.press("Enter")
+        let terminal = try shell(["--base-url", stub.baseURL, "-m", "Qwen3-8B"])
+        terminal.send("wait for me")
         try terminal.waitFor("retrying in 30 s")
         terminal.press("Escape")
         try terminal.waitFor("Stopped waiting; the message is kept. /retry sends it again.", timeout: 5)
         XCTAssertEqual(stub.chats.count, 1)
-        terminal.type("/retry")
-        terminal.press("Enter")
+        terminal.send("/retry")
         try terminal.waitFor("here")
         XCTAssertEqual(stub.chats.count, 2)
         XCTAssertEqual((stub.chats.last?.json?["messages"] as? [[String: Any]])?.count, 1)

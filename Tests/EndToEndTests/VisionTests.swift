@@ -107,16 +107,13 @@ final class VisionTests: ParleyTestCase {
 
     func testADroppedFileIsOfferedAsAnAttachment() throws {
         let server = try StubServer { _, _ in .reply(["nice picture"]) }
-        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"], environment: environment)
-        try terminal.waitFor("#1 ›")
-        terminal.type("'\(path("photo.webp"))' ")
-        terminal.press("Enter")
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.send("'\(path("photo.webp"))' ")
         try terminal.waitFor("Attach photo.webp? [Y/n]")
         terminal.press("Enter")
         try terminal.waitFor("[1] photo.webp · WebP · 320×200")
         try terminal.waitFor("m #1 +1 image ›")
-        terminal.type("describe it")
-        terminal.press("Enter")
+        terminal.send("describe it")
         try terminal.waitFor("nice picture")
         XCTAssertEqual(try imageURLs(server.chats.first).count, 1)
     }

@@ -13,6 +13,13 @@ open class ParleyTestCase: XCTestCase {
         environment = ParleyProcess.cleanEnvironment(home: home)
     }
 
+    /// parley with `arguments` in a pseudo-terminal, once its prompt (`prompt`) is on the screen.
+    public func shell(_ arguments: [String], prompt: String = "#1 ›") throws -> TerminalSession {
+        let session = try TerminalSession([ParleyProcess.binary] + arguments, environment: environment)
+        try session.waitFor(prompt)
+        return session
+    }
+
     override open func tearDown() {
         try? FileManager.default.removeItem(at: home)
         super.tearDown()

@@ -30,6 +30,12 @@ public final class TerminalSession {
         _ = try? tmux(["send-keys", "-t", "main", "-l", text])
     }
 
+    /// Types `line` and presses Enter.
+    public func send(_ line: String) {
+        type(line)
+        press("Enter")
+    }
+
     /// Presses keys by tmux name: `Enter`, `Escape`, `C-c`, `C-d`, `Up`, `Tab`, `M-n`...
     public func press(_ keys: String...) {
         _ = try? tmux(["send-keys", "-t", "main"] + keys)
