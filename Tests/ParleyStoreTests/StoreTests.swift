@@ -119,24 +119,27 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: path), junk)
     }
 
+    /// Runs one SQL statement on the file at `path` as another program would (Python's sqlite3).
+    func sqlite(_ path: String, _ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
+                             path, statement]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, statement)
+    }
+
     func testAnotherProgramsDatabaseIsRefused() throws {
         let path = directory.appendingPathComponent("parley.sqlite").path
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute('create table other(x)'); c.commit()"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        try sqlite(path, "create table other(x)")
         XCTAssertThrowsError(try Store(directory: directory)) { XCTAssertEqual($0 as? StoreError, .notAParleyStore(path: path)) }
     }
 
     func testANewerSchemaIsRefused() throws {
         _ = try Store(directory: directory)
         let path = directory.appendingPathComponent("parley.sqlite").path
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", "import sqlite3; c = sqlite3.connect('\(path)'); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit()"]
-        try sqlite.run()
-        sqlite.waitUntilExit()
+        try sqlite(path, "insert into grdb_migrations values ('v99')")
         XCTAssertThrowsError(try Store(directory: directory)) { XCTAssertEqual($0 as? StoreError, .newerSchema(path: path)) }
     }
 
