@@ -15,6 +15,8 @@ let package = Package(
         // C libraries, with typed wrappers for their variadic calls.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CImageCodecs",
+                       providers: [.apt(["libpng-dev", "libturbojpeg0-dev", "libgif-dev", "libwebp-dev"])]),
 
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
@@ -22,6 +24,8 @@ let package = Package(
         .target(name: "ParleyAPI", dependencies: ["ParleyHTTP"]),
         // Markdown to ANSI, the escape sanitizer; writes to an injected sink.
         .target(name: "ParleyRender"),
+        // Image files to pixels, thumbnails, and the sequences that show them (kitty, iTerm2, sixel).
+        .target(name: "ParleyPictures", dependencies: ["CImageCodecs"]),
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
         // Conversations, messages and preferences in SQLite.
@@ -33,6 +37,7 @@ let package = Package(
         // The loop: reads lines, feeds the session, carries out its effects.
         .target(name: "ParleyShell", dependencies: [
             "ParleySession", "ParleyStore", "ParleyCommands", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
+            "ParleyPictures",
         ]),
         .executableTarget(name: "parley", dependencies: [
             "ParleyShell",
@@ -46,6 +51,8 @@ let package = Package(
         .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"], exclude: ["Golden"]),
         .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
+        .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
+        .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
         .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "ParleyAPI", "ParleyRender", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Images"], resources: [.copy("Contracts")]),

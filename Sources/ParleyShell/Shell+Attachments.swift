@@ -1,6 +1,7 @@
 import Foundation
 import ParleyAPI
 import ParleyCommands
+import ParleyPictures
 import ParleyRender
 import ParleySession
 import ParleyTerminal
@@ -41,19 +42,22 @@ extension Shell {
         }
     }
 
-    /// One line per pending image; and, where the terminal can show pictures, the new ones.
+    /// One line per pending image; and, where the terminal can show pictures, the new ones under theirs.
     func showPendingAttachments(pictures: [Attachment]) {
-        let lines = session.pendingAttachments.enumerated().map { index, attachment in
-            "  [\(index + 1)] " + TerminalSanitizer.clean(attachment.summary)
-        }
-        console.print("For the next message:\n" + lines.joined(separator: "\n"))
-        guard console.outIsTerminal, let protocolName = InlineImages.protocolName(environment: environment) else { return }
-        for attachment in pictures {
-            if let sequence = InlineImages.sequence(for: attachment, protocolName: protocolName) {
+        // Asked before anything is printed, so the answers come back to a quiet terminal.
+        let inlinePictures = if !pictures.isEmpty, case .interactive = mode { self.inlinePictures } else { InlinePictures?.none }
+        console.print("For the next message:")
+        let pending = session.pendingAttachments
+        for (index, attachment) in pending.enumerated() {
+            console.print("  [\(index + 1)] " + TerminalSanitizer.clean(attachment.summary))
+            // The new ones are the last.
+            guard let inlinePictures, index >= pending.count - pictures.count else { continue }
+            if let sequence = InlinePicture.sequence(for: attachment.data, using: inlinePictures.pictureProtocol,
+                                                     cell: inlinePictures.cell) {
                 console.outSink.write(sequence + "\n")
+                console.outSink.flush()
             }
         }
-        console.outSink.flush()
     }
 
     static func load(_ path: String) -> Result<Attachment, AttachmentError> {
@@ -95,36 +99,37 @@ extension Shell {
     }
 }
 
-/// Pictures in the terminal, only where it says it can show them: kitty's graphics protocol (PNG),
-/// iTerm2's inline images. Never inside tmux or screen, never guessed.
-enum InlineImages {
-    static func protocolName(environment: [String: String]) -> String? {
-        if environment["TMUX"] != nil || environment["TERM"]?.hasPrefix("screen") == true { return nil }
-        if environment["KITTY_WINDOW_ID"] != nil || environment["TERM"] == "xterm-kitty" { return "kitty" }
-        if environment["TERM_PROGRAM"] == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" { return "iterm2" }
+/// Pictures in the terminal, only where it says it can show them: the terminal is asked (kitty's
+/// graphics query, device attributes for sixel, the cell size) once, the first time a picture is due;
+/// iTerm2, which has its own protocol, is known by its environment. Never guessed: a terminal that
+/// does not answer gets none.
+struct InlinePictures {
+    let pictureProtocol: PictureProtocol
+    let cell: CellSize
+
+    static func choose(environment: [String: String], graphics: TerminalGraphics) -> PictureProtocol? {
+        let multiplexed = environment["TMUX"] != nil || environment["TERM"]?.hasPrefix("screen") == true
+        if !multiplexed, environment["TERM_PROGRAM"] == "iTerm.app" || environment["LC_TERMINAL"] == "iTerm2" {
+            return .iterm2
+        }
+        guard graphics.answered else { return nil }
+        if graphics.kitty { return .kitty }
+        if graphics.sixel { return .sixel }
         return nil
     }
 
-    /// The escape sequence that shows `attachment` three lines high, or nil when the protocol cannot.
-    static func sequence(for attachment: Attachment, protocolName: String) -> String? {
-        let base64 = attachment.data.base64EncodedString()
-        switch protocolName {
-        case "kitty":
-            guard attachment.format == .png else { return nil }
-            var chunks: [String] = []
-            var rest = Substring(base64)
-            while !rest.isEmpty {
-                let chunk = rest.prefix(4096)
-                rest = rest.dropFirst(4096)
-                let more = rest.isEmpty ? 0 : 1
-                let control = chunks.isEmpty ? "a=T,f=100,r=3,m=\(more)" : "m=\(more)"
-                chunks.append("\u{1B}_G\(control);\(chunk)\u{1B}\\")
-            }
-            return chunks.joined()
-        case "iterm2":
-            return "\u{1B}]1337;File=inline=1;height=3;size=\(attachment.data.count):\(base64)\u{07}"
-        default:
-            return nil
+    /// Asks the terminal on stdin and stdout; nil when it cannot show pictures (or is not a terminal).
+    static func ask(environment: [String: String]) -> InlinePictures? {
+        guard TerminalDevice.isTerminal(0), TerminalDevice.isTerminal(1), environment["TERM"] != "dumb" else { return nil }
+        let graphics = GraphicsProbe.ask()
+        guard let chosen = choose(environment: environment, graphics: graphics) else { return nil }
+        let cell = if let width = graphics.cellWidth, let height = graphics.cellHeight {
+            CellSize(width: width, height: height)
+        } else if let pixels = TerminalDevice.cellPixels() {
+            CellSize(width: pixels.width, height: pixels.height)
+        } else {
+            CellSize.assumed
         }
+        return InlinePictures(pictureProtocol: chosen, cell: cell)
     }
 }

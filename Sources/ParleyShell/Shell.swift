@@ -2,6 +2,7 @@ import Foundation
 import ParleyAPI
 import ParleyCommands
 import ParleyHTTP
+import ParleyPictures
 import ParleyRender
 import ParleySession
 import ParleyStore
@@ -50,6 +51,8 @@ public final class Shell {
     var jitter = Jitter(seed: UInt64.random(in: 1...UInt64.max))
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
+    /// How this terminal shows pictures: asked the first time one is due.
+    lazy var inlinePictures: InlinePictures? = InlinePictures.ask(environment: environment)
 
     /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
     public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {

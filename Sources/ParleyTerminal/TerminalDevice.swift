@@ -15,6 +15,14 @@ public enum TerminalDevice {
         return Int(size.ws_col)
     }
 
+    /// A character cell in pixels, from the window size in pixels when the terminal reports it.
+    public static func cellPixels(_ fd: Int32 = 1) -> (width: Int, height: Int)? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0,
+              size.ws_xpixel >= size.ws_col, size.ws_ypixel >= size.ws_row else { return nil }
+        return (Int(size.ws_xpixel / size.ws_col), Int(size.ws_ypixel / size.ws_row))
+    }
+
     /// The mode stdin had before parley changed it, restored on every way out.
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var hasSaved = false

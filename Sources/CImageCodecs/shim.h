@@ -1,0 +1,120 @@
+// Decoders for the four image formats parley takes, each to 8-bit RGBA (4 bytes a pixel, rows
+// without padding), from bytes in memory. Every function returns pixels from malloc (the caller
+// frees them) and sets *width and *height, or returns NULL for bytes it cannot read or an image of
+// more than max_pixels pixels (checked from the header, before anything large is allocated).
+#ifndef PARLEY_CIMAGECODECS_SHIM_H
+#define PARLEY_CIMAGECODECS_SHIM_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <png.h>
+#include <turbojpeg.h>
+#include <gif_lib.h>
+#include <webp/decode.h>
+
+static inline int parley_pixels_fit(long long width, long long height, long long max_pixels) {
+    return width > 0 && height > 0 && width * height <= max_pixels;
+}
+
+static inline unsigned char *parley_decode_png(const unsigned char *bytes, size_t count, long long max_pixels,
+                                               int *width, int *height) {
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&image, bytes, count)) return NULL;
+    if (!parley_pixels_fit(image.width, image.height, max_pixels)) { png_image_free(&image); return NULL; }
+    image.format = PNG_FORMAT_RGBA;
+    unsigned char *pixels = malloc(PNG_IMAGE_SIZE(image));
+    if (!pixels) { png_image_free(&image); return NULL; }
+    if (!png_image_finish_read(&image, NULL, pixels, 0, NULL)) { free(pixels); return NULL; }
+    *width = (int)image.width;
+    *height = (int)image.height;
+    return pixels;
+}
+
+static inline unsigned char *parley_decode_jpeg(const unsigned char *bytes, size_t count, long long max_pixels,
+                                                int *width, int *height) {
+    tjhandle decoder = tjInitDecompress();
+    if (!decoder) return NULL;
+    int w = 0, h = 0, subsampling = 0, colorspace = 0;
+    unsigned char *pixels = NULL;
+    if (tjDecompressHeader3(decoder, bytes, (unsigned long)count, &w, &h, &subsampling, &colorspace) == 0
+        && parley_pixels_fit(w, h, max_pixels) && (pixels = malloc((size_t)w * (size_t)h * 4))) {
+        // A warning (a few bytes missing at the end, say) still leaves a picture; an error does not.
+        if (tjDecompress2(decoder, bytes, (unsigned long)count, pixels, w, 0, h, TJPF_RGBA, 0) != 0
+            && tjGetErrorCode(decoder) != TJERR_WARNING) {
+            free(pixels);
+            pixels = NULL;
+        }
+    }
+    tjDestroy(decoder);
+    if (pixels) { *width = w; *height = h; }
+    return pixels;
+}
+
+typedef struct { const unsigned char *bytes; size_t count; size_t offset; } parley_gif_source;
+
+static inline int parley_gif_read(GifFileType *gif, GifByteType *buffer, int length) {
+    parley_gif_source *source = (parley_gif_source *)gif->UserData;
+    size_t left = source->count - source->offset;
+    size_t n = (size_t)length < left ? (size_t)length : left;
+    memcpy(buffer, source->bytes + source->offset, n);
+    source->offset += n;
+    return (int)n;
+}
+
+/// The first frame, on the logical screen, transparent where the frame does not paint.
+static inline unsigned char *parley_decode_gif(const unsigned char *bytes, size_t count, long long max_pixels,
+                                               int *width, int *height) {
+    parley_gif_source source = { bytes, count, 0 };
+    int error = 0;
+    GifFileType *gif = DGifOpen(&source, parley_gif_read, &error);
+    if (!gif) return NULL;
+    unsigned char *pixels = NULL;
+    if (parley_pixels_fit(gif->SWidth, gif->SHeight, max_pixels) && DGifSlurp(gif) == GIF_OK && gif->ImageCount > 0) {
+        SavedImage *frame = &gif->SavedImages[0];
+        ColorMapObject *map = frame->ImageDesc.ColorMap ? frame->ImageDesc.ColorMap : gif->SColorMap;
+        GraphicsControlBlock control = { 0, false, 0, NO_TRANSPARENT_COLOR };
+        DGifSavedExtensionToGCB(gif, 0, &control);
+        int w = gif->SWidth, h = gif->SHeight;
+        if (map && (pixels = calloc((size_t)w * (size_t)h, 4))) {
+            for (int y = 0; y < frame->ImageDesc.Height; y++) {
+                int row = frame->ImageDesc.Top + y;
+                if (row < 0 || row >= h) continue;
+                for (int x = 0; x < frame->ImageDesc.Width; x++) {
+                    int column = frame->ImageDesc.Left + x;
+                    if (column < 0 || column >= w) continue;
+                    int index = frame->RasterBits[(size_t)y * (size_t)frame->ImageDesc.Width + (size_t)x];
+                    if (index == control.TransparentColor || index >= map->ColorCount) continue;
+                    unsigned char *pixel = pixels + ((size_t)row * (size_t)w + (size_t)column) * 4;
+                    pixel[0] = map->Colors[index].Red;
+                    pixel[1] = map->Colors[index].Green;
+                    pixel[2] = map->Colors[index].Blue;
+                    pixel[3] = 255;
+                }
+            }
+            *width = w;
+            *height = h;
+        }
+    }
+    DGifCloseFile(gif, &error);
+    return pixels;
+}
+
+static inline unsigned char *parley_decode_webp(const unsigned char *bytes, size_t count, long long max_pixels,
+                                                int *width, int *height) {
+    int w = 0, h = 0;
+    if (!WebPGetInfo(bytes, count, &w, &h) || !parley_pixels_fit(w, h, max_pixels)) return NULL;
+    uint8_t *decoded = WebPDecodeRGBA(bytes, count, &w, &h);
+    if (!decoded) return NULL;
+    unsigned char *pixels = malloc((size_t)w * (size_t)h * 4);
+    if (pixels) {
+        memcpy(pixels, decoded, (size_t)w * (size_t)h * 4);
+        *width = w;
+        *height = h;
+    }
+    WebPFree(decoded);
+    return pixels;
+}
+
+#endif

@@ -1,0 +1,36 @@
+import CImageCodecs
+import Foundation
+
+/// JPEG, PNG, GIF (its first frame) and WebP bytes to pixels, by the system's libraries (libturbojpeg,
+/// libpng, giflib, libwebp). The format is told by the bytes' signature, not by a name.
+public enum PictureDecoder {
+    /// Larger images are not decoded (a small file can claim a huge picture): 40 megapixels.
+    public static let maxPixels = 40_000_000
+
+    /// The pixels of `data`, or nil when it is not one of the four formats or cannot be read.
+    public static func decode(_ data: Data, maxPixels: Int = maxPixels) -> Picture? {
+        typealias Decode = (UnsafePointer<UInt8>?, Int, Int64, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?)
+            -> UnsafeMutablePointer<UInt8>?
+        let head = [UInt8](data.prefix(12))
+        let decode: Decode
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            decode = parley_decode_png
+        } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
+            decode = parley_decode_jpeg
+        } else if head.starts(with: Array("GIF8".utf8)) {
+            decode = parley_decode_gif
+        } else if head.count == 12, head.starts(with: Array("RIFF".utf8)), head[8..<12].elementsEqual("WEBP".utf8) {
+            decode = parley_decode_webp
+        } else {
+            return nil
+        }
+        var width: Int32 = 0, height: Int32 = 0
+        let pixels = data.withUnsafeBytes { raw in
+            decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, Int64(maxPixels), &width, &height)
+        }
+        guard let pixels else { return nil }
+        defer { free(pixels) }
+        let count = Int(width) * Int(height) * 4
+        return Picture(width: Int(width), height: Int(height), rgba: Array(UnsafeBufferPointer(start: pixels, count: count)))
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+@testable import ParleyPictures
+
+/// The shared fixtures are one 320 × 200 picture in every format; diagram.bmp holds its pixels
+/// uncompressed, so each decoder is checked against them.
+final class PictureDecoderTests: XCTestCase {
+    static let images = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../EndToEndTests/Images").standardized
+
+    static func fixture(_ name: String) throws -> Data { try Data(contentsOf: images.appendingPathComponent(name)) }
+
+    /// The BMP's pixels (24-bit, bottom-up, BGR) as RGBA.
+    static func reference() throws -> Picture {
+        let bmp = [UInt8](try fixture("diagram.bmp"))
+        let width = 320, height = 200, offset = 54
+        var rgba: [UInt8] = []
+        for y in 0..<height {
+            let row = offset + (height - 1 - y) * width * 3
+            for x in 0..<width {
+                rgba += [bmp[row + x * 3 + 2], bmp[row + x * 3 + 1], bmp[row + x * 3], 255]
+            }
+        }
+        return Picture(width: width, height: height, rgba: rgba)
+    }
+
+    static func meanDifference(_ a: Picture, _ b: Picture) -> Double {
+        let total = zip(a.rgba, b.rgba).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        return Double(total) / Double(a.rgba.count)
+    }
+
+    func testPNGDecodesToTheExactPixels() throws {
+        let picture = try XCTUnwrap(PictureDecoder.decode(try Self.fixture("chart.png")))
+        XCTAssertEqual(picture, try Self.reference())
+    }
+
+    func testLossyAndPalettedFormatsDecodeToNearlyThePixels() throws {
+        let reference = try Self.reference()
+        for name in ["cat.jpg", "photo.webp", "anim.gif"] {
+            let picture = try XCTUnwrap(PictureDecoder.decode(try Self.fixture(name)), name)
+            XCTAssertEqual(picture.width, 320, name)
+            XCTAssertEqual(picture.height, 200, name)
+            let difference = Self.meanDifference(picture, reference)
+            XCTAssertLessThan(difference, 8, "\(name) differs from the picture by \(difference) a channel on average")
+        }
+    }
+
+    func testTransparencyIsKept() throws {
+        let picture = try XCTUnwrap(PictureDecoder.decode(try Self.fixture("pixel.png")))
+        XCTAssertEqual(picture, Picture(width: 1, height: 1, rgba: [0, 0, 0, 0]))
+    }
+
+    func testWhatIsNotAPictureIsNotDecoded() throws {
+        for name in ["diagram.bmp", "scan.tiff", "not-really.png", "truncated.png"] {
+            XCTAssertNil(PictureDecoder.decode(try Self.fixture(name)), name)
+        }
+        XCTAssertNil(PictureDecoder.decode(Data()))
+        XCTAssertNil(PictureDecoder.decode(Data([0xFF, 0xD8, 0xFF])), "a JPEG signature and nothing after it")
+        for name in ["cat.jpg", "chart.png", "photo.webp", "anim.gif"] {
+            let data = try Self.fixture(name)
+            for length in stride(from: 0, to: data.count, by: 97) {
+                _ = PictureDecoder.decode(data.prefix(length))  // any prefix: a picture or nil, never a crash
+            }
+        }
+    }
+
+    func testAPictureLargerThanTheLimitIsNotDecoded() throws {
+        for name in ["chart.png", "cat.jpg", "photo.webp", "anim.gif"] {
+            XCTAssertNil(PictureDecoder.decode(try Self.fixture(name), maxPixels: 320 * 200 - 1), name)
+            XCTAssertNotNil(PictureDecoder.decode(try Self.fixture(name), maxPixels: 320 * 200), name)
+        }
+    }
+
+    func testScalingAveragesTheCoveredPixels() {
+        // 4 × 2: left half red and blue pixels, right half transparent and green.
+        let picture = Picture(width: 4, height: 2, rgba: [
+            255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
+            255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
+        ])
+        let half = picture.scaled(toFitWidth: 2, height: 100)
+        XCTAssertEqual(half.width, 2)
+        XCTAssertEqual(half.height, 1)
+        XCTAssertEqual(Array(half.rgba[0..<4]), [128, 0, 128, 255], "red and blue average to purple")
+        XCTAssertEqual(Array(half.rgba[4..<8]), [0, 255, 0, 128], "transparent pixels lend no colour, only their alpha")
+        XCTAssertEqual(picture.scaled(toFitWidth: 100, height: 100), picture, "never made larger")
+    }
+}
