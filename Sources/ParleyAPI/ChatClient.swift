@@ -43,8 +43,12 @@ public struct ChatClient: Sendable {
         }
     }
 
+    /// How many events' raw data a stream hands to `rawEvents` at most (the first ones).
+    public static let rawEventLimit = 2000
+
     /// Streams a reply as the events each piece of the body completes, so that a consumer can write
-    /// them out in one go: far fewer hops and writes than one per event, and no added wait.
+    /// them out in one go: far fewer hops and writes than one per event, and no added wait. Within a
+    /// batch, neighbouring pieces of content (or of reasoning) come joined as one event.
     public func streamChatBatches(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<[ChatEvent], Error> {
         var request = request
         request.stream = true
@@ -65,7 +69,7 @@ public struct ChatClient: Sendable {
     private func run(_ http: HTTPRequest, into continuation: AsyncThrowingStream<[ChatEvent], Error>.Continuation,
                      rawEvents: (@Sendable (String) -> Void)?) async throws {
         var parser = ChatStreamParser()
-        parser.recordsRawEvents = rawEvents != nil
+        parser.rawEventsToRecord = rawEvents != nil ? Self.rawEventLimit : 0
         var head: HTTPResponseHead?
         var errorBody: [UInt8] = []
         var jsonBody: [UInt8]?  // a server that ignored `stream: true`
@@ -87,9 +91,9 @@ public struct ChatClient: Sendable {
                     } else if jsonBody != nil {
                         jsonBody!.append(contentsOf: bytes)
                     } else {
-                        var batch: [ChatEvent] = []
-                        defer { if !batch.isEmpty { continuation.yield(batch) } }
-                        try parser.feed(bytes) { batch.append($0) }
+                        var batch = ChatEventBatch()
+                        defer { if !batch.isEmpty { continuation.yield(batch.events) } }
+                        try parser.feed(bytes) { batch.add($0) }
                         if let rawEvents { parser.takeRawEvents().forEach(rawEvents) }
                     }
                 }

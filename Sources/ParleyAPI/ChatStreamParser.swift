@@ -10,6 +10,53 @@ public enum ChatEvent: Sendable, Equatable {
     case finished(finishReason: String?, usage: Usage?)
 }
 
+/// The events of one piece of a stream, neighbouring content (or reasoning) joined into one: what
+/// follows (the session, the renderer, the output) then works per piece, not per event.
+public struct ChatEventBatch: Sendable {
+    private var complete: [ChatEvent] = []
+    private var text = ""
+    private var textIsReasoning = false
+
+    public init() {}
+
+    public var isEmpty: Bool { complete.isEmpty && text.isEmpty }
+
+    public mutating func add(_ event: ChatEvent) {
+        switch event {
+        case let .content(piece) where text.isEmpty || !textIsReasoning:
+            textIsReasoning = false
+            text += piece
+        case let .reasoning(piece) where text.isEmpty || textIsReasoning:
+            textIsReasoning = true
+            text += piece
+        default:
+            flush()
+            if case let .content(piece) = event {
+                text = piece
+            } else if case let .reasoning(piece) = event {
+                text = piece
+                textIsReasoning = true
+            } else {
+                complete.append(event)
+            }
+        }
+    }
+
+    private mutating func flush() {
+        guard !text.isEmpty else { return }
+        complete.append(textIsReasoning ? .reasoning(text) : .content(text))
+        text = ""
+        textIsReasoning = false
+    }
+
+    /// The events, the last run of text included.
+    public var events: [ChatEvent] {
+        var copy = self
+        copy.flush()
+        return copy.complete
+    }
+}
+
 /// Turns the bytes of a streamed `/chat/completions` body into chat events. Pure: no I/O.
 public struct ChatStreamParser: Sendable {
     private var decoder = ServerSentEventDecoder()
@@ -18,9 +65,13 @@ public struct ChatStreamParser: Sendable {
     private var usage: Usage?
     private let json = JSONDecoder()
     private var thinkTags = ThinkTagSplitter()
+    /// The shape of the last usual event, for reading the next by its content alone.
+    private var template: ChunkScanner.Template?
     /// Events' data as received since the last `takeRawEvents()`, for `/debug` (when recording).
     private var rawEvents: [String] = []
-    public var recordsRawEvents = false
+    /// How many more events' data to record: the first few thousand of a reply tell all `/debug`
+    /// needs, and the rest cost no strings.
+    public var rawEventsToRecord = 0
 
     /// The events' data received since the last call; the parser keeps none of it.
     public mutating func takeRawEvents() -> [String] {
@@ -45,15 +96,13 @@ public struct ChatStreamParser: Sendable {
         var decoder = ServerSentEventDecoder()
         swap(&decoder, &self.decoder)  // own it while its callback mutates self
         defer { swap(&decoder, &self.decoder) }
-        decoder.feed(bytes) { event in
+        decoder.feedBytes(bytes) { event in
             guard failure == nil, !done else { return }
-            var events: [ChatEvent] = []
             do throws(APIError) {
-                try interpret(event, into: &events)
+                try interpret(event, emit: emit)
             } catch {
                 failure = error
             }
-            events.forEach(emit)
         }
         if let failure { throw failure }
     }
@@ -68,19 +117,28 @@ public struct ChatStreamParser: Sendable {
 
     public var sawDone: Bool { done }
 
-    private mutating func interpret(_ event: ServerSentEvent, into events: inout [ChatEvent]) throws(APIError) {
-        if recordsRawEvents { rawEvents.append(event.data) }
-        let data = event.data
-        if data == "[DONE]" {
+    /// The hot path reads the event's bytes where they lie: `[DONE]`, or the usual chunk shape by the
+    /// scanner; only other events are made strings and decoded in full.
+    private mutating func interpret(_ raw: ServerSentEventBytes, emit: (ChatEvent) -> Void) throws(APIError) {
+        if rawEventsToRecord > 0 {
+            rawEvents.append(String(decoding: raw.data, as: UTF8.self))
+            rawEventsToRecord -= 1
+        }
+        if raw.isDone {
             done = true
             return
         }
-        if event.type == "message", let fields = ChunkScanner.scan(data) {
-            if let reasoning = fields.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
-            if let content = fields.content, !content.isEmpty { events.append(contentsOf: thinkTags.split(content)) }
+        if raw.isMessage, let fields = ChunkScanner.scan(raw.data, template: &template) {
+            if let reasoning = fields.reasoning, !reasoning.isEmpty { emit(.reasoning(reasoning)) }
+            if let content = fields.content, !content.isEmpty { thinkTags.split(content, emit: emit) }
             if let reason = fields.finishReason { finishReason = reason }
             return
         }
+        try interpretInFull(raw.event, emit: emit)
+    }
+
+    private mutating func interpretInFull(_ event: ServerSentEvent, emit: (ChatEvent) -> Void) throws(APIError) {
+        let data = event.data
         let bytes = Data(data.utf8)
         if event.type == "error" || data.contains("\"error\"") {
             if let body = ErrorEnvelope.parse(bytes) {
@@ -96,8 +154,8 @@ public struct ChatStreamParser: Sendable {
             return
         }
         for choice in choices.prefix(1) {
-            if let reasoning = choice.delta?.reasoning, !reasoning.isEmpty { events.append(.reasoning(reasoning)) }
-            if let content = choice.delta?.content, !content.isEmpty { events.append(contentsOf: thinkTags.split(content)) }
+            if let reasoning = choice.delta?.reasoning, !reasoning.isEmpty { emit(.reasoning(reasoning)) }
+            if let content = choice.delta?.content, !content.isEmpty { thinkTags.split(content, emit: emit) }
             if let reason = choice.finishReason { finishReason = reason }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fast path for the one shape nearly every streamed event has:
 /// `{"choices":[{"delta":{"content":"…"},"finish_reason":null}], …}`. It reads the bytes once and
 /// builds nothing but the strings it returns. Anything else (an error, usage figures, a shape it
@@ -11,15 +13,68 @@ enum ChunkScanner {
 
     static func scan(_ text: String) -> Fields? {
         var text = text
-        return text.withUTF8 { bytes in
-            var scanner = Scanner(bytes: bytes)
-            return scanner.chunk()
+        return text.withUTF8 { scan($0) }
+    }
+
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Fields? {
+        var scanner = Scanner(bytes: bytes)
+        return scanner.chunk()
+    }
+
+    /// Scans `bytes`, first by `template` when the event fits it; an event that had content alone
+    /// becomes the template for the next.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, template: inout Template?) -> Fields? {
+        if let template, let content = template.content(of: bytes) {
+            return Fields(content: content)
+        }
+        var scanner = Scanner(bytes: bytes)
+        guard let fields = scanner.chunk() else { return nil }
+        if let range = scanner.contentRange, fields.reasoning?.isEmpty ?? true, fields.finishReason == nil {
+            template = Template(prefix: Array(bytes[..<(range.lowerBound + 1)]), suffix: Array(bytes[(range.upperBound - 1)...]))
+        }
+        return fields
+    }
+
+    /// The bytes around the content of an event the scanner read in full, and found to carry content
+    /// and nothing else. Servers send nearly every event of a reply with the same bytes around a
+    /// different content: an event whose bytes start with `prefix` and end with `suffix` parses as
+    /// that event did, but for its content, which is then all there is to read.
+    struct Template {
+        /// Up to and including the content string's opening quote.
+        let prefix: [UInt8]
+        /// From the content string's closing quote to the end.
+        let suffix: [UInt8]
+
+        /// The content of `bytes`, or nil when they do not fit the template.
+        func content(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            guard bytes.count >= prefix.count + suffix.count, let base = bytes.baseAddress,
+                  memcmp(base, prefix, prefix.count) == 0,
+                  memcmp(base + (bytes.count - suffix.count), suffix, suffix.count) == 0 else { return nil }
+            let middle = UnsafeBufferPointer(rebasing: bytes[prefix.count..<(bytes.count - suffix.count)])
+            // The middle must be one whole string body: no bare quote, no control byte, no escape that
+            // would reach into the suffix.
+            var escaped = false
+            var index = 0
+            while index < middle.count {
+                let byte = middle[index]
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") || byte < 0x20 { return nil }
+                index += 1
+            }
+            guard index == middle.count else { return nil }
+            return escaped ? Scanner(bytes: middle).unescape(middle) : String(decoding: middle, as: UTF8.self)
         }
     }
 
     private struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var at = 0
+        /// Where the first choice's content string lies, quotes included.
+        var contentRange: Range<Int>?
 
         mutating func chunk() -> Fields? {
             var fields = Fields()
@@ -65,8 +120,11 @@ enum ChunkScanner {
                         guard let name = key(), expect(UInt8(ascii: ":")) else { return false }
                         switch name {
                         case .content:
+                            whitespace()
+                            let start = at
                             guard let value = optionalString() else { return false }
                             fields.content = value
+                            contentRange = value == nil ? nil : start..<at
                         case .reasoning:
                             guard let value = optionalString() else { return false }
                             if let value { fields.reasoning = value }
@@ -102,7 +160,7 @@ enum ChunkScanner {
             let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
             at += 1
             func named(_ word: StaticString) -> Bool {
-                raw.count == word.utf8CodeUnitCount && raw.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+                raw.count == word.utf8CodeUnitCount && memcmp(raw.baseAddress!, word.utf8Start, raw.count) == 0
             }
             switch raw.count {
             case 7 where named("choices"): return .choices

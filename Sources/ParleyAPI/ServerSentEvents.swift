@@ -1,3 +1,5 @@
+import Foundation
+
 /// One event of a `text/event-stream`.
 public struct ServerSentEvent: Sendable, Equatable {
     public var type: String
@@ -8,6 +10,28 @@ public struct ServerSentEvent: Sendable, Equatable {
         self.type = type
         self.data = data
         self.id = id
+    }
+}
+
+/// An event as the decoder's own bytes, valid only during the call that hands it over: the hot path
+/// reads it without making a string.
+public struct ServerSentEventBytes {
+    /// The `event` field; empty for the default, "message".
+    public let type: UnsafeBufferPointer<UInt8>
+    public let data: UnsafeBufferPointer<UInt8>
+    public let id: String?
+
+    public var isMessage: Bool { type.isEmpty || type.elementsEqual("message".utf8) }
+
+    /// Whether the data is exactly `[DONE]`.
+    public var isDone: Bool {
+        data.count == 6 && data[0] == UInt8(ascii: "[") && data[1] == UInt8(ascii: "D") && data[2] == UInt8(ascii: "O")
+            && data[3] == UInt8(ascii: "N") && data[4] == UInt8(ascii: "E") && data[5] == UInt8(ascii: "]")
+    }
+
+    public var event: ServerSentEvent {
+        ServerSentEvent(type: type.isEmpty ? "message" : String(decoding: type, as: UTF8.self),
+                        data: String(decoding: data, as: UTF8.self), id: id)
     }
 }
 
@@ -41,6 +65,11 @@ public struct ServerSentEventDecoder: Sendable {
 
     /// Feeds bytes, calling `emit` for each event they complete.
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes, emit: (ServerSentEvent) -> Void) where Bytes.Element == UInt8 {
+        feedBytes(bytes) { emit($0.event) }
+    }
+
+    /// Feeds bytes, calling `emit` for each event they complete, as bytes (no string made).
+    public mutating func feedBytes<Bytes: Collection>(_ bytes: Bytes, emit: (ServerSentEventBytes) -> Void) where Bytes.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             feed(buffer: buffer, emit: emit)
         }
@@ -50,31 +79,45 @@ public struct ServerSentEventDecoder: Sendable {
         }
     }
 
-    /// Runs of ordinary bytes are copied into the line at once; only CR and LF are looked at alone.
-    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, emit: (ServerSentEvent) -> Void) {
+    /// Lines that lie whole in `buffer` are read where they lie; only a line split across pieces is
+    /// gathered in `line`. Line ends are found with memchr.
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, emit: (ServerSentEventBytes) -> Void) {
+        guard let base = buffer.baseAddress else { return }
         var index = 0
         let count = buffer.count
         while index < count {
-            let byte = buffer[index]
+            let byte = base[index]
             if byte == 0x0A {  // LF
                 if previousWasCR {
                     previousWasCR = false  // the LF of a CRLF pair
                 } else {
-                    endLine(emit: emit)
+                    endGatheredLine(emit: emit)
                 }
                 index += 1
             } else if byte == 0x0D {  // CR
                 previousWasCR = true
-                endLine(emit: emit)
+                endGatheredLine(emit: emit)
                 index += 1
             } else {
                 previousWasCR = false
-                var end = index + 1
-                while end < count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
-                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
-                index = end
+                let end = Self.lineEnd(base + index, count - index) + index
+                if line.isEmpty, end < count {
+                    endLine(UnsafeBufferPointer(start: base + index, count: end - index), emit: emit)  // whole: read in place
+                    if base[end] == 0x0D { previousWasCR = true }
+                    index = end + 1
+                } else {
+                    line.append(contentsOf: UnsafeBufferPointer(start: base + index, count: end - index))
+                    index = end
+                }
             }
         }
+    }
+
+    /// The offset of the first CR or LF in `count` bytes from `start`, or `count`.
+    private static func lineEnd(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int {
+        let lf = memchr(start, 0x0A, count).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? count
+        let cr = memchr(start, 0x0D, lf).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? lf
+        return cr
     }
 
     /// The stream ended: an event without its closing blank line is dropped, as the standard says.
@@ -85,30 +128,38 @@ public struct ServerSentEventDecoder: Sendable {
         eventType.removeAll()
     }
 
-    private mutating func endLine(emit: (ServerSentEvent) -> Void) {
-        defer { line.removeAll(keepingCapacity: true) }
+    private mutating func endGatheredLine(emit: (ServerSentEventBytes) -> Void) {
+        var gathered: [UInt8] = []
+        swap(&gathered, &line)  // own it while endLine mutates self
+        gathered.withUnsafeBufferPointer { endLine($0, emit: emit) }
+        gathered.removeAll(keepingCapacity: true)
+        swap(&gathered, &line)
+    }
+
+    private mutating func endLine(_ whole: UnsafeBufferPointer<UInt8>, emit: (ServerSentEventBytes) -> Void) {
+        var line = whole[...]
         if atStreamStart {
             // A UTF-8 byte order mark at the very start of the stream is skipped.
             atStreamStart = false
-            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         }
         if line.isEmpty {
             dispatch(emit: emit)
             return
         }
-        if line[0] == UInt8(ascii: ":") { return }  // comment
-        let field: ArraySlice<UInt8>
-        var value: ArraySlice<UInt8>
+        if line.first == UInt8(ascii: ":") { return }  // comment
+        let field: Slice<UnsafeBufferPointer<UInt8>>
+        var value: Slice<UnsafeBufferPointer<UInt8>>
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             field = line[..<colon]
             value = line[(colon + 1)...]
             if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
         } else {
-            field = line[...]
-            value = []
+            field = line
+            value = whole[whole.endIndex...]
         }
         // Field names compared as bytes: no string is made for them.
-        if field.elementsEqual("data".utf8) {
+        if Self.isData(field) {
             data.append(contentsOf: value)
             data.append(0x0A)
             hasData = true
@@ -120,7 +171,12 @@ public struct ServerSentEventDecoder: Sendable {
         // "retry" and unknown fields do not concern a chat client.
     }
 
-    private mutating func dispatch(emit: (ServerSentEvent) -> Void) {
+    private static func isData(_ field: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        field.count == 4 && field[field.startIndex] == UInt8(ascii: "d") && field[field.startIndex + 1] == UInt8(ascii: "a")
+            && field[field.startIndex + 2] == UInt8(ascii: "t") && field[field.startIndex + 3] == UInt8(ascii: "a")
+    }
+
+    private mutating func dispatch(emit: (ServerSentEventBytes) -> Void) {
         defer {
             data.removeAll(keepingCapacity: true)
             hasData = false
@@ -128,7 +184,11 @@ public struct ServerSentEventDecoder: Sendable {
         }
         guard hasData else { return }
         data.removeLast()  // the LF after the last data line
-        let type = eventType.isEmpty ? "message" : String(decoding: eventType, as: UTF8.self)
-        emit(ServerSentEvent(type: type, data: String(decoding: data, as: UTF8.self), id: lastEventID))
+        let id = lastEventID
+        eventType.withUnsafeBufferPointer { type in
+            data.withUnsafeBufferPointer { data in
+                emit(ServerSentEventBytes(type: type, data: data, id: id))
+            }
+        }
     }
 }

@@ -9,12 +9,18 @@ public struct ThinkTagSplitter: Sendable {
     public init() {}
 
     public mutating func split(_ text: String) -> [ChatEvent] {
-        if !inside, held.isEmpty, !text.utf8.contains(UInt8(ascii: "<")) { return [.content(text)] }  // the common case
         var events: [ChatEvent] = []
+        split(text) { events.append($0) }
+        return events
+    }
+
+    /// Splits `text`, calling `emit` for each run of content or reasoning it completes.
+    public mutating func split(_ text: String, emit events: (ChatEvent) -> Void) {
+        if !inside, held.isEmpty, !text.utf8.contains(UInt8(ascii: "<")) { return events(.content(text)) }  // the common case
         var run = ""
         func emit() {
             guard !run.isEmpty else { return }
-            events.append(inside ? .reasoning(run) : .content(run))
+            events(inside ? .reasoning(run) : .content(run))
             run = ""
         }
         for character in text {
@@ -31,7 +37,6 @@ public struct ThinkTagSplitter: Sendable {
             }
         }
         emit()
-        return events
     }
 
     /// The reply ended: what was held as a possible tag is text after all.

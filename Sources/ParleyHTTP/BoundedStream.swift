@@ -5,7 +5,7 @@ import Foundation
 /// Ending the iteration early (or cancelling the reading task) tells the producer to stop.
 public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked Sendable {
     private let condition = NSCondition()
-    private var buffer: [Element] = []
+    private var buffer: [Element?] = []  // taken slots are nil: a taken piece is not kept alive
     private var head = 0
     private var finished = false
     private var failure: Error?
@@ -57,7 +57,8 @@ public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked S
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, Error>) in
                 condition.lock()
                 if head < buffer.count {
-                    let element = buffer[head]
+                    let element = buffer[head]!
+                    buffer[head] = nil
                     head += 1
                     if head > 64, head * 2 > buffer.count {
                         buffer.removeFirst(head)

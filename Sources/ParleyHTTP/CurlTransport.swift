@@ -20,8 +20,8 @@ public final class CurlTransport: HTTPTransport {
         curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
     }()
 
-    /// At most this many pieces of a body wait unread (each up to 256 KB).
-    static let queuedPieces = 32
+    /// At most this many pieces of a body wait unread (each up to 256 KB, `CurlTransfer.handOverBytes`).
+    static let queuedPieces = 8
 
     public func send(_ request: HTTPRequest) -> BoundedStream<HTTPEvent> {
         let stream = BoundedStream<HTTPEvent>(capacity: Self.queuedPieces)
@@ -49,6 +49,10 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers: [HTTPHeader] = []
     private var headDelivered = false
     private var lastActivity = DispatchTime.now()
+    /// Body bytes not yet handed over: curl gives at most 16 KB a call, so they are gathered and
+    /// handed over once per round of reading, or when this many have come.
+    private var pendingBody: [UInt8] = []
+    static let handOverBytes = 256 * 1024
 
     init(request: HTTPRequest, userAgent: String, continuation: BoundedStream<HTTPEvent>) {
         self.request = request
@@ -102,6 +106,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
             curl_multi_perform(multiHandle, &running)
+            guard handOver() else { return }  // the reader is gone
             if running == 0 { break }
             let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
             if silentFor >= request.idleTimeout {
@@ -201,10 +206,22 @@ final class CurlTransfer: @unchecked Sendable {
         lastActivity = .now()
         if isCancelled { return 0 }
         deliverHeadIfNeeded()
-        // Waits here while the reader is behind; a wait is not silence from the server.
-        guard continuation.send(.body(Array(raw.bindMemory(to: UInt8.self)))) else { return 0 }
-        lastActivity = .now()
+        // Handed over before the gathered bytes would outgrow their buffer (no copy to a larger one).
+        if pendingBody.count + raw.count > Self.handOverBytes, !handOver() { return 0 }
+        pendingBody.append(contentsOf: raw.bindMemory(to: UInt8.self))
         return raw.count
+    }
+
+    /// Hands the gathered body bytes to the reader; false when the reader is gone. Waits while the
+    /// reader is behind; a wait is not silence from the server.
+    private func handOver() -> Bool {
+        guard !pendingBody.isEmpty else { return true }
+        let piece = pendingBody
+        pendingBody = []
+        pendingBody.reserveCapacity(Self.handOverBytes)
+        guard continuation.send(.body(piece)) else { return false }
+        lastActivity = .now()
+        return true
     }
 
     private func deliverHeadIfNeeded() {

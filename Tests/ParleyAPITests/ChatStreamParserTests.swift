@@ -97,4 +97,48 @@ final class ChatStreamParserTests: XCTestCase {
         XCTAssertEqual(text, "The capital of France is Paris.")
         XCTAssertEqual(events.last, .finished(finishReason: "stop", usage: nil))
     }
+
+    /// The parser (with its fast paths: events read in place, the chunk scanner, the template) gives
+    /// what a reference gives, the WHATWG decoder's events decoded in full by JSONDecoder, for a body
+    /// mixing the usual shape with everything that must leave it, split at every byte.
+    func testTheFastPathsAgreeWithTheReferenceSplitAnywhere() throws {
+        let body = [
+            chunk(#"{"role":"assistant","content":""}"#), chunk(#"{"content":"Hel"}"#), chunk(#"{"content":"lo"}"#),
+            chunk(#"{"content":"a \"quote\" and \\ and \n"}"#), chunk(#"{"content":"\u00e9\ud83c\udf89"}"#),
+            chunk(#"{"reasoning_content":"hmm"}"#), chunk(#"{"content":"x"}"#), chunk(#"{"content":"x\\"}"#),
+            "data: " + #"{"choices":[{"delta":{"content":"other shape"}}]}"# + "\r\n\r\n",
+            chunk(#"{"content":"back"}"#), chunk(#"{"content":"!"}"#, finish: "stop"),
+            "data: " + #"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"# + "\n\n",
+            "data: [DONE]\n\n",
+        ].joined()
+        // The reference.
+        var reference: [ChatEvent] = []
+        var finishReason: String?
+        var usage: Usage?
+        for event in ServerSentEventDecoder().feedAll(Array(body.utf8)) where event.data != "[DONE]" {
+            let decoded = try JSONDecoder().decode(ChatStreamChunk.self, from: Data(event.data.utf8))
+            if let value = decoded.usage { usage = value }
+            guard let choice = decoded.choices?.first else { continue }
+            if let text = choice.delta?.reasoning, !text.isEmpty { reference.append(.reasoning(text)) }
+            if let text = choice.delta?.content, !text.isEmpty { reference.append(.content(text)) }
+            if let reason = choice.finishReason { finishReason = reason }
+        }
+        reference.append(.finished(finishReason: finishReason, usage: usage))
+        XCTAssertEqual(try parse(body), reference)
+        let bytes = Array(body.utf8)
+        for split in 0...bytes.count {
+            var parser = ChatStreamParser()
+            var events = try parser.feed(bytes[..<split])
+            events += try parser.feed(bytes[split...])
+            events += try parser.finish()
+            XCTAssertEqual(events, reference, "split at \(split)")
+        }
+    }
+}
+
+private extension ServerSentEventDecoder {
+    func feedAll(_ bytes: [UInt8]) -> [ServerSentEvent] {
+        var decoder = self
+        return decoder.feed(bytes)
+    }
 }

@@ -56,4 +56,49 @@ final class ChunkScannerTests: XCTestCase {
             }
         }
     }
+
+    /// An event read by the template of an earlier one must read as the full decoder reads it, however
+    /// the bytes differ: in the content (quotes, escapes, a backslash at the end) or around it.
+    func testTheTemplateNeverDisagrees() {
+        let base = #"{"id":"c","choices":[{"index":0,"delta":{"content":"ab"},"finish_reason":null}],"usage":null}"#
+        var template: ChunkScanner.Template?
+        XCTAssertEqual(Array(base.utf8).withUnsafeBufferPointer { ChunkScanner.scan($0, template: &template) }?.content, "ab")
+        XCTAssertNotNil(template, "content alone: a template")
+        var generator = SystemRandomNumberGenerator()
+        var readByTemplate = 0
+        for _ in 0..<20000 {
+            var bytes = Array(base.utf8)
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                // Mostly in the content ("ab" at 52), sometimes anywhere.
+                let near = Int.random(in: 0...3, using: &generator) > 0
+                let index = near ? Int.random(in: 52...54, using: &generator) : Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = Array(#"{}[]",:\ 0nu"#.utf8 + [0x0A, 0xC3, 0xA9]).randomElement(using: &generator)!
+                switch Int.random(in: 0...2, using: &generator) {
+                case 0: bytes.remove(at: min(index, bytes.count - 1))
+                case 1: bytes.insert(byte, at: min(index, bytes.count))
+                default: bytes[min(index, bytes.count - 1)] = byte
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let byTemplate = bytes.withUnsafeBufferPointer({ template!.content(of: $0) }) {
+                readByTemplate += 1
+                XCTAssertEqual(ChunkScanner.Fields(content: byTemplate), full(text), text)
+            }
+            var copy = template
+            if let fast = bytes.withUnsafeBufferPointer({ ChunkScanner.scan($0, template: &copy) }) {
+                XCTAssertEqual(fast, full(text), text)
+            }
+        }
+        XCTAssertGreaterThan(readByTemplate, 1000, "the template was tried")
+    }
+
+    func testOnlyContentAloneMakesATemplate() {
+        for sample in [#"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,
+                       #"{"choices":[{"delta":{"reasoning_content":"r","content":"a"}}]}"#,
+                       #"{"choices":[{"delta":{"content":null}}]}"#] {
+            var template: ChunkScanner.Template?
+            _ = Array(sample.utf8).withUnsafeBufferPointer { ChunkScanner.scan($0, template: &template) }
+            XCTAssertNil(template, sample)
+        }
+    }
 }
