@@ -1,11 +1,14 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Conversations, their messages and a few preferences, in SQLite (WAL mode) at `parley.sqlite` in
 /// the data directory. Every write is a short transaction; two parley processes may share one store.
 public final class Store: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    /// One connection: a command-line process reads and writes in turn, and opening a second
+    /// connection for reads would cost every start. WAL still lets other processes read meanwhile.
+    private let pool: DatabaseQueue
 
     /// Opens (creating when absent) the store in `directory`. A file that is not a parley store, or one
     /// from a newer parley, is refused and left untouched.
@@ -37,33 +40,45 @@ public final class Store: Sendable {
             || (error.resultCode == .SQLITE_ERROR && (error.message ?? "").contains("already exists"))
     }
 
-    private static func open(_ path: String) throws -> DatabasePool {
+    private static func open(_ path: String) throws -> DatabaseQueue {
         let existed = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(15)
         configuration.foreignKeysEnabled = true
         // WAL with synchronous=NORMAL: a commit survives the process dying (kill -9) and never
         // corrupts; only a power cut may lose the last commits. It saves an fsync per message.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // WAL is set here rather than by GRDB's `.wal`, which also writes a table and drops it at every
+        // open (for pools' readers, which a queue does not have): a write transaction per start.
+        configuration.prepareDatabase { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                throw DatabaseError(message: "could not switch to WAL mode")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The WAL file stays when the last connection closes, so the next start does not make it
+            // anew (and sync the directory) before its first write.
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+        }
         let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
         defer { umask(oldMask) }
-        let pool: DatabasePool
+        let pool: DatabaseQueue
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError where isRace(error) {
             throw error
         } catch {
             throw openingError(error, path: path)
         }
-        try pool.read { db in
+        let upToDate = try pool.read { db in
             let applied = try migrator.appliedIdentifiers(db)
             if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
             if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
                 throw StoreError.notAParleyStore(path: path)
             }
+            return applied == Set(migrator.migrations)
         }
-        try migrator.migrate(pool)
+        if !upToDate { try migrator.migrate(pool) }  // a store already migrated costs no write transaction
         return pool
     }
 
