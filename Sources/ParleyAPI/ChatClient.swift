@@ -93,7 +93,7 @@ public struct ChatClient: Sendable {
                     } else {
                         var batch = ChatEventBatch()
                         defer { if !batch.isEmpty { continuation.yield(batch.events) } }
-                        try parser.feed(bytes) { batch.add($0) }
+                        try parser.feed(bytes, into: &batch)
                         if let rawEvents { parser.takeRawEvents().forEach(rawEvents) }
                     }
                 }

@@ -10,11 +10,19 @@ public enum ChatEvent: Sendable, Equatable {
     case finished(finishReason: String?, usage: Usage?)
 }
 
+/// Where the parser puts what it reads: chat events, and plain content as bytes where they lie.
+public protocol ChatEventSink {
+    mutating func add(_ event: ChatEvent)
+    /// Content that is plain UTF-8 text (no escapes, no tags), valid only during the call.
+    mutating func addContent(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
 /// The events of one piece of a stream, neighbouring content (or reasoning) joined into one: what
-/// follows (the session, the renderer, the output) then works per piece, not per event.
-public struct ChatEventBatch: Sendable {
+/// follows (the session, the renderer, the output) then works per piece, not per event. Text is
+/// gathered as bytes, made a string once per run.
+public struct ChatEventBatch: ChatEventSink, Sendable {
     private var complete: [ChatEvent] = []
-    private var text = ""
+    private var text: [UInt8] = []
     private var textIsReasoning = false
 
     public init() {}
@@ -23,29 +31,30 @@ public struct ChatEventBatch: Sendable {
 
     public mutating func add(_ event: ChatEvent) {
         switch event {
-        case let .content(piece) where text.isEmpty || !textIsReasoning:
-            textIsReasoning = false
-            text += piece
-        case let .reasoning(piece) where text.isEmpty || textIsReasoning:
+        case let .content(piece):
+            if textIsReasoning { flush() }
+            text.append(contentsOf: piece.utf8)
+        case let .reasoning(piece):
+            if !textIsReasoning { flush() }
             textIsReasoning = true
-            text += piece
+            text.append(contentsOf: piece.utf8)
         default:
             flush()
-            if case let .content(piece) = event {
-                text = piece
-            } else if case let .reasoning(piece) = event {
-                text = piece
-                textIsReasoning = true
-            } else {
-                complete.append(event)
-            }
+            complete.append(event)
         }
     }
 
+    public mutating func addContent(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if textIsReasoning { flush() }
+        text.append(contentsOf: bytes)
+    }
+
     private mutating func flush() {
-        guard !text.isEmpty else { return }
-        complete.append(textIsReasoning ? .reasoning(text) : .content(text))
-        text = ""
+        if !text.isEmpty {
+            let joined = String(decoding: text, as: UTF8.self)
+            complete.append(textIsReasoning ? .reasoning(joined) : .content(joined))
+            text.removeAll(keepingCapacity: true)
+        }
         textIsReasoning = false
     }
 
@@ -55,6 +64,13 @@ public struct ChatEventBatch: Sendable {
         copy.flush()
         return copy.complete
     }
+}
+
+/// Hands each event to a closure, content one event at a time.
+struct ClosureSink: ChatEventSink {
+    let emit: (ChatEvent) -> Void
+    mutating func add(_ event: ChatEvent) { emit(event) }
+    mutating func addContent(_ bytes: UnsafeBufferPointer<UInt8>) { emit(.content(String(decoding: bytes, as: UTF8.self))) }
 }
 
 /// Turns the bytes of a streamed `/chat/completions` body into chat events. Pure: no I/O.
@@ -92,6 +108,16 @@ public struct ChatStreamParser: Sendable {
     /// Feeds body bytes, calling `emit` for each chat event as it completes; then throws if an error
     /// event or an invalid one came (the events before it have been emitted).
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes, emit: (ChatEvent) -> Void) throws(APIError) where Bytes.Element == UInt8 {
+        try withoutActuallyEscaping(emit) { (emit) throws(APIError) in
+            var sink = ClosureSink(emit: emit)
+            try feed(bytes, into: &sink)
+        }
+    }
+
+    /// Feeds body bytes into `sink`: the usual events' plain content goes in as bytes, no string made
+    /// for each. Throws, after the events before it, on an error event or an invalid one.
+    public mutating func feed<Bytes: Collection, Sink: ChatEventSink>(_ bytes: Bytes, into sink: inout Sink) throws(APIError)
+        where Bytes.Element == UInt8 {
         var failure: APIError?
         var decoder = ServerSentEventDecoder()
         swap(&decoder, &self.decoder)  // own it while its callback mutates self
@@ -99,7 +125,7 @@ public struct ChatStreamParser: Sendable {
         decoder.feedBytes(bytes) { event in
             guard failure == nil, !done else { return }
             do throws(APIError) {
-                try interpret(event, emit: emit)
+                try interpret(event, into: &sink)
             } catch {
                 failure = error
             }
@@ -119,7 +145,7 @@ public struct ChatStreamParser: Sendable {
 
     /// The hot path reads the event's bytes where they lie: `[DONE]`, or the usual chunk shape by the
     /// scanner; only other events are made strings and decoded in full.
-    private mutating func interpret(_ raw: ServerSentEventBytes, emit: (ChatEvent) -> Void) throws(APIError) {
+    private mutating func interpret<Sink: ChatEventSink>(_ raw: ServerSentEventBytes, into sink: inout Sink) throws(APIError) {
         if rawEventsToRecord > 0 {
             rawEvents.append(String(decoding: raw.data, as: UTF8.self))
             rawEventsToRecord -= 1
@@ -128,13 +154,22 @@ public struct ChatStreamParser: Sendable {
             done = true
             return
         }
-        if raw.isMessage, let fields = ChunkScanner.scan(raw.data, template: &template) {
-            if let reasoning = fields.reasoning, !reasoning.isEmpty { emit(.reasoning(reasoning)) }
-            if let content = fields.content, !content.isEmpty { thinkTags.split(content, emit: emit) }
+        guard raw.isMessage else { return try interpretInFull(raw.event) { sink.add($0) } }
+        // The usual event, plain: its content bytes go to the sink as they lie.
+        if let template, let (content, escaped) = template.contentBytes(of: raw.data), !escaped, thinkTags.isPlain {
+            if content.isEmpty { return }
+            if memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil {
+                sink.addContent(content)
+                return
+            }
+        }
+        if let fields = ChunkScanner.scan(raw.data, template: &template) {
+            if let reasoning = fields.reasoning, !reasoning.isEmpty { sink.add(.reasoning(reasoning)) }
+            if let content = fields.content, !content.isEmpty { thinkTags.split(content) { sink.add($0) } }
             if let reason = fields.finishReason { finishReason = reason }
             return
         }
-        try interpretInFull(raw.event, emit: emit)
+        try interpretInFull(raw.event) { sink.add($0) }
     }
 
     private mutating func interpretInFull(_ event: ServerSentEvent, emit: (ChatEvent) -> Void) throws(APIError) {

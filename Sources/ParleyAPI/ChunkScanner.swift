@@ -47,6 +47,13 @@ enum ChunkScanner {
 
         /// The content of `bytes`, or nil when they do not fit the template.
         func content(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            guard let (middle, escaped) = contentBytes(of: bytes) else { return nil }
+            return escaped ? Scanner(bytes: middle).unescape(middle) : String(decoding: middle, as: UTF8.self)
+        }
+
+        /// The bytes of the content string of `bytes` as they lie (escapes not yet undone), and whether
+        /// it has escapes; nil when the bytes do not fit the template.
+        func contentBytes(of bytes: UnsafeBufferPointer<UInt8>) -> (UnsafeBufferPointer<UInt8>, escaped: Bool)? {
             guard bytes.count >= prefix.count + suffix.count, let base = bytes.baseAddress,
                   memcmp(base, prefix, prefix.count) == 0,
                   memcmp(base + (bytes.count - suffix.count), suffix, suffix.count) == 0 else { return nil }
@@ -66,7 +73,7 @@ enum ChunkScanner {
                 index += 1
             }
             guard index == middle.count else { return nil }
-            return escaped ? Scanner(bytes: middle).unescape(middle) : String(decoding: middle, as: UTF8.self)
+            return (middle, escaped)
         }
     }
 

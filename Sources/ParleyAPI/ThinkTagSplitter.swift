@@ -8,6 +8,9 @@ public struct ThinkTagSplitter: Sendable {
 
     public init() {}
 
+    /// Outside a thought and holding nothing: text without `<` passes through as it is.
+    public var isPlain: Bool { !inside && held.isEmpty }
+
     public mutating func split(_ text: String) -> [ChatEvent] {
         var events: [ChatEvent] = []
         split(text) { events.append($0) }

@@ -132,7 +132,33 @@ final class ChatStreamParserTests: XCTestCase {
             events += try parser.feed(bytes[split...])
             events += try parser.finish()
             XCTAssertEqual(events, reference, "split at \(split)")
+
+            // The same through batches (what the client hands on): the same text in the same runs.
+            var batchParser = ChatStreamParser()
+            var first = ChatEventBatch(), second = ChatEventBatch()
+            try batchParser.feed(bytes[..<split], into: &first)
+            try batchParser.feed(bytes[split...], into: &second)
+            let batched = first.events + second.events + (try batchParser.finish())
+            XCTAssertEqual(Self.joined(batched), Self.joined(reference), "batches, split at \(split)")
         }
+    }
+
+    /// Neighbouring content (or reasoning) events as one.
+    static func joined(_ events: [ChatEvent]) -> [ChatEvent] {
+        var batch = ChatEventBatch()
+        events.forEach { batch.add($0) }
+        return batch.events
+    }
+
+    func testABatchJoinsNeighbouringTextOfOneKind() {
+        var batch = ChatEventBatch()
+        for event: ChatEvent in [.opened, .content("a"), .content("b"), .reasoning("r"), .reasoning("s"), .content("c")] {
+            batch.add(event)
+        }
+        Array("de".utf8).withUnsafeBufferPointer { batch.addContent($0) }
+        batch.add(.finished(finishReason: "stop", usage: nil))
+        XCTAssertEqual(batch.events, [.opened, .content("ab"), .reasoning("rs"), .content("cde"), .finished(finishReason: "stop", usage: nil)])
+        XCTAssertTrue(ChatEventBatch().isEmpty)
     }
 }
 
