@@ -101,7 +101,14 @@ public struct ServerSentEventDecoder: Sendable {
             } else {
                 previousWasCR = false
                 let end = Self.lineEnd(base + index, count - index) + index
-                if line.isEmpty, end < count {
+                if line.isEmpty, end + 1 < count, base[end] == 0x0A, base[end + 1] == 0x0A, !hasData, !atStreamStart,
+                   let value = Self.dataValue(UnsafeBufferPointer(start: base + index, count: end - index)) {
+                    // The usual event, "data: ...\n\n", whole in the buffer: dispatched from where it lies.
+                    let id = lastEventID
+                    eventType.withUnsafeBufferPointer { type in emit(ServerSentEventBytes(type: type, data: value, id: id)) }
+                    eventType.removeAll(keepingCapacity: true)
+                    index = end + 2
+                } else if line.isEmpty, end < count {
                     endLine(UnsafeBufferPointer(start: base + index, count: end - index), emit: emit)  // whole: read in place
                     if base[end] == 0x0D { previousWasCR = true }
                     index = end + 1
@@ -111,6 +118,16 @@ public struct ServerSentEventDecoder: Sendable {
                 }
             }
         }
+    }
+
+    /// The value of a `data` line, or nil for any other line.
+    private static func dataValue(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        guard line.count >= 4, line[0] == UInt8(ascii: "d"), line[1] == UInt8(ascii: "a"), line[2] == UInt8(ascii: "t"),
+              line[3] == UInt8(ascii: "a") else { return nil }
+        if line.count == 4 { return UnsafeBufferPointer(rebasing: line[4...]) }  // "data": an empty value
+        guard line[4] == UInt8(ascii: ":") else { return nil }
+        let start = line.count > 5 && line[5] == UInt8(ascii: " ") ? 6 : 5
+        return UnsafeBufferPointer(rebasing: line[start...])
     }
 
     /// The offset of the first CR or LF in `count` bytes from `start`, or `count`.
