@@ -8,17 +8,19 @@ public final class CurlTransport: HTTPTransport {
 
     public init(userAgent: String) {
         self.userAgent = userAgent
-        CurlTransport.globalInit()
     }
 
-    /// `curl_global_init`, once, before the first transfer thread starts.
-    public static func globalInit() {
-        _ = initialized
+    /// Starts opening libcurl on a thread of its own (see CCurl), to be ready by the first request;
+    /// returns at once.
+    public static func preload() {
+        parley_curl_preload()
     }
 
-    private static let initialized: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
-    }()
+    /// Opens libcurl and runs `curl_global_init`, once (waiting for `preload` when it is under way);
+    /// nil when ready, else why libcurl cannot be used.
+    public static func load() -> String? {
+        parley_curl_load() == 1 ? nil : String(cString: parley_curl_load_error())
+    }
 
     /// At most this many pieces of a body wait unread (each up to 256 KB, `CurlTransfer.handOverBytes`).
     static let queuedPieces = 8
@@ -64,7 +66,7 @@ final class CurlTransfer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         cancelled = true
-        if let multi { curl_multi_wakeup(multi) }
+        if let multi { parley_curl_multi_wakeup(multi) }
     }
 
     private var isCancelled: Bool {
@@ -74,7 +76,11 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func run() {
-        guard let easy = curl_easy_init(), let multiHandle = curl_multi_init() else {
+        if let reason = CurlTransport.load() {
+            continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: reason))
+            return
+        }
+        guard let easy = parley_curl_easy_init(), let multiHandle = parley_curl_multi_init() else {
             continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: "libcurl could not start"))
             return
         }
@@ -85,15 +91,15 @@ final class CurlTransfer: @unchecked Sendable {
             lock.lock()
             multi = nil
             lock.unlock()
-            curl_multi_remove_handle(multiHandle, easy)
-            curl_easy_cleanup(easy)
-            curl_multi_cleanup(multiHandle)
-            curl_slist_free_all(headerList)
+            parley_curl_multi_remove_handle(multiHandle, easy)
+            parley_curl_easy_cleanup(easy)
+            parley_curl_multi_cleanup(multiHandle)
+            parley_curl_slist_free_all(headerList)
             errorBuffer.deallocate()
         }
 
         configure(easy, errorBuffer: errorBuffer, headerList: &headerList)
-        curl_multi_add_handle(multiHandle, easy)
+        parley_curl_multi_add_handle(multiHandle, easy)
         lock.lock()
         multi = multiHandle
         lock.unlock()
@@ -105,7 +111,7 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation.finish(throwing: CancellationError())
                 return
             }
-            curl_multi_perform(multiHandle, &running)
+            parley_curl_multi_perform(multiHandle, &running)
             guard handOver() else { return }  // the reader is gone
             if running == 0 { break }
             let silentFor = Double(DispatchTime.now().uptimeNanoseconds - lastActivity.uptimeNanoseconds) / 1e9
@@ -114,7 +120,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
             let waitMs = Int32(max(1, min(250, (request.idleTimeout - silentFor) * 1000)))
-            curl_multi_poll(multiHandle, nil, 0, waitMs, nil)
+            parley_curl_multi_poll(multiHandle, nil, 0, waitMs, nil)
         }
         if isCancelled {
             continuation.finish(throwing: CancellationError())
@@ -123,7 +129,7 @@ final class CurlTransfer: @unchecked Sendable {
 
         var result = CURLE_OK
         var pending: Int32 = 0
-        while let message = curl_multi_info_read(multiHandle, &pending) {
+        while let message = parley_curl_multi_info_read(multiHandle, &pending) {
             if message.pointee.msg == CURLMSG_DONE {
                 result = message.pointee.data.result
             }
@@ -152,9 +158,9 @@ final class CurlTransfer: @unchecked Sendable {
         parley_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
         parley_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
 
-        headerList = curl_slist_append(headerList, "Expect:")
+        headerList = parley_curl_slist_append(headerList, "Expect:")
         for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            headerList = parley_curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
         parley_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
 
@@ -231,7 +237,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func error(for code: CURLcode, detail: String) -> HTTPError {
-        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let reason = detail.isEmpty ? String(cString: parley_curl_easy_strerror(code)) : detail
         let url = request.url
         switch code {
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:

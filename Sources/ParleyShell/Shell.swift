@@ -92,6 +92,18 @@ public final class Shell {
 
     static func modelPreference(_ baseURL: String) -> String { "model:" + baseURL }
 
+    /// Starts, on another thread, loading what the first request needs and takes long to load
+    /// (libcurl and its libraries), so that it is ready by the time the command line is read and the
+    /// store opened.
+    public nonisolated static func preload() {
+        CurlTransport.preload()
+    }
+
+    /// Waits for `preload` to end (at once when it has): to be called before the process exits.
+    public nonisolated static func finishPreload() {
+        _ = CurlTransport.load()
+    }
+
     /// `-c` or `--chat`: reopens the conversation, then lays the command line's settings over its own.
     func openRequestedConversation() -> Bool {
         guard configuration.continueLatest || configuration.chat != nil else { return true }

@@ -68,6 +68,28 @@ struct ParleyCommand: AsyncParsableCommand {
     @Flag(help: "Print the endpoint parley would use, and where it came from; then exit.")
     var showEndpoint = false
 
+    /// ArgumentParser's own `main`, with libcurl loaded on another thread meanwhile (see
+    /// `Shell.preload`), and every way out waiting for that load to end first: exit handlers must not
+    /// run while a library is still being set up.
+    static func main() async {
+        // The concurrency runtime first: it finds its functions and makes its threads, which would
+        // wait on the dynamic loader while libcurl is being loaded.
+        await Task.detached {}.value
+        Shell.preload()
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Shell.finishPreload()
+            exit(withError: error)
+        }
+        Shell.finishPreload()
+    }
+
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         // No core dumps: they would hold the key and the conversation.
