@@ -30,5 +30,6 @@ static inline int parley_history_save(History *h, HistEvent *ev, const char *pat
 typedef int (*parley_el_getc_fn)(EditLine *, wchar_t *);
 static inline int parley_el_set_getcfn(EditLine *e, parley_el_getc_fn f) { return el_set(e, EL_GETCFN, f); }
 static inline int parley_el_set_unbuffered(EditLine *e, int on) { return el_set(e, EL_UNBUFFERED, on); }
+static inline int parley_el_set_prep_term(EditLine *e, int on) { return el_set(e, EL_PREP_TERM, on); }
 
 #endif

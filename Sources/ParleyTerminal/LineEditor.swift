@@ -133,6 +133,9 @@ public final class LineEditor {
             prefill = initialText
             el_push(editLine, LineEditor.prefillKeys)
         }
+        // Keys mode before the prompt shows: libedit prints the prompt first and switches at its first
+        // read, and a key typed in between met the terminal's line discipline (Ctrl-D became a NUL).
+        parley_el_set_prep_term(editLine, 1)
         var count: Int32 = 0
         let line = el_gets(editLine, &count)
         if let result {

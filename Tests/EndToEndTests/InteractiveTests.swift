@@ -137,6 +137,19 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitFor("parley exited with 0", timeout: 5)
     }
 
+    /// The terminal is in keys mode before the prompt shows, so a key pressed the moment it shows is
+    /// read as that key (libedit switches at its first read, after printing the prompt; in between,
+    /// the terminal's line discipline turned Ctrl-D into a NUL and the shell waited on).
+    func testCtrlDTheMomentThePromptShowsLeaves() throws {
+        environment["NO_COLOR"] = "1"
+        for attempt in 1...5 {
+            let terminal = try PseudoTerminal(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"], environment: environment)
+            XCTAssertTrue(terminal.read(until: "#1 › "), terminal.text)
+            terminal.type("\u{04}")
+            XCTAssertTrue(terminal.waitForExit(timeout: 10), "attempt \(attempt): still running after Ctrl-D: \(terminal.text.debugDescription)")
+        }
+    }
+
     func testHistoryIsKeptPrivatelyAndWalkedWithUp() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
         var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])

@@ -65,6 +65,30 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertTrue(result.stderr.contains("cut off"), result.stderr)
     }
 
+    /// Nothing on the way (curl's thread, the parser, the session, the output) holds text back for
+    /// more: what has come is on stdout while the stream is still open, even to a pipe.
+    func testEachPieceReachesStdoutWhileTheStreamIsStillOpen() throws {
+        let server = try StubServer { _, _ in [.streamHead(), .delta("first piece"), .pause(20), .delta(" second"), .done, .close] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
+        process.arguments = ["--base-url", server.baseURL, "-m", "m", "hi"]
+        process.environment = environment
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var seen = ""
+        while !seen.contains("first piece") {
+            let data = stdout.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("first piece"), seen)
+        XCTAssertFalse(seen.contains("second"), "the rest has not been sent yet")
+        XCTAssertTrue(process.isRunning, "the stream is still open")
+    }
+
     func testAStalledStreamEndsWithTheIdleTimeout() throws {
         let server = try StubServer { _, _ in [.streamHead(), .delta("Thinking"), .pause(30), .close] }
         let started = Date()

@@ -49,11 +49,29 @@ public final class PseudoTerminal {
     static let POSIX_SPAWN_SETSID: Int16 = 0x80
 
     deinit {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        if !exited {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         close(master)
     }
+
+    /// Waits for parley to exit, `timeout` seconds at most; whether it did.
+    public func waitForExit(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while Date() < deadline {
+            _ = read(timeout: 0.05) { _ in false }  // keep the terminal drained
+            if waitpid(pid, &status, WNOHANG) == pid {
+                exited = true
+                return true
+            }
+        }
+        return false
+    }
+
+    private var exited = false
 
     /// Types `text` (a line needs its "\r", as Enter sends).
     public func type(_ text: String) {
