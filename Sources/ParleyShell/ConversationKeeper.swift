@@ -31,9 +31,15 @@ final class ConversationKeeper {
         attempt {
             switch change {
             case let .save(index, message):
-                let id = try ensureConversation(store, settings: settings, firstMessage: message)
-                try store.save(Self.stored(message), at: index, in: id)
-                if index == 0, message.role == .user { try store.setAutomaticTitle(id, to: Self.title(from: message.text)) }
+                if let conversationID {
+                    try store.save(Self.stored(message), at: index, in: conversationID)
+                    if index == 0, message.role == .user { try store.setAutomaticTitle(conversationID, to: Self.title(from: message.text)) }
+                } else {
+                    // The first message: the conversation, titled by it, and the message in one write.
+                    let conversation = StoredConversation(title: Self.title(from: message.text), settings: Self.stored(settings))
+                    try store.save(Self.stored(message), at: index, in: conversation.id, creating: conversation)
+                    conversationID = conversation.id
+                }
             case let .truncate(index):
                 if let conversationID { try store.truncate(conversationID, from: index) }
             }
@@ -43,14 +49,6 @@ final class ConversationKeeper {
     func saveSettings(_ settings: ChatSettings) {
         guard let store, let conversationID else { return }
         attempt { try store.saveSettings(conversationID, Self.stored(settings)) }
-    }
-
-    private func ensureConversation(_ store: Store, settings: ChatSettings, firstMessage: Message) throws -> String {
-        if let conversationID { return conversationID }
-        let conversation = StoredConversation(title: Self.title(from: firstMessage.text), settings: Self.stored(settings))
-        try store.create(conversation)
-        conversationID = conversation.id
-        return conversation.id
     }
 
     private func attempt(_ body: () throws -> Void) {

@@ -38,6 +38,8 @@ public final class Store: Sendable {
     private static func isRace(_ error: DatabaseError) -> Bool {
         error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
             || (error.resultCode == .SQLITE_ERROR && (error.message ?? "").contains("already exists"))
+            // Its migration half seen: the migrations table made but not yet there for this read.
+            || (error.resultCode == .SQLITE_ERROR && (error.message ?? "").contains("no such table"))
     }
 
     private static func open(_ path: String) throws -> DatabaseQueue {
@@ -50,8 +52,10 @@ public final class Store: Sendable {
         // WAL is set here rather than by GRDB's `.wal`, which also writes a table and drops it at every
         // open (for pools' readers, which a queue does not have): a write transaction per start.
         configuration.prepareDatabase { db in
+            // SQLite answers with the old mode when another process holds the lock the switch needs
+            // (two first starts at once): that is a race, and the open is tried again.
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
-                throw DatabaseError(message: "could not switch to WAL mode")
+                throw DatabaseError(resultCode: .SQLITE_BUSY, message: "could not switch to WAL mode yet")
             }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The WAL file stays when the last connection closes, so the next start does not make it
@@ -143,13 +147,15 @@ public final class Store: Sendable {
     // MARK: - Conversations
 
     public func create(_ conversation: StoredConversation) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO conversation (id, title, titleIsCustom, created, updated, model, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [conversation.id, conversation.title, conversation.titleIsCustom,
-                                 conversation.created.timeIntervalSince1970, conversation.updated.timeIntervalSince1970,
-                                 conversation.settings.model, Self.json(conversation.settings)])
-        }
+        try write { db in try Self.insert(conversation, db) }
+    }
+
+    private static func insert(_ conversation: StoredConversation, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO conversation (id, title, titleIsCustom, created, updated, model, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [conversation.id, conversation.title, conversation.titleIsCustom,
+                             conversation.created.timeIntervalSince1970, conversation.updated.timeIntervalSince1970,
+                             conversation.settings.model, json(conversation.settings)])
     }
 
     public func conversation(id: String) throws(StoreError) -> StoredConversation? {
@@ -218,8 +224,11 @@ public final class Store: Sendable {
 
     // MARK: - Messages
 
-    /// Writes the message at `position` (0-based), replacing what was there, and touches the conversation.
-    public func save(_ message: StoredMessage, at position: Int, in conversationID: String, now: Date = Date()) throws(StoreError) {
+    /// Writes the message at `position` (0-based), replacing what was there, and touches the conversation;
+    /// with `creating`, makes that conversation first, in the same transaction (a new conversation and
+    /// its first message are one write).
+    public func save(_ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
+                     now: Date = Date()) throws(StoreError) {
         var references: [StoredAttachment.Reference] = []
         for attachment in message.attachments {
             references.append(StoredAttachment.Reference(name: attachment.name, format: attachment.format, width: attachment.width,
@@ -227,6 +236,7 @@ public final class Store: Sendable {
         }
         let attachmentsJSON = Self.json(references)
         try write { db in
+            if let creating { try Self.insert(creating, db) }
             for (attachment, reference) in zip(message.attachments, references) {
                 try db.execute(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)", arguments: [reference.sha256, attachment.data])
             }

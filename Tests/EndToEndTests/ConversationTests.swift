@@ -102,11 +102,40 @@ final class ConversationTests: ParleyTestCase {
         }
         group.wait()
         XCTAssertEqual(results.list.map(\.status), [0, 0])
-        for result in results.list { XCTAssertFalse(result.stderr.contains("locked"), result.stderr) }
+        for result in results.list {
+            XCTAssertFalse(result.stderr.contains("locked"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("not being saved"), result.stderr)
+        }
         for word in ["alpha", "beta"] {
             let found = try parley(server, input: "/search \(word)\n")
             let hits = found.stdout.split(separator: "\n").filter { $0.contains("you: \(word)") }
             XCTAssertEqual(hits.count, 20, found.stdout)
+        }
+    }
+
+    /// Two first starts at once on a store that does not exist yet: one makes it (WAL mode, the
+    /// migrations) while the other finds it half made, and waits rather than give up on history.
+    func testTwoFirstStartsAtOnceBothKeepHistory() throws {
+        let server = try StubServer { _, _ in .reply(["noted"]) }
+        for round in 1...20 {
+            let home = self.home.appendingPathComponent("round\(round)")
+            var roundEnvironment = self.environment
+            roundEnvironment["PARLEY_HOME"] = home.path
+            let environment = roundEnvironment
+            let group = DispatchGroup()
+            final class Errors: @unchecked Sendable { var text = ""; let lock = NSLock() }
+            let errors = Errors()
+            for word in ["alpha", "beta"] {
+                let url = server.baseURL
+                DispatchQueue.global().async(group: group) {
+                    let result = try? ParleyProcess.run(["--base-url", url, "-m", "m", word], environment: environment)
+                    errors.lock.lock(); errors.text += result?.stderr ?? "did not finish"; errors.lock.unlock()
+                }
+            }
+            group.wait()
+            XCTAssertFalse(errors.text.contains("not being saved") || errors.text.contains("did not finish"), "round \(round): \(errors.text)")
+            let chats = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/chats\n", environment: environment)
+            XCTAssertTrue(chats.stdout.contains("alpha") && chats.stdout.contains("beta"), "round \(round): \(chats.stdout)")
         }
     }
 
