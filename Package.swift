@@ -30,8 +30,7 @@ let package = Package(
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
         // Conversations, messages and preferences in SQLite.
-        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
-                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The slash-command table and parser; pure.
         .target(name: "ParleyCommands"),
         // The pure session state machine.

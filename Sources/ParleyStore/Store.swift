@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// Conversations, their messages and a few preferences, in SQLite (WAL mode) at `parley.sqlite` in
 /// the data directory. Every write is a short transaction; two parley processes may share one store.
@@ -58,10 +57,6 @@ public final class Store: Sendable {
                 throw DatabaseError(resultCode: .SQLITE_BUSY, message: "could not switch to WAL mode yet")
             }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // The WAL file stays when the last connection closes, so the next start does not make it
-            // anew (and sync the directory) before its first write.
-            var persist: Int32 = 1
-            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
         defer { umask(oldMask) }
