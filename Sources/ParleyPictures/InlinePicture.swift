@@ -48,7 +48,12 @@ public enum InlinePicture {
 
     /// The file's pixels made small enough for `rows` lines and `maxColumns` columns.
     static func thumbnail(_ data: Data, cell: CellSize) -> Picture? {
-        PictureDecoder.decode(data)?.scaled(toFitWidth: maxColumns * cell.width, height: rows * cell.height)
+        let width = maxColumns * cell.width, height = rows * cell.height
+        // Both sides at least twice the thumbnail's height: a JPEG may be decoded smaller (a photo's
+        // thumbnail costs a fraction of its pixels), and the thumbnail, however wide, is still made
+        // smaller, never larger.
+        guard let picture = PictureDecoder.decode(data, atLeast: (2 * height, 2 * height)) else { return nil }
+        return picture.scaled(toFitWidth: width, height: height)
     }
 
     /// kitty's graphics protocol: raw RGBA (f=32) in base64 chunks of 4,096, shown `rows` lines high,

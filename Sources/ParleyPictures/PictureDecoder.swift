@@ -7,8 +7,9 @@ public enum PictureDecoder {
     /// Larger images are not decoded (a small file can claim a huge picture): 40 megapixels.
     public static let maxPixels = 40_000_000
 
-    /// The pixels of `data`, or nil when it is not one of the four formats or cannot be read.
-    public static func decode(_ data: Data, maxPixels: Int = maxPixels) -> Picture? {
+    /// The pixels of `data`, or nil when it is not one of the four formats or cannot be read. With
+    /// `atLeast`, a JPEG may come smaller than its full size (libjpeg-turbo's n/8 scales), never smaller than that.
+    public static func decode(_ data: Data, maxPixels: Int = maxPixels, atLeast: (width: Int, height: Int)? = nil) -> Picture? {
         typealias Decode = (UnsafePointer<UInt8>?, Int, Int64, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?)
             -> UnsafeMutablePointer<UInt8>?
         let head = [UInt8](data.prefix(12))
@@ -16,7 +17,8 @@ public enum PictureDecoder {
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
             decode = parley_decode_png
         } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
-            decode = parley_decode_jpeg
+            let minimum = atLeast ?? (Int(Int32.max), Int(Int32.max))
+            decode = { parley_decode_jpeg($0, $1, $2, Int32(clamping: minimum.width), Int32(clamping: minimum.height), $3, $4) }
         } else if head.starts(with: Array("GIF8".utf8)) {
             decode = parley_decode_gif
         } else if head.count == 12, head.starts(with: Array("RIFF".utf8)), head[8..<12].elementsEqual("WEBP".utf8) {

@@ -71,6 +71,19 @@ final class PictureDecoderTests: XCTestCase {
         }
     }
 
+    func testAJPEGIsDecodedSmallerWhenThatIsEnough() throws {
+        let jpeg = try Self.fixture("cat.jpg")
+        let smaller = try XCTUnwrap(PictureDecoder.decode(jpeg, atLeast: (100, 60)))
+        XCTAssertEqual([smaller.width, smaller.height], [120, 75], "3/8 is the smallest of libjpeg's n/8 scales with both sides large enough")
+        let eighth = try XCTUnwrap(PictureDecoder.decode(jpeg, atLeast: (40, 25)))
+        XCTAssertEqual([eighth.width, eighth.height], [40, 25])
+        let reference = try Self.reference().scaled(toFitWidth: 40, height: 25)
+        XCTAssertLessThan(Self.meanDifference(eighth, reference), 12, "the same picture, smaller")
+        XCTAssertEqual(PictureDecoder.decode(jpeg, atLeast: (321, 1))?.width, 320, "never smaller than asked")
+        XCTAssertEqual(PictureDecoder.decode(try Self.fixture("chart.png"), atLeast: (10, 10))?.width, 320, "other formats come whole")
+        XCTAssertNotNil(PictureDecoder.decode(jpeg, maxPixels: 40 * 25, atLeast: (40, 25)), "the limit applies to what is decoded")
+    }
+
     func testScalingAveragesTheCoveredPixels() {
         // 4 × 2: left half red and blue pixels, right half transparent and green.
         let picture = Picture(width: 4, height: 2, rgba: [
