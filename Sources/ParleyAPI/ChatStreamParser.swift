@@ -46,7 +46,11 @@ public struct ChatEventBatch: ChatEventSink, Sendable {
 
     public mutating func addContent(_ bytes: UnsafeBufferPointer<UInt8>) {
         if textIsReasoning { flush() }
-        text.append(contentsOf: bytes)
+        if bytes.count == 1 {
+            text.append(bytes[0])  // a token is often one character
+        } else {
+            text.append(contentsOf: bytes)
+        }
     }
 
     private mutating func flush() {
@@ -119,15 +123,17 @@ public struct ChatStreamParser: Sendable {
     public mutating func feed<Bytes: Collection, Sink: ChatEventSink>(_ bytes: Bytes, into sink: inout Sink) throws(APIError)
         where Bytes.Element == UInt8 {
         var failure: APIError?
+        var failed = false  // checked per event: cheaper than comparing the optional error
         var decoder = ServerSentEventDecoder()
         swap(&decoder, &self.decoder)  // own it while its callback mutates self
         defer { swap(&decoder, &self.decoder) }
         decoder.feedBytes(bytes) { event in
-            guard failure == nil, !done else { return }
+            guard !failed, !done else { return }
             do throws(APIError) {
                 try interpret(event, into: &sink)
             } catch {
                 failure = error
+                failed = true
             }
         }
         if let failure { throw failure }
