@@ -162,7 +162,7 @@ public struct ChatStreamParser: Sendable {
         }
         guard raw.isMessage else { return try interpretInFull(raw.event) { sink.add($0) } }
         // The usual event, plain: its content bytes go to the sink as they lie.
-        if let template, let (content, escaped) = template.contentBytes(of: raw.data), !escaped, thinkTags.isPlain {
+        if let (content, escaped) = template?.contentBytes(of: raw.data), !escaped, thinkTags.isPlain {
             if content.isEmpty { return }
             if memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil {
                 sink.addContent(content)

@@ -106,7 +106,7 @@ public struct ServerSentEventDecoder: Sendable {
                     // The usual event, "data: ...\n\n", whole in the buffer: dispatched from where it lies.
                     let id = lastEventID
                     eventType.withUnsafeBufferPointer { type in emit(ServerSentEventBytes(type: type, data: value, id: id)) }
-                    eventType.removeAll(keepingCapacity: true)
+                    if !eventType.isEmpty { eventType.removeAll(keepingCapacity: true) }
                     index = end + 2
                 } else if line.isEmpty, end < count {
                     endLine(UnsafeBufferPointer(start: base + index, count: end - index), emit: emit)  // whole: read in place
