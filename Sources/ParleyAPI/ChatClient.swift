@@ -74,7 +74,8 @@ public struct ChatClient: Sendable {
         var errorBody: [UInt8] = []
         var jsonBody: [UInt8]?  // a server that ignored `stream: true`
         do {
-            for try await event in transport.send(http) {
+            let body = transport.send(http)
+            for try await event in body {
                 switch event {
                 case let .head(received):
                     head = received
@@ -95,6 +96,7 @@ public struct ChatClient: Sendable {
                         defer { if !batch.isEmpty { continuation.yield(batch.events) } }
                         try parser.feed(bytes, into: &batch)
                         if let rawEvents { parser.takeRawEvents().forEach(rawEvents) }
+                        body.giveBack(event)  // its buffer, for the next piece
                     }
                 }
             }

@@ -14,9 +14,26 @@ public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked S
     private let capacity: Int
     /// Called once when the reader has gone (stopped early or was cancelled).
     var onReaderGone: (@Sendable () -> Void)?
+    /// Elements the reader is done with, for the producer to reuse (a byte buffer's memory, say).
+    private var givenBack: [Element] = []
 
     public init(capacity: Int) {
         self.capacity = Swift.max(1, capacity)
+    }
+
+    /// The reader is done with `element`: the producer may reuse it (two are kept, enough for one
+    /// being filled while the other is read).
+    public func giveBack(_ element: Element) {
+        condition.lock()
+        if givenBack.count < 2 { givenBack.append(element) }
+        condition.unlock()
+    }
+
+    /// An element the reader gave back, if any.
+    func takeGivenBack() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        return givenBack.popLast()
     }
 
     /// Hands over one element, waiting while the queue is full; false once the reader has gone.

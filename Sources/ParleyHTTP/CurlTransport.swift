@@ -223,7 +223,13 @@ final class CurlTransfer: @unchecked Sendable {
     private func handOver() -> Bool {
         guard !pendingBody.isEmpty else { return true }
         let piece = pendingBody
-        pendingBody = []
+        // A buffer the reader gave back keeps its memory: no fresh pages to fault in for each piece.
+        if case var .body(reused)? = continuation.takeGivenBack() {
+            reused.removeAll(keepingCapacity: true)
+            pendingBody = reused
+        } else {
+            pendingBody = []
+        }
         pendingBody.reserveCapacity(Self.handOverBytes)
         guard continuation.send(.body(piece)) else { return false }
         lastActivity = .now()

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ParleyHTTP
+import TestSupport
 
 final class BoundedStreamTests: XCTestCase {
     final class Counter: @unchecked Sendable {
@@ -22,6 +23,34 @@ final class BoundedStreamTests: XCTestCase {
         var received: [Int] = []
         for try await number in stream { received.append(number) }
         XCTAssertEqual(received, [1, 2, 3, 4, 5])
+    }
+
+    func testWhatTheReaderGivesBackIsOfferedToTheProducerTwoAtMost() {
+        let stream = BoundedStream<[UInt8]>(capacity: 8)
+        XCTAssertNil(stream.takeGivenBack())
+        for size in [10, 20, 30] { stream.giveBack([UInt8](repeating: 0, count: size)) }
+        XCTAssertEqual(stream.takeGivenBack()?.count, 20)
+        XCTAssertEqual(stream.takeGivenBack()?.count, 10)
+        XCTAssertNil(stream.takeGivenBack(), "no more than two are kept")
+    }
+
+    /// A streamed body's buffers come back to the transfer: the reader reads each piece whole, and
+    /// pieces keep coming right after buffers are given back and reused.
+    func testGivenBackBuffersAreReusedByTheTransfer() async throws {
+        let server = try StubServer { _, _ in
+            [.streamHead()] + (1...400).map { .delta(String(repeating: "x", count: 1000) + "\($0)") } + [.done, .close]
+        }
+        let transport = CurlTransport(userAgent: "test")
+        let body = transport.send(HTTPRequest(method: .post, url: server.baseURL + "/chat/completions", headers: [], body: Array("{}".utf8)))
+        var received: [UInt8] = []
+        for try await event in body {
+            if case let .body(piece) = event {
+                received += piece
+                body.giveBack(event)
+            }
+        }
+        let expected = (1...400).map { StubServer.chunk(String(repeating: "x", count: 1000) + "\($0)") }.joined() + "data: [DONE]\n\n"
+        XCTAssertEqual(String(decoding: received, as: UTF8.self), expected, "every byte, in order, through reused buffers")
     }
 
     func testAnErrorComesAfterWhatWasQueued() async {
