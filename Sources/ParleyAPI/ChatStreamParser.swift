@@ -164,7 +164,9 @@ public struct ChatStreamParser: Sendable {
         // The usual event, plain: its content bytes go to the sink as they lie.
         if let (content, escaped) = template?.contentBytes(of: raw.data), !escaped, thinkTags.isPlain {
             if content.isEmpty { return }
-            if memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil {
+            let plain = content.count == 1 ? content[0] != UInt8(ascii: "<")
+                : memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil
+            if plain {
                 sink.addContent(content)
                 return
             }

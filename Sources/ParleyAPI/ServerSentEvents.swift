@@ -85,6 +85,9 @@ public struct ServerSentEventDecoder: Sendable {
         guard let base = buffer.baseAddress else { return }
         var index = 0
         let count = buffer.count
+        // Most streams end lines with LF alone: one look for a CR in the whole piece spares a look in
+        // every line.
+        let hasCR = memchr(base, 0x0D, count) != nil
         while index < count {
             let byte = base[index]
             if byte == 0x0A {  // LF
@@ -100,7 +103,7 @@ public struct ServerSentEventDecoder: Sendable {
                 index += 1
             } else {
                 previousWasCR = false
-                let end = Self.lineEnd(base + index, count - index) + index
+                let end = Self.lineEnd(base + index, count - index, hasCR: hasCR) + index
                 if line.isEmpty, end + 1 < count, base[end] == 0x0A, base[end + 1] == 0x0A, !hasData, !atStreamStart,
                    let value = Self.dataValue(UnsafeBufferPointer(start: base + index, count: end - index)) {
                     // The usual event, "data: ...\n\n", whole in the buffer: dispatched from where it lies.
@@ -131,10 +134,10 @@ public struct ServerSentEventDecoder: Sendable {
     }
 
     /// The offset of the first CR or LF in `count` bytes from `start`, or `count`.
-    private static func lineEnd(_ start: UnsafePointer<UInt8>, _ count: Int) -> Int {
+    private static func lineEnd(_ start: UnsafePointer<UInt8>, _ count: Int, hasCR: Bool) -> Int {
         let lf = memchr(start, 0x0A, count).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? count
-        let cr = memchr(start, 0x0D, lf).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? lf
-        return cr
+        guard hasCR else { return lf }
+        return memchr(start, 0x0D, lf).map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? lf
     }
 
     /// The stream ended: an event without its closing blank line is dropped, as the standard says.
