@@ -16,7 +16,7 @@ final class ConversationTests: ParleyTestCase {
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("#1 you: remember the word pumpkin"), again.stdout)
         XCTAssertTrue(again.stdout.contains("#2 m: answer 1"), again.stdout)
-        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["remember the word pumpkin", "answer 1", "what was the word?"])
         let list = try parley(server, input: "/chats\n")
         XCTAssertTrue(list.stdout.contains("1. remember the word pumpkin · 4 messages · just now"), list.stdout)
@@ -40,13 +40,13 @@ final class ConversationTests: ParleyTestCase {
         XCTAssertTrue(result.stdout.contains("temperature  0.3  (conversation)"), result.stdout)
         let temperatures = server.chats.map { $0.json?["temperature"] as? Double }
         XCTAssertEqual(temperatures, [0.3, 1.5, 0.3])
-        let last = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let last = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(last.first?["content"] as? String, "Be terse.")
         XCTAssertEqual(last.count, 4)
         // Reopened later, the conversation brings its settings; a flag given with --chat wins.
         _ = try parley(server, ["--chat", "first chat", "--temperature", "0.9"], input: "once more\n")
         XCTAssertEqual(server.chats.last?.json?["temperature"] as? Double, 0.9)
-        XCTAssertEqual((server.chats.last?.json?["messages"] as? [[String: Any]])?.count, 6)
+        XCTAssertEqual(server.chats.last?.messages?.count, 6)
     }
 
     func testKillNineMidStreamKeepsTheUsersMessage() throws {

@@ -55,7 +55,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal.send(", edited")
         try terminal.waitFor("reply 3")
         try terminal.waitFor("#3 ›")
-        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(messages.map { $0["content"] as? String }, ["first question, edited"])
         terminal.send("/history")
         let screen = try terminal.waitFor("#2 m: reply 3")
@@ -92,7 +92,7 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitFor("#3 ›", timeout: 5)
         terminal.send("again")
         try terminal.waitFor("fresh answer")
-        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(messages.count, 3, "the cancelled partial reply stays in the conversation")
         XCTAssertTrue((messages[1]["content"] as? String)?.hasPrefix("word0 word1") == true)
     }
@@ -181,7 +181,7 @@ final class InteractiveTests: ParleyTestCase {
         try again.waitFor("#1 › first line\nsecond line")
         again.press("Enter")
         try again.waitFor("#3 ›")
-        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(messages.last?["content"] as? String, "first line\nsecond line")
     }
 
@@ -202,7 +202,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal.send("second line")
         terminal.send("\"\"\"")
         try terminal.waitFor("#3 ›")
-        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(messages.first?["content"] as? String, "héllo wörld ✓\nsecond line")
     }
 
@@ -233,7 +233,7 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertFalse(screen.contains("weigh"), "the reasoning collapsed: \(screen)")
         terminal.send("/think")
         try terminal.waitFor("Let me weigh the options.")
-        let messages = try XCTUnwrap(server.chats.last?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.last?.messages)
         XCTAssertEqual(messages.count, 1)
     }
 
@@ -276,7 +276,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal.press("M-Enter")
         terminal.send("bottom")
         try terminal.waitFor("ok")
-        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(messages.first?["content"] as? String, "top\nbottom")
     }
 

@@ -97,7 +97,7 @@ final class ModelAvailabilityTests: ParleyTestCase {
         terminal.send("/retry")
         try terminal.waitFor("here")
         XCTAssertEqual(stub.chats.count, 2)
-        XCTAssertEqual((stub.chats.last?.json?["messages"] as? [[String: Any]])?.count, 1)
+        XCTAssertEqual(stub.chats.last?.messages?.count, 1)
     }
 
     func testRetryAfterIsHonouredInAScript() throws {

@@ -133,7 +133,7 @@ final class ReliabilityTests: ParleyTestCase {
                       "Temperature must be from 0 to 2", "nothing.png does not exist", "Message 99 is not one of your messages"] {
             XCTAssertTrue(exact.stderr.contains(words), "\(words): \(exact.stderr)")
         }
-        XCTAssertEqual(server.chats.filter { ($0.json?["messages"] as? [[String: Any]])?.last?["content"] as? String != "\u{FFFD}" }.count,
+        XCTAssertEqual(server.chats.filter { $0.messages?.last?["content"] as? String != "\u{FFFD}" }.count,
                        server.chats.count)
         XCTAssertFalse(server.chats.contains { $0.bodyText.contains("badn") || $0.body.count > 512 * 1024 || $0.bodyText.contains("nul") })
     }

@@ -36,7 +36,7 @@ final class ScriptModeTests: ParleyTestCase {
         let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
                                            input: "\"\"\"\nline one\n\nline three\n\"\"\"\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(messages.first?["content"] as? String, "line one\n\nline three")
         XCTAssertTrue(result.stdout.hasPrefix("> line one\n> \n> line three\n"), result.stdout)
     }

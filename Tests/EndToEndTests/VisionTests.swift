@@ -10,7 +10,7 @@ final class VisionTests: ParleyTestCase {
 
     /// The image parts of the last user message of a request.
     func imageURLs(_ request: StubServer.Request?) throws -> [String] {
-        let messages = try XCTUnwrap(request?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(request?.messages)
         let parts = try XCTUnwrap(messages.last(where: { $0["role"] as? String == "user" })?["content"] as? [[String: Any]])
         XCTAssertEqual(parts.first?["type"] as? String, "text", "the text part first")
         return parts.dropFirst().compactMap { ($0["image_url"] as? [String: Any])?["url"] as? String }
@@ -53,7 +53,7 @@ final class VisionTests: ParleyTestCase {
                       "is a directory"] {
             XCTAssertTrue(result.stderr.contains(words), "\(words): \(result.stderr)")
         }
-        let messages = try XCTUnwrap(server.chats.first?.json?["messages"] as? [[String: Any]])
+        let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(messages.first?["content"] as? String, "plain question", "sent as plain text")
     }
 

@@ -16,7 +16,7 @@ final class ChatClientTests: XCTestCase {
     func run(_ client: ChatClient) async -> (text: String, events: [ChatEvent], error: Error?) {
         var events: [ChatEvent] = []
         do {
-            for try await event in client.streamChat(request) { events.append(event) }
+            for try await batch in client.streamChatBatches(request) { events += batch }
             return (Self.text(events), events, nil)
         } catch {
             return (Self.text(events), events, error)

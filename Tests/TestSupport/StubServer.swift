@@ -15,6 +15,8 @@ public final class StubServer: @unchecked Sendable {
         public var body: [UInt8]
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
         public var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] }
+        /// The chat request's `messages`, when the body has them.
+        public var messages: [[String: Any]]? { json?["messages"] as? [[String: Any]] }
     }
 
     public enum Step: Sendable {
