@@ -26,29 +26,14 @@ public struct ChatClient: Sendable {
                            connectTimeout: connectTimeout, idleTimeout: idleTimeout)
     }
 
-    /// Streams a reply. The stream ends after `.finished`, or throws an `APIError`
-    /// (or `CancellationError` when cancelled). Ending the iteration cancels the request.
-    public func streamChat(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<ChatEvent, Error> {
-        let batches = streamChatBatches(request, rawEvents: rawEvents)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    for try await batch in batches { batch.forEach { continuation.yield($0) } }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
     /// How many events' raw data a stream hands to `rawEvents` at most (the first ones).
     public static let rawEventLimit = 2000
 
     /// Streams a reply as the events each piece of the body completes, so that a consumer can write
     /// them out in one go: far fewer hops and writes than one per event, and no added wait. Within a
-    /// batch, neighbouring pieces of content (or of reasoning) come joined as one event.
+    /// batch, neighbouring pieces of content (or of reasoning) come joined as one event. The stream
+    /// ends after `.finished`, or throws an `APIError` (`CancellationError` when cancelled); ending
+    /// the iteration cancels the request.
     public func streamChatBatches(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<[ChatEvent], Error> {
         var request = request
         request.stream = true

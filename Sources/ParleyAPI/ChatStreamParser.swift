@@ -161,15 +161,20 @@ public struct ChatStreamParser: Sendable {
             return
         }
         guard raw.isMessage else { return try interpretInFull(raw.event) { sink.add($0) } }
-        // The usual event, plain: its content bytes go to the sink as they lie.
-        if let (content, escaped) = template?.contentBytes(of: raw.data), !escaped, thinkTags.isPlain {
+        // The usual event, read by the template: only its content. Plain text goes to the sink as it lies.
+        if let (content, escaped) = template?.contentBytes(of: raw.data) {
             if content.isEmpty { return }
-            let plain = content.count == 1 ? content[0] != UInt8(ascii: "<")
+            let noTag = content.count == 1 ? content[0] != UInt8(ascii: "<")
                 : memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil
-            if plain {
+            if !escaped, noTag, thinkTags.isPlain {
                 sink.addContent(content)
                 return
             }
+            if let text = ChunkScanner.Template.text(content, escaped: escaped) {
+                thinkTags.split(text) { sink.add($0) }
+                return
+            }
+            // An escape that does not read: the full reading below says what is wrong.
         }
         if let fields = ChunkScanner.scan(raw.data, template: &template) {
             if let reasoning = fields.reasoning, !reasoning.isEmpty { sink.add(.reasoning(reasoning)) }

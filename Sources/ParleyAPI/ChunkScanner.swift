@@ -21,12 +21,9 @@ enum ChunkScanner {
         return scanner.chunk()
     }
 
-    /// Scans `bytes`, first by `template` when the event fits it; an event that had content alone
-    /// becomes the template for the next.
+    /// Scans `bytes` in full; an event that had content alone becomes the template for the next
+    /// (which the parser tries first).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, template: inout Template?) -> Fields? {
-        if let template, let content = template.content(of: bytes) {
-            return Fields(content: content)
-        }
         var scanner = Scanner(bytes: bytes)
         guard let fields = scanner.chunk() else { return nil }
         if let range = scanner.contentRange, fields.reasoning?.isEmpty ?? true, fields.finishReason == nil {
@@ -48,7 +45,13 @@ enum ChunkScanner {
         /// The content of `bytes`, or nil when they do not fit the template.
         func content(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
             guard let (middle, escaped) = contentBytes(of: bytes) else { return nil }
-            return escaped ? Scanner(bytes: middle).unescape(middle) : String(decoding: middle, as: UTF8.self)
+            return Self.text(middle, escaped: escaped)
+        }
+
+        /// Content bytes from `contentBytes(of:)` as text, escapes undone; nil for an escape that
+        /// does not read.
+        static func text(_ content: UnsafeBufferPointer<UInt8>, escaped: Bool) -> String? {
+            escaped ? Scanner(bytes: content).unescape(content) : String(decoding: content, as: UTF8.self)
         }
 
         /// The bytes of the content string of `bytes` as they lie (escapes not yet undone), and whether

@@ -125,12 +125,18 @@ public struct ServerSentEventDecoder: Sendable {
 
     /// The value of a `data` line, or nil for any other line.
     private static func dataValue(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
-        guard line.count >= 4, line[0] == UInt8(ascii: "d"), line[1] == UInt8(ascii: "a"), line[2] == UInt8(ascii: "t"),
-              line[3] == UInt8(ascii: "a") else { return nil }
-        if line.count == 4 { return UnsafeBufferPointer(rebasing: line[4...]) }  // "data": an empty value
-        guard line[4] == UInt8(ascii: ":") else { return nil }
-        let start = line.count > 5 && line[5] == UInt8(ascii: " ") ? 6 : 5
-        return UnsafeBufferPointer(rebasing: line[start...])
+        let (field, value) = fieldAndValue(line[...])
+        return isData(field) ? UnsafeBufferPointer(rebasing: value) : nil
+    }
+
+    /// A line's field name and value: split at the first colon, one space after it dropped; a line
+    /// without a colon is all name, with an empty value.
+    private static func fieldAndValue(_ line: Slice<UnsafeBufferPointer<UInt8>>)
+        -> (field: Slice<UnsafeBufferPointer<UInt8>>, value: Slice<UnsafeBufferPointer<UInt8>>) {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return (line, line[line.endIndex...]) }
+        var value = line[(colon + 1)...]
+        if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
+        return (line[..<colon], value)
     }
 
     /// The offset of the first CR or LF in `count` bytes from `start`, or `count`.
@@ -168,16 +174,7 @@ public struct ServerSentEventDecoder: Sendable {
             return
         }
         if line.first == UInt8(ascii: ":") { return }  // comment
-        let field: Slice<UnsafeBufferPointer<UInt8>>
-        var value: Slice<UnsafeBufferPointer<UInt8>>
-        if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-            field = line[..<colon]
-            value = line[(colon + 1)...]
-            if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
-        } else {
-            field = line
-            value = whole[whole.endIndex...]
-        }
+        let (field, value) = Self.fieldAndValue(line)
         // Field names compared as bytes: no string is made for them.
         if Self.isData(field) {
             data.append(contentsOf: value)

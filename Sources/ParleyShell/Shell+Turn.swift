@@ -98,7 +98,9 @@ extension Shell {
         lastRequest = request
         eventLog.reset()
         let log = eventLog
-        let batches = client.streamChatBatches(request, rawEvents: { log.record($0) })
+        // The raw events are for /debug, which a one-shot run never reaches.
+        let record: (@Sendable (String) -> Void)? = isOneShot ? nil : { @Sendable text in log.record(text) }
+        let batches = client.streamChatBatches(request, rawEvents: record)
         let consumer = Task { @MainActor () -> [SessionEffect] in
             var effects: [SessionEffect] = []
             do {

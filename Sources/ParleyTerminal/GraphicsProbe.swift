@@ -51,13 +51,15 @@ public enum GraphicsProbe {
             return TerminalGraphics()
         }
         var reply: [UInt8] = []
-        var clock = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &clock)
-        let deadline = Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000 + timeout
+        func milliseconds() -> Int {
+            var clock = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &clock)
+            return Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000
+        }
+        let deadline = milliseconds() + timeout
         var buffer = [UInt8](repeating: 0, count: 256)
         while !hasDeviceAttributes(reply) {
-            clock_gettime(CLOCK_MONOTONIC, &clock)
-            let left = deadline - (Int(clock.tv_sec) * 1000 + Int(clock.tv_nsec) / 1_000_000)
+            let left = deadline - milliseconds()
             guard left > 0 else { break }
             var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, Int32(left)) > 0 else { continue }
