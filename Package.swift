@@ -16,8 +16,9 @@ let package = Package(
         // libcurl, opened at run time by a thread at start (libcurl4-openssl-dev for its headers).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        .systemLibrary(name: "CImageCodecs",
-                       providers: [.apt(["libpng-dev", "libturbojpeg0-dev", "libgif-dev", "libwebp-dev"])]),
+        // libpng, libturbojpeg, giflib and libwebp, each opened the first time a picture of its format is
+        // decoded (their -dev packages for the headers).
+        .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),

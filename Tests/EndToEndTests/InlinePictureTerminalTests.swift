@@ -37,6 +37,26 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertLessThan(screen.range(of: "[1] cat.jpg")!.lowerBound, start.lowerBound, "the picture under its line")
     }
 
+    /// The image libraries are not loaded at start (they would slow every start); a JPEG's thumbnail
+    /// opens libturbojpeg, and only it.
+    func testAnImageLibraryIsOpenedOnlyWhenItsFormatIsShown() throws {
+        func mapped(_ terminal: PseudoTerminal) throws -> String { try String(contentsOfFile: "/proc/\(terminal.pid)/maps", encoding: .utf8) }
+        let libraries = ["libturbojpeg", "libpng16", "libgif", "libwebp"]
+        let server = try StubServer { _, _ in .reply(["seen"]) }
+        environment["NO_COLOR"] = "1"  // the prompt's bytes as its words
+        let plain = try PseudoTerminal(["--base-url", server.baseURL, "-m", "m"], environment: environment)
+        XCTAssertTrue(plain.read(until: "#1 ›"), plain.text)
+        let atStart = try mapped(plain)
+        XCTAssertTrue(atStart.contains("parley"), "the maps are parley's")
+        for library in libraries { XCTAssertFalse(atStart.contains(library), "\(library) is loaded at start") }
+
+        let (terminal, _, afterQuery) = try attach(answering: "\u{1B}[?62;4;22c")
+        XCTAssertTrue(shown(terminal, after: afterQuery).contains("\u{1B}P0;1;0q"), "a sixel thumbnail was drawn")
+        let afterJPEG = try mapped(terminal)
+        XCTAssertTrue(afterJPEG.contains("libturbojpeg"), "the JPEG decoder was opened for the thumbnail")
+        for library in libraries.dropFirst() { XCTAssertFalse(afterJPEG.contains(library), "\(library) was opened for a JPEG") }
+    }
+
     func testKittyGetsItsProtocolSizedByTheCellItReports() throws {
         let (terminal, _, afterQuery) = try attach(answering: "\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[6;16;8t\u{1B}[?62;c")
         let screen = shown(terminal, after: afterQuery)

@@ -10,8 +10,10 @@ import os
 import platform
 import pty
 import select
+import re
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -104,6 +106,41 @@ def time_to_first(argv, marker, env=ENV):
     return first if first is not None else float("nan")
 
 
+def request_times(argvs, runs):
+    """For each argv (a function of the base URL), the medians of the seconds from launch until its
+    request has reached a loopback server (the whole head and body read): the time a client takes to
+    start, with no model in the way. The runs alternate; each gets a one-token reply."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(30)
+    base = "http://127.0.0.1:%d/v1" % listener.getsockname()[1]
+    body = b'data: {"choices":[{"index":0,"delta":{"content":"Paris"}}]}\n\ndata: [DONE]\n\n'
+    reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+    times = [[] for _ in argvs]
+    try:
+        for _ in range(runs):
+            for i, argv in enumerate(argvs):
+                start = time.perf_counter()
+                process = subprocess.Popen(argv(base), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+                connection, _ = listener.accept()
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += connection.recv(1 << 16)
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = re.search(rb"content-length: *(\d+)", head, re.I)
+                while length and len(rest) < int(length.group(1)):
+                    rest += connection.recv(1 << 16)
+                times[i].append(time.perf_counter() - start)
+                connection.sendall(reply)
+                connection.close()
+                process.wait()
+    finally:
+        listener.close()
+    return [statistics.median(t) for t in times]
+
+
 def store_data(directory):
     """10,000 conversations (9 messages each) and one of 10,000 messages: 100,000 messages in all."""
     subprocess.run([PARLEY, "--data-dir", directory, "--base-url", BASE, "-m", "bench"], input=b"/chats\n",
@@ -182,6 +219,16 @@ def main():
             parley_first, curl_first = statistics.median(first_parley), statistics.median(first_curl)
             rows.append(("time to first token, local model (%d runs): %+.1f ms over curl" % (len(first_parley), (parley_first - curl_first) * 1000),
                          parley_first, curl_first, "within 5 ms"))
+
+        # The part of it that is parley's: launch to the request's arrival, with no model in the way
+        question = "What is the capital of France?"
+        parley_request, curl_request = request_times([
+            lambda base: [PARLEY, "--base-url", base, "-m", "m", "--temperature", "0", question],
+            lambda base: ["curl", "-sN", base + "/chat/completions", "-H", "Content-Type: application/json", "-d",
+                          '{"model":"m","stream":true,"temperature":0,"messages":[{"role":"user","content":"%s"}]}' % question],
+        ], max(RUNS, 11))
+        rows.append(("launch to request received, loopback server (%d runs): %+.1f ms over curl" % (max(RUNS, 11), (parley_request - curl_request) * 1000),
+                     parley_request, curl_request, "—"))
 
         # The store
         data = os.path.join(WORK, "store")
