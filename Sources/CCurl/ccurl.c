@@ -16,27 +16,11 @@ static void load(void) {
         return;
     }
 #define BIND(field, name)                                                              \
-    if (!(*(void **)&parley_curl.field = dlsym(library, name))) {                      \
-        snprintf(load_error, sizeof load_error, "libcurl has no %s (too old?)", name); \
+    if (!(*(void **)&parley_curl.field = dlsym(library, #name))) {                     \
+        snprintf(load_error, sizeof load_error, "libcurl has no %s (too old?)", #name); \
         return;                                                                        \
     }
-    BIND(global_init, "curl_global_init")
-    BIND(easy_init, "curl_easy_init")
-    BIND(easy_setopt, "curl_easy_setopt")
-    BIND(easy_getinfo, "curl_easy_getinfo")
-    BIND(easy_cleanup, "curl_easy_cleanup")
-    BIND(easy_strerror, "curl_easy_strerror")
-    BIND(multi_init, "curl_multi_init")
-    BIND(multi_add_handle, "curl_multi_add_handle")
-    BIND(multi_remove_handle, "curl_multi_remove_handle")
-    BIND(multi_perform, "curl_multi_perform")
-    BIND(multi_poll, "curl_multi_poll")
-    BIND(multi_wakeup, "curl_multi_wakeup")
-    BIND(multi_info_read, "curl_multi_info_read")
-    BIND(multi_cleanup, "curl_multi_cleanup")
-    BIND(multi_setopt, "curl_multi_setopt")
-    BIND(slist_append, "curl_slist_append")
-    BIND(slist_free_all, "curl_slist_free_all")
+    PARLEY_CURL_FUNCTIONS(BIND)
 #undef BIND
     if (parley_curl.global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
         snprintf(load_error, sizeof load_error, "libcurl could not start (curl_global_init failed)");

@@ -16,25 +16,22 @@ void parley_curl_preload(void);
 int parley_curl_load(void);
 const char *parley_curl_load_error(void);
 
+/// The functions parley uses: a field of parley_curl_functions each, named without the `curl_`.
+#define PARLEY_CURL_FUNCTIONS(X)                                                                      \
+    X(global_init, curl_global_init) X(easy_init, curl_easy_init) X(easy_setopt, curl_easy_setopt)     \
+    X(easy_getinfo, curl_easy_getinfo) X(easy_cleanup, curl_easy_cleanup)                               \
+    X(easy_strerror, curl_easy_strerror) X(multi_init, curl_multi_init)                                 \
+    X(multi_add_handle, curl_multi_add_handle) X(multi_remove_handle, curl_multi_remove_handle)        \
+    X(multi_perform, curl_multi_perform) X(multi_poll, curl_multi_poll) X(multi_wakeup, curl_multi_wakeup) \
+    X(multi_info_read, curl_multi_info_read) X(multi_cleanup, curl_multi_cleanup)                       \
+    X(multi_setopt, curl_multi_setopt) X(slist_append, curl_slist_append) X(slist_free_all, curl_slist_free_all)
+
+/// Each pointer has the type of the function curl.h declares: nothing restated by hand.
+#define PARLEY_CURL_POINTER(field, function) __typeof__(function) *field;
 typedef struct {
-    CURLcode (*global_init)(long);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-    void (*easy_cleanup)(CURL *);
-    const char *(*easy_strerror)(CURLcode);
-    CURLM *(*multi_init)(void);
-    CURLMcode (*multi_add_handle)(CURLM *, CURL *);
-    CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
-    CURLMcode (*multi_perform)(CURLM *, int *);
-    CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd[], unsigned int, int, int *);
-    CURLMcode (*multi_wakeup)(CURLM *);
-    CURLMsg *(*multi_info_read)(CURLM *, int *);
-    CURLMcode (*multi_cleanup)(CURLM *);
-    CURLMcode (*multi_setopt)(CURLM *, CURLMoption, ...);
-    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-    void (*slist_free_all)(struct curl_slist *);
+    PARLEY_CURL_FUNCTIONS(PARLEY_CURL_POINTER)
 } parley_curl_functions;
+#undef PARLEY_CURL_POINTER
 
 /// Filled by parley_curl_load; use only after it returned 1.
 extern parley_curl_functions parley_curl;
