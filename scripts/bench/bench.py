@@ -9,8 +9,8 @@ import datetime
 import os
 import platform
 import pty
-import select
 import re
+import select
 import shutil
 import signal
 import socket
