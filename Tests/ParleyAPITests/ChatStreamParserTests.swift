@@ -111,11 +111,18 @@ final class ChatStreamParserTests: XCTestCase {
             "data: " + #"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}"# + "\n\n",
             "data: [DONE]\n\n",
         ].joined()
-        // The reference.
+        let reference = try Self.reference(Array(body.utf8))
+        XCTAssertEqual(try parse(body), reference)
+        try Self.assertAgreesSplitAnywhere(Array(body.utf8), reference: reference)
+    }
+
+    /// What a chat stream's events should be, the slow and plain way: the WHATWG decoder's events, each
+    /// decoded in full by JSONDecoder.
+    static func reference(_ body: [UInt8]) throws -> [ChatEvent] {
         var reference: [ChatEvent] = []
         var finishReason: String?
         var usage: Usage?
-        for event in ServerSentEventDecoder().feedAll(Array(body.utf8)) where event.data != "[DONE]" {
+        for event in ServerSentEventDecoder().feedAll(body) where event.data != "[DONE]" {
             let decoded = try JSONDecoder().decode(ChatStreamChunk.self, from: Data(event.data.utf8))
             if let value = decoded.usage { usage = value }
             guard let choice = decoded.choices?.first else { continue }
@@ -124,14 +131,18 @@ final class ChatStreamParserTests: XCTestCase {
             if let reason = choice.finishReason { finishReason = reason }
         }
         reference.append(.finished(finishReason: finishReason, usage: usage))
-        XCTAssertEqual(try parse(body), reference)
-        let bytes = Array(body.utf8)
+        return reference
+    }
+
+    /// The parser gives `reference` for `bytes` split in two at every byte, event by event and in batches.
+    static func assertAgreesSplitAnywhere(_ bytes: [UInt8], reference: [ChatEvent], name: String = "",
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
         for split in 0...bytes.count {
             var parser = ChatStreamParser()
             var events = try parser.feed(bytes[..<split])
             events += try parser.feed(bytes[split...])
             events += try parser.finish()
-            XCTAssertEqual(events, reference, "split at \(split)")
+            XCTAssertEqual(events, reference, "\(name) split at \(split)", file: file, line: line)
 
             // The same through batches (what the client hands on): the same text in the same runs.
             var batchParser = ChatStreamParser()
@@ -139,7 +150,25 @@ final class ChatStreamParserTests: XCTestCase {
             try batchParser.feed(bytes[..<split], into: &first)
             try batchParser.feed(bytes[split...], into: &second)
             let batched = first.events + second.events + (try batchParser.finish())
-            XCTAssertEqual(Self.joined(batched), Self.joined(reference), "batches, split at \(split)")
+            XCTAssertEqual(joined(batched), joined(reference), "\(name) batches, split at \(split)", file: file, line: line)
+        }
+    }
+
+    /// Streams in the shapes real servers send (OpenAI, Ollama, llama.cpp's llama-server, vLLM behind a
+    /// CRLF proxy, and a capture from llama-cpp-python): each parsed by the fast paths, split at every
+    /// byte, gives the reference's events.
+    func testEachServersShapeAgreesWithTheReferenceSplitAnywhere() throws {
+        let fixtures = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let chat = fixtures.appendingPathComponent("chat")
+        var files = try FileManager.default.contentsOfDirectory(atPath: chat.path).filter { $0.hasSuffix(".sse") }.sorted()
+            .map { chat.appendingPathComponent($0) }
+        files.append(fixtures.appendingPathComponent("sse/llama-cpp-python.sse"))
+        XCTAssertEqual(files.count, 5)
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let reference = try Self.reference(bytes)
+            XCTAssertGreaterThan(reference.count, 5, file.lastPathComponent)
+            try Self.assertAgreesSplitAnywhere(bytes, reference: reference, name: file.lastPathComponent)
         }
     }
 
