@@ -133,29 +133,25 @@ public struct ChatClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let body = Array((try? encoder.encode(request)) ?? Data())
-        var head: HTTPResponseHead?
-        var audio: [UInt8] = []
-        do {
-            for try await event in transport.send(httpRequest(.post, "audio/speech", body: body, accept: "audio/wav")) {
-                switch event {
-                case let .head(received): head = received
-                case let .body(bytes): audio.append(contentsOf: bytes)
-                }
-            }
-        } catch let error as HTTPError {
-            throw APIError.transport(error)
-        }
-        guard let head else { throw APIError.streamCut(reason: "no response") }
-        if head.status >= 300 { throw APIError.http(failure(head, body: Array(audio.prefix(Self.errorBodyLimit)))) }
-        return audio
+        return try await fetch(httpRequest(.post, "audio/speech", body: body, accept: "audio/wav"))
     }
 
     /// `GET {base}/models`.
     public func listModels() async throws -> [ModelInfo] {
+        let body = try await fetch(httpRequest(.get, "models", accept: "application/json"))
+        guard let list = try? JSONDecoder().decode(ModelList.self, from: Data(body)) else {
+            throw APIError.invalidEvent(ChatStreamParser.excerpt(String(decoding: body.prefix(200), as: UTF8.self)))
+        }
+        return list.data
+    }
+
+    /// The whole body of a response that is not streamed; an error status is an `APIError.http` (its
+    /// body read up to `errorBodyLimit`).
+    private func fetch(_ http: HTTPRequest) async throws -> [UInt8] {
         var head: HTTPResponseHead?
         var body: [UInt8] = []
         do {
-            for try await event in transport.send(httpRequest(.get, "models", accept: "application/json")) {
+            for try await event in transport.send(http) {
                 switch event {
                 case let .head(received): head = received
                 case let .body(bytes): body.append(contentsOf: bytes)
@@ -165,10 +161,7 @@ public struct ChatClient: Sendable {
             throw APIError.transport(error)
         }
         guard let head else { throw APIError.streamCut(reason: "no response") }
-        if head.status >= 300 { throw APIError.http(failure(head, body: body)) }
-        guard let list = try? JSONDecoder().decode(ModelList.self, from: Data(body)) else {
-            throw APIError.invalidEvent(ChatStreamParser.excerpt(String(decoding: body.prefix(200), as: UTF8.self)))
-        }
-        return list.data
+        if head.status >= 300 { throw APIError.http(failure(head, body: Array(body.prefix(Self.errorBodyLimit)))) }
+        return body
     }
 }
