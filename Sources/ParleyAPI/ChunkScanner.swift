@@ -32,6 +32,27 @@ enum ChunkScanner {
         return fields
     }
 
+    /// Walks a JSON string's body in `bytes` from `start`, stepping over each escape whole: where it
+    /// stops (the closing quote's index, else at or past the end) and whether it met an escape; nil at
+    /// a control byte.
+    @inline(__always)
+    static func stringBody(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, escaped: Bool)? {
+        var index = start
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") { return (index, escaped) }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                index += 2
+                continue
+            }
+            if byte < 0x20 { return nil }
+            index += 1
+        }
+        return (index, escaped)
+    }
+
     /// The bytes around the content of an event the scanner read in full, and found to carry content
     /// and nothing else. Servers send nearly every event of a reply with the same bytes around a
     /// different content: an event whose bytes start with `prefix` and end with `suffix` parses as
@@ -63,19 +84,7 @@ enum ChunkScanner {
             let middle = UnsafeBufferPointer(rebasing: bytes[prefix.count..<(bytes.count - suffix.count)])
             // The middle must be one whole string body: no bare quote, no control byte, no escape that
             // would reach into the suffix.
-            var escaped = false
-            var index = 0
-            while index < middle.count {
-                let byte = middle[index]
-                if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    index += 2
-                    continue
-                }
-                if byte == UInt8(ascii: "\"") || byte < 0x20 { return nil }
-                index += 1
-            }
-            guard index == middle.count else { return nil }
+            guard let (end, escaped) = stringBody(middle, from: 0), end == middle.count else { return nil }
             return (middle, escaped)
         }
     }
@@ -221,20 +230,10 @@ enum ChunkScanner {
         /// The bytes between a string's quotes, and whether they hold escapes.
         mutating func stringBytes() -> (UnsafeBufferPointer<UInt8>, Bool)? {
             guard peek(UInt8(ascii: "\"")) else { return nil }
-            let start = at
-            var escaped = false
-            while at < bytes.count {
-                let byte = bytes[at]
-                if byte == UInt8(ascii: "\"") {
-                    let raw = UnsafeBufferPointer(rebasing: bytes[start..<at])
-                    at += 1
-                    return (raw, escaped)
-                }
-                if byte == UInt8(ascii: "\\") { escaped = true; at += 2; continue }
-                if byte < 0x20 { return nil }
-                at += 1
-            }
-            return nil
+            guard let (end, escaped) = stringBody(bytes, from: at), end < bytes.count else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: bytes[at..<end])
+            at = end + 1
+            return (raw, escaped)
         }
 
         /// Passes over a string without making it (its escapes checked as `unescape` would).
