@@ -80,11 +80,14 @@ final class ConversationKeeper {
                       status: message.status.rawValue, usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
     }
 
+    /// One decoder for every message of a conversation being opened, not two a message.
+    private static let decoder = JSONDecoder()
+
     static func message(_ stored: StoredMessage) -> Message {
         Message(role: Role(rawValue: stored.role) ?? .user, text: stored.content, reasoning: stored.reasoning,
                 status: Message.Status(rawValue: stored.status) ?? .complete,
-                usage: stored.usage.flatMap { try? JSONDecoder().decode(Usage.self, from: Data($0.utf8)) },
-                timings: stored.timings.flatMap { try? JSONDecoder().decode(Timings.self, from: Data($0.utf8)) },
+                usage: stored.usage.flatMap { try? decoder.decode(Usage.self, from: Data($0.utf8)) },
+                timings: stored.timings.flatMap { try? decoder.decode(Timings.self, from: Data($0.utf8)) },
                 attachments: stored.attachments.compactMap { stored in
                     ImageFormat(rawValue: stored.format).map {
                         Attachment(name: stored.name, format: $0, width: stored.width, height: stored.height, data: stored.data)

@@ -7,7 +7,7 @@ public final class Store: Sendable {
     public let path: String
     /// One connection: a command-line process reads and writes in turn, and opening a second
     /// connection for reads would cost every start. WAL still lets other processes read meanwhile.
-    private let pool: DatabaseQueue
+    private let database: DatabaseQueue
 
     /// Opens (creating when absent) the store in `directory`. A file that is not a parley store, or one
     /// from a newer parley, is refused and left untouched.
@@ -18,7 +18,7 @@ public final class Store: Sendable {
         var attempt = 0
         while true {
             do {
-                pool = try Self.open(path)
+                database = try Self.open(path)
                 break
             } catch let error as StoreError {
                 throw error
@@ -60,15 +60,15 @@ public final class Store: Sendable {
         }
         let oldMask = umask(0o077)  // the database, its WAL and its shared memory: 0600
         defer { umask(oldMask) }
-        let pool: DatabaseQueue
+        let queue: DatabaseQueue
         do {
-            pool = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch let error as DatabaseError where isRace(error) {
             throw error
         } catch {
             throw openingError(error, path: path)
         }
-        let upToDate = try pool.read { db in
+        let upToDate = try queue.read { db in
             let applied = try migrator.appliedIdentifiers(db)
             if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
             if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
@@ -77,8 +77,8 @@ public final class Store: Sendable {
             }
             return applied == Set(migrator.migrations)
         }
-        if !upToDate { try migrator.migrate(pool) }  // a store already migrated costs no write transaction
-        return pool
+        if !upToDate { try migrator.migrate(queue) }  // a store already migrated costs no write transaction
+        return queue
     }
 
     private static func openingError(_ error: Error, path: String) -> StoreError {
@@ -255,10 +255,12 @@ public final class Store: Sendable {
     }
 
     public func messages(in conversationID: String) throws(StoreError) -> [StoredMessage] {
-        try read { db in
+        let decoder = JSONDecoder()
+        return try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY position", arguments: [conversationID]).map { row in
                 let json: String = row["attachments"]
-                let references = (try? JSONDecoder().decode([StoredAttachment.Reference].self, from: Data(json.utf8))) ?? []
+                // Nearly every message has none: "[]" needs no decoding.
+                let references = json == "[]" ? [] : (try? decoder.decode([StoredAttachment.Reference].self, from: Data(json.utf8))) ?? []
                 let attachments = try references.map { reference in
                     let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM attachment WHERE sha256 = ?", arguments: [reference.sha256]) ?? Data()
                     return StoredAttachment(name: reference.name, format: reference.format, width: reference.width, height: reference.height, data: bytes)
@@ -301,11 +303,11 @@ public final class Store: Sendable {
     // MARK: - Helpers
 
     private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.read(body) } catch { throw Self.failure(error) }
+        do { return try database.read(body) } catch { throw Self.failure(error) }
     }
 
     private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try pool.write(body) } catch { throw Self.failure(error) }
+        do { return try database.write(body) } catch { throw Self.failure(error) }
     }
 
     private static func failure(_ error: Error) -> StoreError {
