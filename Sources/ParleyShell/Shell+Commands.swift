@@ -274,12 +274,7 @@ extension Shell {
         let data = expanded.lowercased().hasSuffix(".json")
             ? Transcript.json(title: title, settings: session.settings, messages: session.messages)
             : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
-        do {
-            try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: expanded))
-            console.notice("Saved \(session.messages.count) messages to \(path).")
-        } catch {
-            failCommand("Cannot write \(path): \(error)")
-        }
+        write(data, to: path, saying: "Saved \(session.messages.count) messages to \(path).")
     }
 
     /// `/model`: the server's models, numbered, the current one marked, with their status when the

@@ -28,6 +28,16 @@ extension Shell {
         anyFailure = true
     }
 
+    /// Writes `data` to `path` (`~` allowed), the user's alone (0600); then `notice`, or why it failed.
+    func write(_ data: Data, to path: String, saying notice: String) {
+        do {
+            try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: PathWords.expandTilde(path)))
+            console.notice(notice)
+        } catch {
+            failCommand("Cannot write \(path): \(error)")
+        }
+    }
+
     // MARK: - /copy
 
     func copy(_ number: Int?, code: Bool) {
@@ -64,13 +74,7 @@ extension Shell {
         let snippet = CodeSnippet.make(CodeSnippet.Language(rawValue: language) ?? .curl, request: request,
                                        baseURL: configuration.endpoint.baseURL, keyVariable: configuration.endpoint.keySource)
         if let save {
-            do {
-                try DataDirectory.writePrivate(Data(snippet.utf8), to: URL(fileURLWithPath: PathWords.expandTilde(save)))
-                console.notice("Saved the \(language) snippet to \(save).")
-            } catch {
-                failCommand("Cannot write \(save): \(error)")
-            }
-            return
+            return write(Data(snippet.utf8), to: save, saying: "Saved the \(language) snippet to \(save).")
         }
         console.outSink.write(SyntaxColour.apply(snippet, language: language, style: console.style))
         console.outSink.flush()
@@ -101,14 +105,8 @@ extension Shell {
         }
         if let save {
             guard let joined = WAV.join(pieces) else { return failCommand("The audio pieces could not be joined.") }
-            do {
-                try DataDirectory.writePrivate(Data(joined), to: URL(fileURLWithPath: PathWords.expandTilde(save)))
-                let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
-                console.notice("Saved the audio\(seconds) to \(save).")
-            } catch {
-                failCommand("Cannot write \(save): \(error)")
-            }
-            return
+            let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
+            return write(Data(joined), to: save, saying: "Saved the audio\(seconds) to \(save).")
         }
         guard let player = LocalPrograms.player(path: environment["PATH"]) else {
             return failCommand("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
