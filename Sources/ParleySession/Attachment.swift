@@ -100,7 +100,7 @@ public enum ImageInspector {
         case .gif:
             return end >= 1 && b[end - 1] == 0x3B
         case .webp:
-            let size = Int(b[4]) | Int(b[5]) << 8 | Int(b[6]) << 16 | Int(b[7]) << 24
+            let size = le32(b, 4)
             return size + 8 <= b.count
         }
     }
@@ -116,6 +116,7 @@ public enum ImageInspector {
     }
 
     static func le16(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
+    static func le32(_ b: [UInt8], _ at: Int) -> Int { le16(b, at) | le16(b, at + 2) << 16 }
     static func be16(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) << 8 | Int(b[at + 1]) }
     static func be32(_ b: [UInt8], _ at: Int) -> Int { be16(b, at) << 16 | be16(b, at + 2) }
     static func le24(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 }
@@ -153,7 +154,7 @@ public enum ImageInspector {
             return (le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF)
         case "VP8L":
             guard b[20] == 0x2F else { return nil }
-            let bits = Int(b[21]) | Int(b[22]) << 8 | Int(b[23]) << 16 | Int(b[24]) << 24
+            let bits = le32(b, 21)
             return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
         case "VP8X":
             return (le24(b, 24) + 1, le24(b, 27) + 1)

@@ -13,7 +13,7 @@ enum WAV {
         var offset = 12
         while offset + 8 <= bytes.count {
             let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
-            var size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
+            var size = le32(bytes, offset + 4)
             // Streamed WAVs may give 0xFFFFFFFF or 0 as the data size: the data runs to the end.
             if id == "data", size == 0 || offset + 8 + size > bytes.count { size = bytes.count - offset - 8 }
             result.append((id, (offset + 8)..<(offset + 8 + size)))
@@ -35,6 +35,11 @@ enum WAV {
         return out
     }
 
+    /// The little-endian 32-bit number at `at`.
+    static func le32(_ bytes: [UInt8], _ at: Int) -> Int {
+        Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+    }
+
     static func le32(_ value: Int) -> [UInt8] {
         [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 24) & 0xFF)]
     }
@@ -44,8 +49,7 @@ enum WAV {
         let list = chunks(bytes)
         guard let format = list.first(where: { $0.id == "fmt " }), format.range.count >= 12,
               let data = list.first(where: { $0.id == "data" }) else { return nil }
-        let at = format.range.lowerBound + 8
-        let byteRate = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        let byteRate = le32(bytes, format.range.lowerBound + 8)
         return byteRate > 0 ? Double(data.range.count) / Double(byteRate) : nil
     }
 }
