@@ -16,6 +16,15 @@ public struct ChatSettings: Sendable, Equatable {
         self.topP = topP
         self.maxTokens = maxTokens
     }
+
+    /// Takes every setting `other` gives (non-nil); keeps the rest.
+    public mutating func take(_ other: ChatSettings) {
+        if let model = other.model { self.model = model }
+        if let systemPrompt = other.systemPrompt { self.systemPrompt = systemPrompt }
+        if let temperature = other.temperature { self.temperature = temperature }
+        if let topP = other.topP { self.topP = topP }
+        if let maxTokens = other.maxTokens { self.maxTokens = maxTokens }
+    }
 }
 
 /// A setting given out of its range or in the wrong form.

@@ -123,12 +123,7 @@ public final class Shell {
             return false
         }
         openConversation(conversation)
-        let flags = configuration.settings
-        if let model = flags.model { session.settings.model = model }
-        if let system = flags.systemPrompt { session.settings.systemPrompt = system }
-        if let temperature = flags.temperature { session.settings.temperature = temperature }
-        if let topP = flags.topP { session.settings.topP = topP }
-        if let maxTokens = flags.maxTokens { session.settings.maxTokens = maxTokens }
+        session.settings.take(configuration.settings)
         keeper.saveSettings(session.settings)
         return true
     }

@@ -81,18 +81,15 @@ public struct ShellConfiguration: Sendable {
         }
         let flags = try settings(model: options.model, system: options.system, temperature: options.temperature,
                                  topP: options.topP, maxTokens: options.maxTokens, origin: "")
-        var fromProfile = ChatSettings()
         // A profile's settings go with its endpoint (or with naming it).
-        if let profile = chosen, requested != nil || endpoint.baseURLSource == "profile \(profile.name)" {
+        let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
+        var fromProfile = ChatSettings()
+        if let profile = profileInUse {
             fromProfile = try settings(model: profile.model, system: profile.system, temperature: profile.temperature,
                                        topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
         }
         var settings = fromProfile
-        if let model = flags.model { settings.model = model }
-        if let system = flags.systemPrompt { settings.systemPrompt = system }
-        if let temperature = flags.temperature { settings.temperature = temperature }
-        if let topP = flags.topP { settings.topP = topP }
-        if let maxTokens = flags.maxTokens { settings.maxTokens = maxTokens }
+        settings.take(flags)
         guard options.idleTimeout > 0, options.idleTimeout.isFinite else {
             throw OptionError("--idle-timeout must be a positive number of seconds.")
         }
@@ -108,7 +105,6 @@ public struct ShellConfiguration: Sendable {
            let host = url.host, !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), !host.hasPrefix("127.") {
             warnings.append("Warning: the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
         }
-        let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
         return ShellConfiguration(endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
                                   ttsModel: profileInUse?.ttsModel, voice: profileInUse?.voice,
                                   idleTimeout: options.idleTimeout,
