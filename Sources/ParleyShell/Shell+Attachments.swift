@@ -14,12 +14,12 @@ extension Shell {
         for path in paths {
             switch Self.load(path) {
             case let .success(attachment): accepted.append(attachment)
-            case let .failure(error): failCommand(error.description)
+            case let .failure(error): fail(error.description)
             }
         }
         let refused = session.attach(accepted)
         for attachment in refused {
-            failCommand("\(attachment.name) was not attached: a message takes at most \(Attachment.maxPerMessage) images.")
+            fail("\(attachment.name) was not attached: a message takes at most \(Attachment.maxPerMessage) images.")
         }
         let added = accepted.dropLast(refused.count)
         guard !added.isEmpty else { return }
@@ -31,9 +31,9 @@ extension Shell {
     }
 
     func detach(_ number: Int?) {
-        guard !session.pendingAttachments.isEmpty else { return failCommand("No image is waiting to be sent.") }
+        guard !session.pendingAttachments.isEmpty else { return fail("No image is waiting to be sent.") }
         guard session.detach(number) else {
-            return failCommand("There is no image \(number ?? 0); \(session.pendingAttachments.count) are waiting.")
+            return fail("There is no image \(number ?? 0); \(session.pendingAttachments.count) are waiting.")
         }
         if session.pendingAttachments.isEmpty {
             console.notice("No image is attached now.")

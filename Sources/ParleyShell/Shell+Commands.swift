@@ -113,8 +113,7 @@ extension Shell {
     /// The store, or nil after saying it is not there.
     private func requireStore() -> Store? {
         if let store = keeper.store { return store }
-        console.error(storeWarning ?? "Conversations are not being kept.")
-        anyFailure = true
+        fail(storeWarning ?? "Conversations are not being kept.")
         return nil
     }
 
@@ -144,15 +143,15 @@ extension Shell {
             if let number = Int(target) {
                 let list = listed()
                 guard list.indices.contains(number - 1) else {
-                    failCommand("There is no conversation \(number); /chats lists \(list.count).")
+                    fail("There is no conversation \(number); /chats lists \(list.count).")
                     return nil
                 }
                 return try store.conversation(id: list[number - 1].id)
             }
             if let found = try store.find(target) { return found }
-            failCommand("No conversation matches \"\(target)\"; /chats lists them.")
+            fail("No conversation matches \"\(target)\"; /chats lists them.")
         } catch {
-            failCommand("\(error)")
+            fail("\(error)")
         }
         return nil
     }
@@ -175,14 +174,14 @@ extension Shell {
     private func rename(_ title: String) {
         guard let store = requireStore() else { return }
         guard let id = keeper.conversationID else {
-            failCommand("Nothing to rename yet: the conversation starts with its first message.")
+            fail("Nothing to rename yet: the conversation starts with its first message.")
             return
         }
         do {
             try store.rename(id, to: title)
             console.notice("Renamed to \"\(title)\".")
         } catch {
-            failCommand("\(error)")
+            fail("\(error)")
         }
     }
 
@@ -194,14 +193,14 @@ extension Shell {
         } else if let id = keeper.conversationID {
             conversation = try? store.conversation(id: id)
         } else {
-            failCommand("Nothing to delete: this conversation has no message yet.")
+            fail("Nothing to delete: this conversation has no message yet.")
             return
         }
         guard let conversation else { return }
         let title = TerminalSanitizer.clean(conversation.title)
         if !confirmed {
             guard let editor else {
-                failCommand("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
+                fail("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
                 return
             }
             guard case let .line(answer) = editor.readLine(prompt: "Delete \"\(title)\"? [y/N] "),
@@ -218,7 +217,7 @@ extension Shell {
             }
             console.notice("Deleted \"\(title)\".")
         } catch {
-            failCommand("\(error)")
+            fail("\(error)")
         }
     }
 
@@ -228,7 +227,7 @@ extension Shell {
         do {
             hits = try store.search(text)
         } catch {
-            failCommand("\(error)")
+            fail("\(error)")
             return
         }
         guard !hits.isEmpty else {
@@ -266,8 +265,8 @@ extension Shell {
         let expanded = PathWords.expandTilde(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { return failCommand("\(path) is a directory; give a file name.") }
-            if !force { return failCommand("\(path) exists; /save \(path) --force replaces it.") }
+            if isDirectory.boolValue { return fail("\(path) is a directory; give a file name.") }
+            if !force { return fail("\(path) exists; /save \(path) --force replaces it.") }
         }
         let title = (keeper.conversationID.flatMap { try? keeper.store?.conversation(id: $0) })?.title
             ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
@@ -288,8 +287,7 @@ extension Shell {
             models = try await modelList(refresh: refresh)
         } catch {
             console.print("Model: \(current ?? "none chosen")")
-            console.error("The list of models could not be read: \(error)")
-            anyFailure = true
+            fail("The list of models could not be read: \(error)")
             return false
         }
         guard !models.isEmpty else {
@@ -326,7 +324,7 @@ extension Shell {
         var name = argument
         if let number = Int(argument) {
             guard models.indices.contains(number - 1) else {
-                failCommand(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
+                fail(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
                 return false
             }
             name = models[number - 1].id
@@ -450,14 +448,10 @@ extension Shell {
 
     private func edit(_ number: Int) async {
         guard session.messages.indices.contains(number - 1), session.messages[number - 1].role == .user else {
-            console.error("Message \(number) is not one of your messages; /history shows their numbers.")
-            anyFailure = true
-            return
+            return fail("Message \(number) is not one of your messages; /history shows their numbers.")
         }
         guard let editor else {
-            console.error("/edit needs a terminal to edit in.")
-            anyFailure = true
-            return
+            return fail("/edit needs a terminal to edit in.")
         }
         let old = session.messages[number - 1].text
         switch editor.readLine(prompt: "edit #\(number) › ", initialText: old) {

@@ -11,21 +11,16 @@ extension Shell {
     func reply(_ number: Int?) -> Message? {
         if let number {
             guard session.messages.indices.contains(number - 1), session.messages[number - 1].role == .assistant else {
-                failCommand("Message \(number) is not a reply; /history shows the numbers.")
+                fail("Message \(number) is not a reply; /history shows the numbers.")
                 return nil
             }
             return session.messages[number - 1]
         }
         guard let last = session.messages.last(where: { $0.role == .assistant }) else {
-            failCommand("There is no reply yet.")
+            fail("There is no reply yet.")
             return nil
         }
         return last
-    }
-
-    func failCommand(_ reason: String) {
-        console.error(reason)
-        anyFailure = true
     }
 
     /// Writes `data` to `path` (`~` allowed), the user's alone (0600); then `notice`, or why it failed.
@@ -34,7 +29,7 @@ extension Shell {
             try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: PathWords.expandTilde(path)))
             console.notice(notice)
         } catch {
-            failCommand("Cannot write \(path): \(error)")
+            fail("Cannot write \(path): \(error)")
         }
     }
 
@@ -45,7 +40,7 @@ extension Shell {
         var text = TerminalSanitizer.clean(message.text)
         if code {
             guard let block = MarkdownText.lastCodeBlock(in: text) else {
-                return failCommand("That reply has no code block.")
+                return fail("That reply has no code block.")
             }
             text = block
         }
@@ -57,7 +52,7 @@ extension Shell {
         }
         if let tool = Clipboard.copyWithTool(text, path: environment["PATH"]) { ways.append(tool) }
         guard !ways.isEmpty else {
-            return failCommand("No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).")
+            return fail("No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).")
         }
         console.notice("Copied \(text.count) characters (\(ways.joined(separator: " and "))).")
     }
@@ -69,7 +64,7 @@ extension Shell {
         var snapshot = session
         snapshot.load(lastUser.map { Array(session.messages[...$0]) } ?? [Message(role: .user, text: "Hello!")])
         guard let request = snapshot.request() else {
-            return failCommand("No model is chosen: /model NAME first.")
+            return fail("No model is chosen: /model NAME first.")
         }
         let snippet = CodeSnippet.make(CodeSnippet.Language(rawValue: language) ?? .curl, request: request,
                                        baseURL: configuration.endpoint.baseURL, keyVariable: configuration.endpoint.keySource)
@@ -85,31 +80,31 @@ extension Shell {
     func say(_ number: Int?, save: String?) async {
         guard let message = reply(number) else { return }
         let text = MarkdownText.plain(TerminalSanitizer.clean(message.text))
-        guard !text.isEmpty else { return failCommand("That reply has nothing to read.") }
+        guard !text.isEmpty else { return fail("That reply has nothing to read.") }
         var pieces: [[UInt8]]
         if let model = await speechModel() {
             pieces = []
             for piece in MarkdownText.pieces(text, limit: SpeechRequest.inputLimit - 96) {
                 do {
                     let audio = try await client.speech(SpeechRequest(model: model, input: piece, voice: configuration.voice ?? "alloy"))
-                    guard WAV.isValid(audio) else { return failCommand("The speech model \(model) sent something that is not a WAV file.") }
+                    guard WAV.isValid(audio) else { return fail("The speech model \(model) sent something that is not a WAV file.") }
                     pieces.append(audio)
                 } catch {
-                    return failCommand("The speech model \(model) failed: \(error)")
+                    return fail("The speech model \(model) failed: \(error)")
                 }
             }
         } else if let audio = LocalPrograms.synthesize(text, path: environment["PATH"]), WAV.isValid(audio) {
             pieces = [audio]
         } else {
-            return failCommand("Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.")
+            return fail("Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.")
         }
         if let save {
-            guard let joined = WAV.join(pieces) else { return failCommand("The audio pieces could not be joined.") }
+            guard let joined = WAV.join(pieces) else { return fail("The audio pieces could not be joined.") }
             let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
             return write(Data(joined), to: save, saying: "Saved the audio\(seconds) to \(save).")
         }
         guard let player = LocalPrograms.player(path: environment["PATH"]) else {
-            return failCommand("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
+            return fail("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
         }
         console.notice("Speaking… (Esc stops)")
         for piece in pieces {

@@ -166,13 +166,11 @@ public final class Shell {
             case let .text(text):
                 if case .quit = await process(text, transcript: true) { return anyFailure ? 1 : 0 }
             case let .invalid(line, reason):
-                console.error("Input line \(line) \(reason); it was not sent.")
-                anyFailure = true
+                fail("Input line \(line) \(reason); it was not sent.")
             }
         }
         if let unclosed = reader.unclosedBlock {
-            console.error("The input ended inside a \"\"\" block; its \(unclosed) line(s) were not sent.")
-            anyFailure = true
+            fail("The input ended inside a \"\"\" block; its \(unclosed) line(s) were not sent.")
         }
         return anyFailure ? 1 : 0
     }
@@ -234,19 +232,23 @@ public final class Shell {
 
     enum Outcome { case done, quit }
 
+    /// Says why something was not done, and marks the run as failed (script mode's exit status).
+    func fail(_ reason: String) {
+        console.error(reason)
+        anyFailure = true
+    }
+
     /// The most a typed or piped message may hold.
     static let messageLimit = 512 * 1024
 
     /// Runs one entry: a message or a command.
     func process(_ entry: String, transcript: Bool) async -> Outcome {
         if entry.utf8.contains(0) {
-            console.error("The input holds a NUL byte; it was not sent.")
-            anyFailure = true
+            fail("The input holds a NUL byte; it was not sent.")
             return .done
         }
         if entry.utf8.count > Self.messageLimit {
-            console.error("The input is \(entry.utf8.count / 1024) KB; a message may hold at most \(Self.messageLimit / 1024) KB. Nothing was sent.")
-            anyFailure = true
+            fail("The input is \(entry.utf8.count / 1024) KB; a message may hold at most \(Self.messageLimit / 1024) KB. Nothing was sent.")
             return .done
         }
         let checks = CommandParser.Checks(temperature: { try SettingValue.temperature($0) },
@@ -256,8 +258,7 @@ public final class Shell {
         case .empty:
             return .done
         case let .refused(reason):
-            console.error(reason)
-            anyFailure = true
+            fail(reason)
             return .done
         case let .message(text):
             if isInteractive, let paths = Self.droppedImagePaths(text), let editor {
@@ -294,10 +295,14 @@ public final class Shell {
     func promptText() -> String {
         let model = session.settings.model.map(Self.shortModelName) ?? "no model"
         guard console.style.enabled else { return "\(model) #\(session.nextMessageNumber)\(attachmentsBadge) › " }
+        return Self.promptCodes(Style.bold + Style.cyan) + model + Self.promptCodes(Style.reset + Style.dim)
+            + " #\(session.nextMessageNumber)" + Self.promptCodes(Style.reset) + attachmentsBadge + " › "
+    }
+
+    /// Escape sequences in a prompt, wrapped in the editor's marker byte: not counted as columns.
+    static func promptCodes(_ codes: String) -> String {
         let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
-        func codes(_ text: String) -> String { marker + text + marker }
-        return codes(Style.bold + Style.cyan) + model + codes(Style.reset + Style.dim) + " #\(session.nextMessageNumber)"
-            + codes(Style.reset) + attachmentsBadge + " › "
+        return marker + codes + marker
     }
 
     /// " +2 images" while images wait for the next message.
@@ -307,8 +312,7 @@ public final class Shell {
     }
 
     func continuationPrompt() -> String {
-        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
-        return console.style.enabled ? marker + Style.dim + marker + "… " + marker + Style.reset + marker : "… "
+        console.style.enabled ? Self.promptCodes(Style.dim) + "… " + Self.promptCodes(Style.reset) : "… "
     }
 
     /// `SmolLM2-135M-Instruct` → `SmolLM2`; `org/model` → `model`; short names stay whole.
