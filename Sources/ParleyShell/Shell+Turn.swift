@@ -127,12 +127,20 @@ extension Shell {
             }
             return effects
         }
-        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { consumer.cancel() }) : nil
-        watcher?.start()
-        let effects = await consumer.value
-        watcher?.stop()
-        return effects
+        return await valueCancellableByKeys(consumer)
     }
+
+    /// The task's value; meanwhile Esc or Ctrl-C (when stdin is a terminal) cancels it.
+    func valueCancellableByKeys<Value>(_ task: Task<Value, Never>) async -> Value {
+        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { task.cancel() }) : nil
+        watcher?.start()
+        let value = await task.value
+        watcher?.stop()
+        return value
+    }
+
+    /// Whether a wait is counted down on one live status line (else a line per try).
+    var countsDownLive: Bool { TerminalDevice.isTerminal(0) && console.errIsTerminal }
 
     /// How the session should take an error. The bundled local model refusing connections is
     /// usually still starting (`make run` starts it): that is waited for, 30 s at most; any other
@@ -155,7 +163,7 @@ extension Shell {
     /// Waits `delay` seconds before the next try. In a terminal one status line counts down and Esc
     /// cancels the wait (the message stays for `/retry`); elsewhere one line per try went to stderr.
     func waitForRetry(_ delay: Double) async -> [SessionEffect] {
-        let live = TerminalDevice.isTerminal(0) && console.errIsTerminal
+        let live = countsDownLive
         let countdown = Task { @MainActor () -> Bool in
             let end = ContinuousClock.now + .seconds(delay)
             do {
@@ -172,10 +180,7 @@ extension Shell {
                 return false
             }
         }
-        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { countdown.cancel() }) : nil
-        watcher?.start()
-        let elapsed = await countdown.value
-        watcher?.stop()
+        let elapsed = await valueCancellableByKeys(countdown)
         if live {
             console.errSink.write("\r\u{1B}[K")
             console.errSink.flush()
@@ -220,7 +225,7 @@ extension Shell {
             console.error(sentence + hint)
         case let .waiting(reason, seconds, attempt):
             pendingWait = (reason, attempt)
-            if !(TerminalDevice.isTerminal(0) && console.errIsTerminal) {
+            if !countsDownLive {
                 console.notice(waitLine((reason, attempt), seconds: Int(seconds.rounded(.up))))
             }
         case let .notice(text):
