@@ -18,21 +18,32 @@ public enum Command: Sendable, Equatable {
     case attach([String])
     case detach(Int?)
     case copy(number: Int?, code: Bool)
-    case say(number: Int?, save: String?)
-    case code(language: String, save: String?)
+    case say(number: Int?, save: SaveTarget?)
+    case code(language: String, save: SaveTarget?)
     case newChat
     case chats
     case open(String)
     case rename(String)
     case delete(number: Int?, confirmed: Bool)
     case search(String)
-    case save(path: String, force: Bool)
+    case save(SaveTarget)
     case stats
     case debug
     case quit
 
     public enum SystemArgument: Sendable, Equatable { case show, clear, set(String) }
     public enum MaxTokensArgument: Sendable, Equatable { case show, auto, limit(Int) }
+}
+
+/// A file a command writes (`/save FILE`, `--save FILE`), and whether it may replace one that is
+/// there (`--force`): no command overwrites a file unasked.
+public struct SaveTarget: Sendable, Equatable {
+    public var path: String
+    public var replacing: Bool
+    public init(_ path: String, replacing: Bool = false) {
+        self.path = path
+        self.replacing = replacing
+    }
 }
 
 /// What a line of input is.
@@ -146,25 +157,16 @@ public enum CommandParser {
         case "search":
             return argument.isEmpty ? usage("Search for what?") : .command(.search(argument))
         case "delete":
-            var words = argument.split(separator: " ").map(String.init)
-            let confirmed = words.contains("--yes")
-            words.removeAll { $0 == "--yes" }
+            let (rest, confirmed) = flag("--yes", in: argument)
+            let words = rest.split(separator: " ").map(String.init)
             if words.isEmpty { return .command(.delete(number: nil, confirmed: confirmed)) }
             guard words.count == 1, let number = Int(words[0]), number > 0 else {
                 return usage("\"\(words.joined(separator: " "))\" is not a conversation number.")
             }
             return .command(.delete(number: number, confirmed: confirmed))
         case "save":
-            var path = argument
-            var force = false
-            if path.hasSuffix(" --force") || path == "--force" {
-                force = true
-                path = String(path.dropLast("--force".count)).trimmingWhitespace
-            } else if path.hasPrefix("--force ") {
-                force = true
-                path = String(path.dropFirst("--force ".count)).trimmingWhitespace
-            }
-            return path.isEmpty ? usage("Save to which file?") : .command(.save(path: path, force: force))
+            let (path, force) = flag("--force", in: argument)
+            return path.isEmpty ? usage("Save to which file?") : .command(.save(SaveTarget(path, replacing: force)))
         case "attach":
             let paths = PathWords.split(argument)
             return paths.isEmpty ? usage("Attach which files?") : .command(.attach(paths))
@@ -182,14 +184,20 @@ public enum CommandParser {
             }
             return .command(.copy(number: number, code: code))
         case "say":
-            let (rest, save) = option("--save", in: argument)
-            if save == "" { return usage("--save needs a file name.") }
+            let rest: String, save: SaveTarget?
+            switch saveOption(in: argument) {
+            case let .success(found): (rest, save) = found
+            case let .failure(refusal): return usage(refusal.reason)
+            }
             if rest.isEmpty { return .command(.say(number: nil, save: save)) }
             guard let number = Int(rest), number > 0 else { return usage("\"\(rest)\" is not a message number.") }
             return .command(.say(number: number, save: save))
         case "code":
-            let (rest, save) = option("--save", in: argument)
-            if save == "" { return usage("--save needs a file name.") }
+            let rest: String, save: SaveTarget?
+            switch saveOption(in: argument) {
+            case let .success(found): (rest, save) = found
+            case let .failure(refusal): return usage(refusal.reason)
+            }
             let language = rest.isEmpty ? "curl" : rest.lowercased()
             guard ["curl", "python", "ts"].contains(language) else { return usage("\"\(rest)\" is not curl, python or ts.") }
             return .command(.code(language: language, save: save))
@@ -207,12 +215,27 @@ public enum CommandParser {
         }
     }
 
-    /// `--save FILE` taken out of `argument`: the rest, and the file ("" when the option has no value).
-    static func option(_ name: String, in argument: String) -> (rest: String, value: String?) {
-        guard let range = argument.range(of: name) else { return (argument, nil) }
-        let before = argument[..<range.lowerBound].trimmingWhitespace
-        let after = argument[range.upperBound...].trimmingWhitespace
-        return (before, after)
+    /// A flag such as `--force` or `--yes`, as a word at either end of `argument`, taken out: the rest
+    /// (a file name inside keeps its spaces), and whether the flag was there.
+    static func flag(_ name: String, in argument: String) -> (rest: String, present: Bool) {
+        if argument == name { return ("", true) }
+        if argument.hasPrefix(name + " ") { return (String(argument.dropFirst(name.count)).trimmingWhitespace, true) }
+        if argument.hasSuffix(" " + name) { return (String(argument.dropLast(name.count)).trimmingWhitespace, true) }
+        return (argument, false)
+    }
+
+    struct Refusal: Error { var reason: String }
+
+    /// `--save FILE [--force]` taken out of `argument`: what is before it, and the file (nil without
+    /// `--save`). The file is the rest of the line, spaces and all.
+    static func saveOption(in argument: String) -> Result<(rest: String, save: SaveTarget?), Refusal> {
+        let (argument, force) = flag("--force", in: argument)
+        guard let range = argument.range(of: "--save") else {
+            return force ? .failure(Refusal(reason: "--force goes with --save FILE.")) : .success((argument, nil))
+        }
+        let path = argument[range.upperBound...].trimmingWhitespace
+        if path.isEmpty { return .failure(Refusal(reason: "--save needs a file name.")) }
+        return .success((argument[..<range.lowerBound].trimmingWhitespace, SaveTarget(path, replacing: force)))
     }
 
     /// Completions for the text before the cursor: command names after a lone `/word`, then the

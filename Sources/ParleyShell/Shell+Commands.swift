@@ -96,8 +96,8 @@ extension Shell {
             delete(number, confirmed: confirmed)
         case let .search(text):
             search(text)
-        case let .save(path, force):
-            save(to: path, force: force)
+        case let .save(target):
+            save(to: target)
         case .stats:
             showStats()
         case .debug:
@@ -261,13 +261,10 @@ extension Shell {
         return result
     }
 
-    private func save(to path: String, force: Bool) {
+    private func save(to target: SaveTarget) {
+        guard mayWrite(target, command: "/save \(target.path)") else { return }
+        let path = target.path
         let expanded = PathWords.expandTilde(path)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { return fail("\(path) is a directory; give a file name.") }
-            if !force { return fail("\(path) exists; /save \(path) --force replaces it.") }
-        }
         let title = (keeper.conversationID.flatMap { try? keeper.store?.conversation(id: $0) })?.title
             ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
         let data = expanded.lowercased().hasSuffix(".json")

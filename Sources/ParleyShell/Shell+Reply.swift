@@ -23,6 +23,22 @@ extension Shell {
         return last
     }
 
+    /// Whether `target` may be written: not a directory, nor a file that is there unless `--force` was
+    /// given. Says why not, with the `command` (and `--force`) that would replace it.
+    func mayWrite(_ target: SaveTarget, command: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: PathWords.expandTilde(target.path), isDirectory: &isDirectory) else { return true }
+        if isDirectory.boolValue {
+            fail("\(target.path) is a directory; give a file name.")
+            return false
+        }
+        if !target.replacing {
+            fail("\(target.path) exists; \(command) --force replaces it.")
+            return false
+        }
+        return true
+    }
+
     /// Writes `data` to `path` (`~` allowed), the user's alone (0600); then `notice`, or why it failed.
     func write(_ data: Data, to path: String, saying notice: String) {
         do {
@@ -59,7 +75,8 @@ extension Shell {
 
     // MARK: - /code
 
-    func code(_ language: String, save: String?) {
+    func code(_ language: String, save: SaveTarget?) {
+        if let save, !mayWrite(save, command: "/code \(language) --save \(save.path)") { return }
         let lastUser = session.messages.lastIndex { $0.role == .user }
         var snapshot = session
         snapshot.load(lastUser.map { Array(session.messages[...$0]) } ?? [Message(role: .user, text: "Hello!")])
@@ -69,7 +86,7 @@ extension Shell {
         let snippet = CodeSnippet.make(CodeSnippet.Language(rawValue: language) ?? .curl, request: request,
                                        baseURL: configuration.endpoint.baseURL, keyVariable: configuration.endpoint.keySource)
         if let save {
-            return write(Data(snippet.utf8), to: save, saying: "Saved the \(language) snippet to \(save).")
+            return write(Data(snippet.utf8), to: save.path, saying: "Saved the \(language) snippet to \(save.path).")
         }
         console.outSink.write(SyntaxColour.apply(snippet, language: language, style: console.style))
         console.outSink.flush()
@@ -77,8 +94,10 @@ extension Shell {
 
     // MARK: - /say
 
-    func say(_ number: Int?, save: String?) async {
+    func say(_ number: Int?, save: SaveTarget?) async {
         guard let message = reply(number) else { return }
+        // Before any audio is made: a file in the way is said at once.
+        if let save, !mayWrite(save, command: "/say \(number.map { "\($0) " } ?? "")--save \(save.path)") { return }
         let text = MarkdownText.plain(TerminalSanitizer.clean(message.text))
         guard !text.isEmpty else { return fail("That reply has nothing to read.") }
         var pieces: [[UInt8]]
@@ -101,7 +120,7 @@ extension Shell {
         if let save {
             guard let joined = WAV.join(pieces) else { return fail("The audio pieces could not be joined.") }
             let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
-            return write(Data(joined), to: save, saying: "Saved the audio\(seconds) to \(save).")
+            return write(Data(joined), to: save.path, saying: "Saved the audio\(seconds) to \(save.path).")
         }
         guard let player = LocalPrograms.player(path: environment["PATH"]) else {
             return fail("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")

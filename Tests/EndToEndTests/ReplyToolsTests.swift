@@ -123,6 +123,32 @@ final class ReplyToolsTests: ParleyTestCase {
         XCTAssertTrue(result.stderr.contains("neither espeak-ng nor say is installed"), result.stderr)
     }
 
+    func testSnippetsAndAudioNeverReplaceAFileUnasked() throws {
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#) : .reply(["Hello."])
+        }
+        let snippet = home.appendingPathComponent("ask.sh")
+        let audio = home.appendingPathComponent("reply.wav")
+        try "mine\n".write(to: snippet, atomically: false, encoding: .utf8)
+        try "mine too\n".write(to: audio, atomically: false, encoding: .utf8)
+        environment["PATH"] = "/nonexistent"  // nothing could speak: /say must refuse before trying
+        let refused = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
+                                            input: "hi\n/code curl --save \(snippet.path)\n/say --save \(audio.path)\n/code ts --save \(home.path)\n",
+                                            environment: environment)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("\(snippet.path) exists; /code curl --save \(snippet.path) --force replaces it."), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(audio.path) exists; /say --save \(audio.path) --force replaces it."), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(home.path) is a directory; give a file name."), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("Nothing can speak here"), "refused before any audio was made")
+        XCTAssertEqual(try String(contentsOf: snippet, encoding: .utf8), "mine\n")
+        XCTAssertEqual(try String(contentsOf: audio, encoding: .utf8), "mine too\n")
+
+        let forced = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
+                                           input: "hi\n/code curl --save \(snippet.path) --force\n", environment: environment)
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(try String(contentsOf: snippet, encoding: .utf8).hasPrefix("curl "), "replaced with the snippet")
+    }
+
     func testCurlAndPythonSnippetsRunForRealAndGiveParleysAnswer() throws {
         try LocalModel.require()
         environment["PARLEY_BASE_URL"] = LocalModel.baseURL

@@ -61,6 +61,30 @@ final class CommandParserTests: XCTestCase {
         XCTAssertEqual(parse("  /QUIT  "), .command(.quit))
     }
 
+    func testFilesAreReplacedOnlyWithForceAndDeletionsOnlyWithYes() {
+        XCTAssertEqual(parse("/save notes.md"), .command(.save(SaveTarget("notes.md"))))
+        XCTAssertEqual(parse("/save my notes.md --force"), .command(.save(SaveTarget("my notes.md", replacing: true))))
+        XCTAssertEqual(parse("/save --force notes.md"), .command(.save(SaveTarget("notes.md", replacing: true))))
+        XCTAssertEqual(parse("/save --forceful.md"), .command(.save(SaveTarget("--forceful.md"))), "a whole word only")
+        XCTAssertEqual(parse("/say"), .command(.say(number: nil, save: nil)))
+        XCTAssertEqual(parse("/say --save reply.wav"), .command(.say(number: nil, save: SaveTarget("reply.wav"))))
+        XCTAssertEqual(parse("/say 2 --save reply.wav --force"), .command(.say(number: 2, save: SaveTarget("reply.wav", replacing: true))))
+        XCTAssertEqual(parse("/code"), .command(.code(language: "curl", save: nil)))
+        XCTAssertEqual(parse("/code python --save my snippet.py --force"),
+                       .command(.code(language: "python", save: SaveTarget("my snippet.py", replacing: true))))
+        XCTAssertEqual(parse("/code --force --save ask.sh"), .command(.code(language: "curl", save: SaveTarget("ask.sh", replacing: true))))
+        XCTAssertEqual(parse("/delete 3"), .command(.delete(number: 3, confirmed: false)))
+        XCTAssertEqual(parse("/delete 3 --yes"), .command(.delete(number: 3, confirmed: true)))
+        XCTAssertEqual(parse("/delete --yes 3"), .command(.delete(number: 3, confirmed: true)))
+        XCTAssertEqual(parse("/delete --yes"), .command(.delete(number: nil, confirmed: true)))
+        for (line, reason) in [("/save --force", "Save to which file?"), ("/say --save", "--save needs a file name."),
+                               ("/say 2 --force", "--force goes with --save FILE."), ("/code ts --force", "--force goes with --save FILE."),
+                               ("/delete 3 4 --yes", "\"3 4\" is not a conversation number.")] {
+            guard case let .refused(text) = parse(line) else { XCTFail("\(line) was taken"); continue }
+            XCTAssertTrue(text.hasPrefix(reason), "\(line): \(text)")
+        }
+    }
+
     func testNamesMatchAsWholeWords() {
         guard case let .refused(reason) = parse("/set") else { return XCTFail("/set must not run /settings") }
         XCTAssertTrue(reason.contains("Unknown command /set"), reason)
