@@ -157,7 +157,7 @@ extension Shell {
         let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { stopped.value = true; process.terminate() }) : nil
         watcher?.start()
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
-        watcher?.stop()
+        stop(watcher)
         return !stopped.value
     }
 }

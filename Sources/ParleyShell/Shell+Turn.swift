@@ -130,13 +130,21 @@ extension Shell {
         return await valueCancellableByKeys(consumer)
     }
 
-    /// The task's value; meanwhile Esc or Ctrl-C (when stdin is a terminal) cancels it.
+    /// The task's value; meanwhile Esc or Ctrl-C (when stdin is a terminal) cancels it, and text typed
+    /// waits for the next prompt.
     func valueCancellableByKeys<Value>(_ task: Task<Value, Never>) async -> Value {
         let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { task.cancel() }) : nil
         watcher?.start()
         let value = await task.value
-        watcher?.stop()
+        stop(watcher)
         return value
+    }
+
+    /// Stops `watcher`; what was typed meanwhile goes to the line editor's next prompt.
+    func stop(_ watcher: KeyWatcher?) {
+        guard let watcher else { return }
+        watcher.stop()
+        editor?.typeAhead(watcher.typed)
     }
 
     /// Whether a wait is counted down on one live status line (else a line per try).

@@ -7,13 +7,16 @@ import Foundation
 
 /// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`. An Esc that starts
 /// a longer sequence (an arrow key, Alt-something) is not a cancel: a lone Esc is one with no byte
-/// after it within 40 ms. Other keys are dropped.
+/// after it within 40 ms. Text typed meanwhile is kept in `typed`, for the next prompt; other keys
+/// (arrows, Alt and Ctrl keys) are dropped.
 public final class KeyWatcher: @unchecked Sendable {
     private let fd: Int32
     private let onCancel: @Sendable () -> Void
     private var wakePipe: [Int32] = [-1, -1]
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
+    /// The text typed while watching (characters, Enter, Backspace), in order; read after `stop`.
+    public private(set) var typed: [UInt8] = []
 
     public init(fd: Int32 = 0, onCancel: @escaping @Sendable () -> Void) {
         self.fd = fd
@@ -71,11 +74,18 @@ public final class KeyWatcher: @unchecked Sendable {
                 escapePending = false  // the Esc began a sequence
                 continue
             }
+            typed += Self.text(in: bytes)
             if bytes.contains(0x03) {
                 onCancel()
             } else if bytes == [0x1B] {
                 escapePending = true
             }
         }
+    }
+
+    /// What of one read is typed text: the bytes before any Esc or Ctrl-C (a key sequence or a
+    /// cancel), without control keys other than Enter and Backspace (DEL and Ctrl-H).
+    static func text(in bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.prefix { $0 != 0x1B && $0 != 0x03 }.filter { $0 >= 0x20 || $0 == 0x0D || $0 == 0x0A || $0 == 0x08 }
     }
 }

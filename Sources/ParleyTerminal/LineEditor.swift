@@ -149,6 +149,11 @@ public final class LineEditor {
         return .line(string)
     }
 
+    /// Keys typed before the next prompt (while a reply streamed): read first, as if typed there.
+    public func typeAhead(_ bytes: [UInt8]) {
+        queued += bytes
+    }
+
     /// Adds an entry to the history and saves the file (mode 0600).
     public func remember(_ entry: String) {
         guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }

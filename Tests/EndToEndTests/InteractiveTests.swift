@@ -97,6 +97,23 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertTrue((messages[1]["content"] as? String)?.hasPrefix("word0 word1") == true)
     }
 
+    func testTextTypedWhileAReplyStreamsWaitsAtTheNextPrompt() throws {
+        let slow: [StubServer.Step] = [.streamHead()] + (0..<40).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let server = try StubServer { _, index in index == 1 ? slow : .reply(["second answer"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.send("first question")
+        try terminal.waitFor("w2 ")
+        terminal.type("and thenX")
+        terminal.press("BSpace")
+        terminal.press("Up")  // not text: dropped, not replayed at the prompt (it would bring back history)
+        terminal.type("?")
+        try terminal.waitFor("w39", timeout: 10)
+        try terminal.waitFor("#3 › and then?", timeout: 5)
+        terminal.press("Enter")
+        try terminal.waitFor("second answer")
+        XCTAssertEqual(server.chats.last?.messages?.last?["content"] as? String, "and then?")
+    }
+
     func testCtrlCStopsAStreamToo() throws {
         let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
         let server = try StubServer { _, _ in slow }
