@@ -57,6 +57,8 @@ public enum RenderEvent: Sendable, Equatable {
     case waiting(reason: String, seconds: Double, attempt: Int)
     /// A refusal or a short note, not an error of the request.
     case notice(String)
+    /// Reply `number` is being asked for again (`/regen`): the reply that comes replaces it.
+    case replacing(Int)
 }
 
 /// The pure state machine of a conversation: `handle(event)` changes the state and returns the effects
@@ -145,7 +147,8 @@ public struct Session: Sendable, Equatable {
             guard let last = messages.lastIndex(where: { $0.role == .user }) else {
                 return [.render(.notice("Nothing to regenerate: no message has been sent yet."))]
             }
-            return truncate(from: last + 1) + send(now: now)
+            let replacing: [SessionEffect] = last + 1 < messages.count ? [.render(.replacing(last + 2))] : []
+            return replacing + truncate(from: last + 1) + send(now: now)
 
         case (.idle, .retry):
             guard canRetry, let last = messages.lastIndex(where: { $0.role == .user }) else {

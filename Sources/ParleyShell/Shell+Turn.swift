@@ -238,6 +238,10 @@ extension Shell {
             }
         case let .notice(text):
             console.notice(text)
+        case .replacing:
+            // A script's transcript would show the new reply under the old one with nothing between:
+            // mark it. At the prompt, the /regen just typed says as much.
+            if !isInteractive { console.out.line("[regenerated]\n", codes: Style.yellow) }
         }
     }
 

@@ -68,6 +68,8 @@ final class ScriptModeTests: ParleyTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("retrying in 1 s (try 2)"), result.stderr)
         XCTAssertTrue(result.stdout.contains("#2 m: second answer"), result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix("> hello\n\nfirst answer\n\n[regenerated]\n\nsecond answer\n\n"),
+                      "the transcript says the second answer replaced the first: \(result.stdout)")
         XCTAssertEqual(server.chats.count, 3)
     }
 

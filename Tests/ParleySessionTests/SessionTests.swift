@@ -58,6 +58,7 @@ final class SessionTests: XCTestCase {
             case .failed: return "render.failed"
             case .waiting: return "render.waiting"
             case .notice: return "render.notice"
+            case .replacing: return "render.replacing"
             }
         }
     }
@@ -72,7 +73,7 @@ final class SessionTests: XCTestCase {
     let table: [Row] = [
         // idle
         Row(from: .idle, event: .submit("hi"), to: .sending, effects: ["save", "start"]),
-        Row(from: .idle, event: .regenerate, to: .sending, effects: ["truncate", "start"]),
+        Row(from: .idle, event: .regenerate, to: .sending, effects: ["render.replacing", "truncate", "start"]),
         Row(from: .idle, event: .retry, to: .idle, effects: ["render.notice"]),
         Row(from: .idle, event: .edit(number: 1, text: "new"), to: .sending, effects: ["save", "truncate", "start"]),
         Row(from: .idle, event: .edit(number: 2, text: "x"), to: .idle, effects: ["render.notice"]),
@@ -189,7 +190,7 @@ final class SessionTests: XCTestCase {
 
     func testRegenerateReplacesTheLastReply() {
         var machine = session(in: .idle)
-        _ = machine.handle(.regenerate, now: 1)
+        XCTAssertEqual(machine.handle(.regenerate, now: 1).first, .render(.replacing(2)), "reply 2 is the one replaced")
         _ = machine.handle(.content("another"), now: 1.1)
         _ = machine.handle(.finished(nil), now: 1.2)
         XCTAssertEqual(machine.messages.map(\.text), ["first", "another"])
