@@ -32,23 +32,27 @@ public final class FileSink: TextSink {
     public func flush() {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard !broken else { return }
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { raw in
-                #if canImport(Glibc)
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #else
-                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #endif
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                broken = true
-                return
-            }
-            offset += written
-        }
+        if !buffer.withUnsafeBytes({ writeAll(fd, $0) }) { broken = true }
     }
+}
+
+/// Writes all of `bytes` to `fd`, again when a signal interrupts a write; false when a write fails
+/// (`errno` says why).
+public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        #if canImport(Glibc)
+        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        #else
+        let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        #endif
+        if written < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += written
+    }
+    return true
 }
 
 /// Collects what is written, for tests.

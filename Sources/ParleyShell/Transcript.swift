@@ -74,12 +74,8 @@ final class TranscriptFile {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
         guard fd >= 0 else { throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).") }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 { throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).") }
-            offset += written
+        guard Array(text.utf8).withUnsafeBytes({ writeAll(fd, $0) }) else {
+            throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).")
         }
     }
 }
