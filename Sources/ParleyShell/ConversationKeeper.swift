@@ -32,8 +32,9 @@ final class ConversationKeeper {
             switch change {
             case let .save(index, message):
                 if let conversationID {
-                    try store.save(Self.stored(message), at: index, in: conversationID)
-                    if index == 0, message.role == .user { try store.setAutomaticTitle(conversationID, to: Self.title(from: message.text)) }
+                    // An edited first message retitles the conversation, in the same write.
+                    let title = index == 0 && message.role == .user ? Self.title(from: message.text) : nil
+                    try store.save(Self.stored(message), at: index, in: conversationID, retitling: title)
                 } else {
                     // The first message: the conversation, titled by it, and the message in one write.
                     let conversation = StoredConversation(title: Self.title(from: message.text), settings: Self.stored(settings))

@@ -198,12 +198,6 @@ public final class Store: Sendable {
     }
 
     /// Sets the title from the first message, unless the conversation was renamed.
-    public func setAutomaticTitle(_ id: String, to title: String) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE conversation SET title = ? WHERE id = ? AND titleIsCustom = 0", arguments: [title, id])
-        }
-    }
-
     public func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE conversation SET settings = ?, model = ? WHERE id = ?",
@@ -220,10 +214,11 @@ public final class Store: Sendable {
     // MARK: - Messages
 
     /// Writes the message at `position` (0-based), replacing what was there, and touches the conversation;
-    /// with `creating`, makes that conversation first, in the same transaction (a new conversation and
-    /// its first message are one write).
+    /// with `creating`, makes that conversation first, and with `retitling`, gives it that title unless
+    /// the user named it: each in the same transaction (a new conversation and its first message, or
+    /// an edited first message and the title made from it, are one write).
     public func save(_ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
-                     now: Date = Date()) throws(StoreError) {
+                     retitling title: String? = nil, now: Date = Date()) throws(StoreError) {
         var references: [StoredAttachment.Reference] = []
         for attachment in message.attachments {
             references.append(StoredAttachment.Reference(name: attachment.name, format: attachment.format, width: attachment.width,
@@ -244,6 +239,9 @@ public final class Store: Sendable {
                 """, arguments: [conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
                                  message.status, message.usage, message.timings])
             try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
+            if let title {
+                try db.execute(sql: "UPDATE conversation SET title = ? WHERE id = ? AND titleIsCustom = 0", arguments: [title, conversationID])
+            }
         }
     }
 

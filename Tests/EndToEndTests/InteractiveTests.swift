@@ -60,6 +60,8 @@ final class InteractiveTests: ParleyTestCase {
         terminal.send("/history")
         let screen = try terminal.waitFor("#2 m: reply 3")
         XCTAssertFalse(screen.contains("#3 you"), screen)
+        terminal.send("/chats")
+        try terminal.waitFor("1. first question, edited · 2 messages")  // the title follows the edited first message
     }
 
     func testEditLeftWithCtrlCChangesNothing() throws {
