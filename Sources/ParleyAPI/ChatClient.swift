@@ -19,9 +19,9 @@ public struct ChatClient: Sendable {
     }
 
     func httpRequest(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]? = nil, accept: String) -> HTTPRequest {
-        var headers: [(name: String, value: String)] = [("Accept", accept)]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        if let key = endpoint.apiKey { headers.append(("Authorization", "Bearer \(key)")) }
+        var headers = [HTTPHeader(name: "Accept", value: accept)]
+        if body != nil { headers.append(HTTPHeader(name: "Content-Type", value: "application/json")) }
+        if let key = endpoint.apiKey { headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key)")) }
         return HTTPRequest(method: method, url: endpoint.url(path), headers: headers, body: body,
                            connectTimeout: connectTimeout, idleTimeout: idleTimeout)
     }

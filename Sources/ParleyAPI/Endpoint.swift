@@ -70,7 +70,8 @@ public struct Endpoint: Sendable, Equatable {
 
     public static func resolve(flagBaseURL: String?, environment: [String: String], profile: Profile? = nil) throws(APIError) -> Endpoint {
         func value(_ name: String) -> String? {
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            // A key pasted with its newline is the same key.
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
             return text
         }
         func key(_ names: [String]) -> (String?, String?) {

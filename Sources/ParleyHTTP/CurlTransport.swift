@@ -76,6 +76,11 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func run() {
+        if let header = request.headers.first(where: \.breaksTheLine) {
+            let reason = "its \(header.name) header holds a line break, so nothing was sent"
+            continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: reason))
+            return
+        }
         if let reason = CurlTransport.load() {
             continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: reason))
             return

@@ -6,14 +6,14 @@ public struct HTTPRequest: Sendable {
 
     public var method: Method
     public var url: String
-    public var headers: [(name: String, value: String)]
+    public var headers: [HTTPHeader]
     public var body: [UInt8]?
     /// Seconds allowed to establish the connection.
     public var connectTimeout: Double
     /// Seconds the transfer may stay silent (no header or body byte) before it ends with `HTTPError.stalled`.
     public var idleTimeout: Double
 
-    public init(method: Method, url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+    public init(method: Method, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
                 connectTimeout: Double = 10, idleTimeout: Double = 60) {
         self.method = method
         self.url = url
@@ -58,6 +58,12 @@ public struct HTTPHeader: Sendable, Equatable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+    }
+
+    /// Whether the header holds a line break or a NUL, which would end it early and start another
+    /// (a key pasted with its newline): such a request is not sent.
+    public var breaksTheLine: Bool {
+        name.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } || value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
     }
 }
 

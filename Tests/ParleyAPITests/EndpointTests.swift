@@ -22,6 +22,12 @@ final class EndpointTests: XCTestCase {
         XCTAssertEqual(try resolve(nil, [:]), Endpoint(baseURL: Endpoint.localModelURL, apiKey: nil, keySource: nil, baseURLSource: "the bundled local model"))
     }
 
+    func testAKeyOrURLWithItsNewlineIsTheSame() throws {
+        let endpoint = try resolve(nil, ["OPENAI_BASE_URL": "http://local/v1\n", "OPENAI_API_KEY": " sk-1\r\n"])
+        XCTAssertEqual(endpoint.apiKey, "sk-1")
+        XCTAssertEqual(endpoint.baseURL, "http://local/v1")
+    }
+
     func testTheLocalModelIsNotSentAnotherServicesKey() throws {
         // A Casola key must not leak to a base URL that came from OPENAI_BASE_URL.
         let endpoint = try resolve(nil, ["OPENAI_BASE_URL": "http://local/v1", "CASOLA_API_KEY": "secret"])

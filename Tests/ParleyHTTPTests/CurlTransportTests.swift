@@ -25,7 +25,7 @@ final class CurlTransportTests: XCTestCase {
     func testPostSendsBodyHeadersAndUserAgent() async throws {
         let server = try StubServer { _, _ in .response(status: 200, headers: ["Content-Type": "application/json"], body: "{}") }
         let request = HTTPRequest(method: .post, url: server.baseURL + "/chat/completions",
-                                  headers: [("Content-Type", "application/json"), ("Authorization", "Bearer k")],
+                                  headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "Authorization", value: "Bearer k")],
                                   body: Array(#"{"a":1}"#.utf8))
         let result = await collect(request)
         XCTAssertNil(result.error)
@@ -38,6 +38,17 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual(received.headers["user-agent"], "parley/test")
         XCTAssertEqual(received.headers["authorization"], "Bearer k")
         XCTAssertNil(received.headers["expect"])
+    }
+
+    func testAHeaderWithALineBreakIsNeverSent() async throws {
+        let server = try StubServer { _, _ in .response(status: 200, body: "{}") }
+        for value in ["Bearer k\n", "Bearer k\r\nX-Injected: 1", "Bearer k\u{0}"] {
+            let result = await collect(HTTPRequest(method: .get, url: server.baseURL + "/models", headers: [HTTPHeader(name: "Authorization", value: value)]))
+            let error = try XCTUnwrap(result.error as? HTTPError)
+            XCTAssertEqual(error.description, "The transfer from \(server.baseURL)/models failed: its Authorization header holds a line break, so nothing was sent.")
+            XCTAssertFalse(error.description.contains("Bearer"), "the key is not shown")
+        }
+        XCTAssertTrue(server.requests.isEmpty)
     }
 
     func testGetAndStatusWithRetryAfter() async throws {
