@@ -19,12 +19,11 @@ const char *parley_curl_load_error(void);
 /// The functions parley uses: a field of parley_curl_functions each, named without the `curl_`.
 #define PARLEY_CURL_FUNCTIONS(X)                                                                      \
     X(global_init, curl_global_init) X(easy_init, curl_easy_init) X(easy_setopt, curl_easy_setopt)     \
-    X(easy_getinfo, curl_easy_getinfo) X(easy_cleanup, curl_easy_cleanup)                               \
-    X(easy_strerror, curl_easy_strerror) X(multi_init, curl_multi_init)                                 \
+    X(easy_cleanup, curl_easy_cleanup) X(easy_strerror, curl_easy_strerror) X(multi_init, curl_multi_init) \
     X(multi_add_handle, curl_multi_add_handle) X(multi_remove_handle, curl_multi_remove_handle)        \
     X(multi_perform, curl_multi_perform) X(multi_poll, curl_multi_poll) X(multi_wakeup, curl_multi_wakeup) \
     X(multi_info_read, curl_multi_info_read) X(multi_cleanup, curl_multi_cleanup)                       \
-    X(multi_setopt, curl_multi_setopt) X(slist_append, curl_slist_append) X(slist_free_all, curl_slist_free_all)
+    X(slist_append, curl_slist_append) X(slist_free_all, curl_slist_free_all)
 
 /// Each pointer has the type of the function curl.h declares: nothing restated by hand.
 #define PARLEY_CURL_POINTER(field, function) __typeof__(function) *field;
@@ -60,9 +59,5 @@ static inline CURLcode parley_curl_setopt_slist(CURL *h, CURLoption o, struct cu
 typedef size_t (*parley_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 static inline CURLcode parley_curl_setopt_write(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
 static inline CURLcode parley_curl_setopt_header(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
-
-static inline CURLcode parley_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return parley_curl.easy_getinfo(h, i, v); }
-
-static inline CURLMcode parley_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return parley_curl.multi_setopt(m, o, v); }
 
 #endif
