@@ -19,7 +19,7 @@ public struct ThinkTagSplitter: Sendable {
 
     /// Splits `text`, calling `emit` for each run of content or reasoning it completes.
     public mutating func split(_ text: String, emit events: (ChatEvent) -> Void) {
-        if !inside, held.isEmpty, !text.utf8.contains(UInt8(ascii: "<")) { return events(.content(text)) }  // the common case
+        if isPlain, !text.utf8.contains(UInt8(ascii: "<")) { return events(.content(text)) }  // the common case
         var run = ""
         func emit() {
             guard !run.isEmpty else { return }

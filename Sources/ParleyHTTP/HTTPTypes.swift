@@ -63,7 +63,7 @@ public struct HTTPHeader: Sendable, Equatable {
     /// Whether the header holds a line break or a NUL, which would end it early and start another
     /// (a key pasted with its newline): such a request is not sent.
     public var breaksTheLine: Bool {
-        name.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } || value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+        [name, value].contains { $0.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
     }
 }
 

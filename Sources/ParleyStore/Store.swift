@@ -197,7 +197,6 @@ public final class Store: Sendable {
         }
     }
 
-    /// Sets the title from the first message, unless the conversation was renamed.
     public func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE conversation SET settings = ?, model = ? WHERE id = ?",

@@ -79,7 +79,6 @@ public final class TerminalSession {
         ((try? tmux(["display-message", "-p", "-t", "main", "#{pane_dead}"])) ?? "").hasPrefix("1")
     }
 
-
     public struct NotShown: Error, CustomStringConvertible {
         public var what: String
         public var screen: String
