@@ -63,12 +63,6 @@ enum ChunkScanner {
         /// From the content string's closing quote to the end.
         let suffix: [UInt8]
 
-        /// The content of `bytes`, or nil when they do not fit the template.
-        func content(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
-            guard let (middle, escaped) = contentBytes(of: bytes) else { return nil }
-            return Self.text(middle, escaped: escaped)
-        }
-
         /// Content bytes from `contentBytes(of:)` as text, escapes undone; nil for an escape that
         /// does not read.
         static func text(_ content: UnsafeBufferPointer<UInt8>, escaped: Bool) -> String? {

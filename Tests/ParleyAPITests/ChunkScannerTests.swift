@@ -102,3 +102,11 @@ final class ChunkScannerTests: XCTestCase {
         }
     }
 }
+
+extension ChunkScanner.Template {
+    /// The content of `bytes` as the parser reads it by the template, or nil when they do not fit.
+    func content(of bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let (middle, escaped) = contentBytes(of: bytes) else { return nil }
+        return Self.text(middle, escaped: escaped)
+    }
+}
