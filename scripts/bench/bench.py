@@ -106,6 +106,22 @@ def time_to_first(argv, marker, env=ENV):
     return first if first is not None else float("nan")
 
 
+QUESTION = "What is the capital of France?"
+# The rows whose time varies with the model or the loader, more than the others: more runs.
+MANY_RUNS = max(RUNS, 11)
+
+
+def ask_parley(base, model):
+    """parley asking QUESTION in one shot."""
+    return [PARLEY, "--base-url", base, "-m", model, "--temperature", "0", QUESTION]
+
+
+def ask_curl(base, model):
+    """curl asking QUESTION, the request parley sends."""
+    body = '{"model":"%s","stream":true,"temperature":0,"messages":[{"role":"user","content":"%s"}]}' % (model, QUESTION)
+    return ["curl", "-sN", base + "/chat/completions", "-H", "Content-Type: application/json", "-d", body]
+
+
 def request_times(argvs, runs):
     """For each argv (a function of the base URL), the medians of the seconds from launch until its
     request has reached a loopback server (the whole head and body read): the time a client takes to
@@ -208,26 +224,19 @@ def main():
         # Time to first token, against the real model
         model_ok = subprocess.run(["curl", "-sf", MODEL_URL + "/models"], stdout=subprocess.DEVNULL).returncode == 0
         if model_ok:
-            question = '{"model":"SmolLM2-135M-Instruct","stream":true,"temperature":0,"messages":[{"role":"user","content":"What is the capital of France?"}]}'
+            model = "SmolLM2-135M-Instruct"
             first_parley, first_curl = [], []
-            # The model's own time varies from run to run more than anything measured here: more runs.
-            for _ in range(max(RUNS, 11)):
-                first_parley.append(time_to_first([PARLEY, "--base-url", MODEL_URL, "-m", "SmolLM2-135M-Instruct", "--temperature", "0",
-                                                   "What is the capital of France?"], lambda seen: len(seen) > 0))
-                first_curl.append(time_to_first(["curl", "-sN", MODEL_URL + "/chat/completions", "-H", "Content-Type: application/json",
-                                                 "-d", question], lambda seen: b'"content": "' in seen or b'"content":"' in seen))
+            for _ in range(MANY_RUNS):
+                first_parley.append(time_to_first(ask_parley(MODEL_URL, model), lambda seen: len(seen) > 0))
+                first_curl.append(time_to_first(ask_curl(MODEL_URL, model),
+                                                lambda seen: b'"content": "' in seen or b'"content":"' in seen))
             parley_first, curl_first = statistics.median(first_parley), statistics.median(first_curl)
             rows.append(("time to first token, local model (%d runs): %+.1f ms over curl" % (len(first_parley), (parley_first - curl_first) * 1000),
                          parley_first, curl_first, "within 5 ms"))
 
         # The part of it that is parley's: launch to the request's arrival, with no model in the way
-        question = "What is the capital of France?"
-        parley_request, curl_request = request_times([
-            lambda base: [PARLEY, "--base-url", base, "-m", "m", "--temperature", "0", question],
-            lambda base: ["curl", "-sN", base + "/chat/completions", "-H", "Content-Type: application/json", "-d",
-                          '{"model":"m","stream":true,"temperature":0,"messages":[{"role":"user","content":"%s"}]}' % question],
-        ], max(RUNS, 11))
-        rows.append(("launch to request received, loopback server (%d runs): %+.1f ms over curl" % (max(RUNS, 11), (parley_request - curl_request) * 1000),
+        parley_request, curl_request = request_times([lambda base: ask_parley(base, "m"), lambda base: ask_curl(base, "m")], MANY_RUNS)
+        rows.append(("launch to request received, loopback server (%d runs): %+.1f ms over curl" % (MANY_RUNS, (parley_request - curl_request) * 1000),
                      parley_request, curl_request, "—"))
 
         # The store
