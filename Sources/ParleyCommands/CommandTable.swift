@@ -84,17 +84,75 @@ public enum CommandTable {
         return best.spec
     }
 
-    /// `/help`: every command, one line each.
-    public static func helpText() -> String {
-        let width = all.map { $0.usage.count }.max() ?? 0
-        var lines = all.map { spec -> String in
+    /// `/help`: every command, one line each. Given a `width` (a terminal's columns), descriptions
+    /// line up in a column after the usual usages and wrap within it; a longer usage has its
+    /// description on the next line, and a terminal too narrow for two columns has every description
+    /// under its usage. Without a width (piped), each command keeps one line.
+    public static func helpText(width: Int? = nil) -> String {
+        var lines: [String] = []
+        let widest = all.map { $0.usage.count }.max() ?? 0
+        let column = (width == nil ? widest : min(widest, usualUsageLength)) + 2
+        let twoColumns = width.map { $0 - column >= minimumHelpColumn } ?? true
+        let indent = twoColumns ? column : 4
+        for spec in all {
             let aliases = spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"
-            return spec.usage.padding(toLength: width + 2) + spec.help + aliases
+            let help = spec.help + aliases
+            guard let width else {
+                lines.append(spec.usage.padding(toLength: column) + help)
+                continue
+            }
+            var wrapped = wordWrap(help, width: width - indent)
+            if twoColumns, spec.usage.count + 2 <= column {
+                lines.append(spec.usage.padding(toLength: column) + wrapped.removeFirst())
+            } else {
+                lines.append(spec.usage)
+            }
+            lines += wrapped.map { String(repeating: " ", count: indent) + $0 }
         }
         lines.append("")
-        lines.append("Keys: Enter sends; \"\"\" opens and closes a multi-line message; Alt-Enter adds a line;")
-        lines.append("Esc or Ctrl-C stops a reply; Ctrl-C clears the line; Ctrl-D leaves; Alt-N new chat; Alt-S settings.")
+        // The keys, broken between them, never inside one.
+        let keys = ["Enter sends", "\"\"\" opens and closes a multi-line message", "Alt-Enter adds a line",
+                    "Esc or Ctrl-C stops a reply", "Ctrl-C clears the line", "Ctrl-D leaves", "Alt-N new chat",
+                    "Alt-S settings"]
+        var line = "Keys:"
+        for (index, key) in keys.enumerated() {
+            let item = key + (index == keys.count - 1 ? "." : ";")
+            if line.count + 1 + item.count > (width ?? pipedKeysWidth), line != "Keys:" {
+                lines.append(line)
+                line = item
+            } else {
+                line += " " + item
+            }
+        }
+        lines.append(line)
         return lines.joined(separator: "\n")
+    }
+
+    /// Usages up to this long set the description column in a terminal; longer ones (`/say`'s,
+    /// `/code`'s) have their description on the next line rather than push every other one right.
+    static let usualUsageLength = 22
+    /// The fewest columns a description is given beside the usages before it goes under them.
+    static let minimumHelpColumn = 30
+    /// Piped, the keys are given in lines of about this length.
+    static let pipedKeysWidth = 100
+
+    /// `text` in lines of at most `width` characters, broken at spaces; a word longer than a line
+    /// has a line of its own.
+    static func wordWrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        lines.append(line)
+        return lines
     }
 
     /// `/help CMD`.

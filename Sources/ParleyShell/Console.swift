@@ -26,6 +26,12 @@ final class Console {
         err = ReplyWriter(sink: errSink, style: errStyle, width: width)
     }
 
+    /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a
+    /// terminal, where lines are not fitted to any width.
+    var columns: Int? {
+        outIsTerminal ? TerminalDevice.width(1) ?? 80 : nil
+    }
+
     /// Output the user asked for (`/help`, `/settings`, ...).
     func print(_ text: String) {
         out.line(text)

@@ -12,7 +12,7 @@ extension Shell {
         defer { if session.settings != settingsBefore { keeper.saveSettings(session.settings) } }
         switch command {
         case let .help(spec):
-            console.print(spec.map(CommandTable.helpText(for:)) ?? CommandTable.helpText())
+            console.print(spec.map(CommandTable.helpText(for:)) ?? CommandTable.helpText(width: console.columns))
         case let .model(argument):
             switch argument {
             case nil: await pickModel(refresh: false)
@@ -131,7 +131,11 @@ extension Shell {
         let lines = list.enumerated().map { index, chat -> String in
             let current = chat.id == keeper.conversationID ? "*" : " "
             let count = chat.messageCount == 1 ? "1 message" : "\(chat.messageCount) messages"
-            return "\(current)\(String(index + 1).leftPadded(to: 3)). \(TerminalSanitizer.clean(chat.title)) · \(count) · \(RelativeTime.describe(chat.updated))"
+            let head = "\(current)\(String(index + 1).leftPadded(to: 3)). "
+            let tail = " · \(count) · \(RelativeTime.describe(chat.updated))"
+            let title = TerminalSanitizer.clean(chat.title)
+            // In a terminal, a long title is cut to keep each conversation on one line.
+            return head + (console.columns.map { title.cut(to: max(10, $0 - head.count - tail.count)) } ?? title) + tail
         }
         console.print(lines.joined(separator: "\n"))
     }
@@ -383,8 +387,12 @@ extension Shell {
             let images = message.attachments.isEmpty ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
             let text = TerminalSanitizer.clean(message.text)
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let more = text.contains("\n") || firstLine.count > 70 ? "…" : ""
-            lines.append("#\(index + 1) \(who): \(firstLine.prefix(70))\(more)\(images)\(status)")
+            let head = "#\(index + 1) \(who): "
+            let tail = images + status
+            // The start of the message: in a terminal, as much as its line has room for.
+            let room = console.columns.map { max(20, $0 - head.count - tail.count - 1) } ?? 70
+            let more = text.contains("\n") || firstLine.count > room ? "…" : ""
+            lines.append(head + firstLine.prefix(room) + more + tail)
         }
         console.print(lines.joined(separator: "\n"))
     }

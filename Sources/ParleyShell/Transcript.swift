@@ -101,6 +101,11 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+
+    /// At most `length` characters: when longer, cut, with "…" as the last.
+    func cut(to length: Int) -> String {
+        count <= length ? self : String(prefix(Swift.max(0, length - 1))) + "…"
+    }
 }
 
 /// `read(2)`, retried when a signal interrupts it.

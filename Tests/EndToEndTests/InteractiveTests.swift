@@ -213,6 +213,44 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitFor("temperature")
     }
 
+    func testHelpWrapsToTheTerminalAsItIsNow() throws {
+        let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
+        terminal.resize(width: 60, height: 60)
+        terminal.send("/help")
+        let screen = try terminal.waitFor("Alt-S settings.")
+        let rows = screen.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
+        // Wrapped by parley at a space, under the description column; not cut by the terminal's edge.
+        let temp = try XCTUnwrap(rows.firstIndex(of: "/temp [0-2]             show or set the temperature (also"), screen)
+        XCTAssertEqual(rows[temp + 1], "/temperature)", screen)
+        let code = try XCTUnwrap(rows.firstIndex(of: "/code [curl|python|ts] [--save FILE [--force]]"), screen)
+        XCTAssertEqual(rows[code + 1], "a snippet that repeats this", screen)
+    }
+
+    func testHistoryAndChatsKeepEachEntryToALineOfTheTerminal() throws {
+        let reply = String(repeating: "The answer goes on and on. ", count: 6)
+        let server = try StubServer { _, _ in .reply([reply]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        let question = "Tell me everything there is to know about the tides, the moon and the sea, in detail"
+        terminal.send(question)
+        try terminal.waitFor("#3 ›")
+        terminal.resize(width: 60, height: 30)
+        terminal.press("C-l")
+        terminal.send("/history")
+        terminal.send("/chats")
+        let screen = try terminal.waitFor("just now")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let you = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("#1 you: Tell me everything") }, screen)
+        let answer = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("#2 m: The answer goes on") }, screen)
+        let chat = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("*  1. Tell me everything") }, screen)
+        // Each entry one row: the next row is the next entry (or the prompt), not the rest of this one.
+        XCTAssertEqual([you + 1, answer + 1, chat + 1].map { rows[$0].prefix(6) }, ["#2 m: ", "m #3 ›", "m #3 ›"], screen)
+        for row in [you, answer, chat].map({ rows[$0] }) {
+            XCTAssertGreaterThanOrEqual(row.count, 55, "the room is used: \(row)")
+        }
+        XCTAssertTrue(rows[you].hasSuffix("…") && rows[answer].hasSuffix("…"), screen)
+        XCTAssertTrue(rows[chat].hasSuffix("… · 2 messages · just now"), screen)
+    }
+
     func testUTF8TypingAndAMultiLineBlock() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])

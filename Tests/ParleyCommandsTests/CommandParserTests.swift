@@ -125,6 +125,54 @@ final class CommandParserTests: XCTestCase {
                        "usage: /temp [0-2]\nshow or set the temperature\naliases: /temperature")
     }
 
+    /// Each command's description as `/help` laid it out: the text after its usage and the indented
+    /// lines under it, joined.
+    private func descriptions(in help: String) -> [String: String] {
+        var found: [String: String] = [:]
+        var current: String?
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let spec = CommandTable.all.first(where: { line == $0.usage || line.hasPrefix($0.usage + "  ") }) {
+                current = spec.name
+                found[spec.name] = line.dropFirst(spec.usage.count).trimmingCharacters(in: .whitespaces)
+            } else if let name = current, line.hasPrefix(" ") {
+                found[name] = [found[name]!, line.trimmingCharacters(in: .whitespaces)].filter { !$0.isEmpty }.joined(separator: " ")
+            } else {
+                current = nil
+            }
+        }
+        return found
+    }
+
+    func testHelpFitsTheTerminalItIsShownIn() {
+        let expected = Dictionary(uniqueKeysWithValues: CommandTable.all.map { spec in
+            (spec.name, spec.help + (spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"))
+        })
+        for width in [50, 80, 120] {
+            let help = CommandTable.helpText(width: width)
+            let lines = help.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.filter { $0.count > width }, [], "width \(width)")
+            XCTAssertEqual(descriptions(in: help), expected, "width \(width)")
+            XCTAssertTrue(help.contains("Keys: Enter sends;") && help.hasSuffix("Alt-S settings."), "width \(width)")
+            XCTAssertFalse(lines.contains { $0.hasSuffix("Alt-Enter") || $0.hasPrefix("adds") }, "a key is never broken")
+        }
+        // Two columns: the description beside its usage, the long usages' under them, wrapping under it.
+        let wide = CommandTable.helpText(width: 80).split(separator: "\n").map(String.init)
+        XCTAssertTrue(wide.contains("/temp [0-2]             show or set the temperature (also /temperature)"))
+        let code = wide.firstIndex(of: "/code [curl|python|ts] [--save FILE [--force]]")!
+        XCTAssertEqual(wide[code + 1], String(repeating: " ", count: 24) + "a snippet that repeats this conversation's last request")
+        let max = wide.firstIndex { $0.hasPrefix("/max [N|auto]") }!
+        XCTAssertEqual(wide[max + 1], String(repeating: " ", count: 24) + "/max_tokens)")
+        // Too narrow for two: every description under its usage.
+        let narrow = CommandTable.helpText(width: 50).split(separator: "\n").map(String.init)
+        XCTAssertEqual(narrow[0], "/help [command]")
+        XCTAssertEqual(narrow[1], "    list commands, or show one command's help")
+        // Piped: one line a command, whatever its length.
+        let piped = CommandTable.helpText().split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(piped.prefix(CommandTable.all.count)).map { $0.split(separator: " ").first.map(String.init) },
+                       CommandTable.all.map { "/" + $0.name })
+        XCTAssertEqual(descriptions(in: CommandTable.helpText()), expected)
+    }
+
     func testCompletionReadsTheTable() {
         let models = { ["SmolLM2-135M-Instruct", "gpt-4o", "gpt-4o-mini"] }
         let none: (String) -> [String] = { _ in [] }

@@ -7,8 +7,8 @@ import Glibc
 /// send keys, `screen` reads what is shown. Each session has a tmux server of its own.
 public final class TerminalSession {
     private let socket = "parley-test-\(UUID().uuidString.prefix(8))"
-    public let width: Int
-    public let height: Int
+    public private(set) var width: Int
+    public private(set) var height: Int
 
     public init(_ arguments: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws {
         self.width = width
@@ -39,6 +39,13 @@ public final class TerminalSession {
     /// Presses keys by tmux name: `Enter`, `Escape`, `C-c`, `C-d`, `Up`, `Tab`, `M-n`...
     public func press(_ keys: String...) {
         _ = try? tmux(["send-keys", "-t", "main"] + keys)
+    }
+
+    /// Resizes the terminal, as dragging its window's edge would (the program is sent SIGWINCH).
+    public func resize(width: Int, height: Int) {
+        _ = try? tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
+        self.width = width
+        self.height = height
     }
 
     /// The visible screen; with `escapes`, with its colours and styles as escape sequences.
