@@ -238,23 +238,33 @@ public enum CommandParser {
         return .success((argument[..<range.lowerBound].trimmingWhitespace, SaveTarget(path, replacing: force)))
     }
 
-    /// Completions for the text before the cursor: command names after a lone `/word`, then the
-    /// argument kind the command's row names. `models` and `paths` supply the lists.
-    public static func completions(for before: String, models: () -> [String], paths: (String) -> [String]) -> [String] {
-        guard before.hasPrefix("/") else { return [] }
+    /// Completions for the text before the cursor: the word they would replace, as typed, and what
+    /// may replace it. Command names after a lone `/word`, then the argument kind the command's row
+    /// names; `models` and `paths` supply the lists (`paths` is given a path as it reads, `~` and all).
+    public static func completions(for before: String, models: () -> [String],
+                                   paths: (String) -> [String]) -> (word: String, candidates: [String]) {
+        guard before.hasPrefix("/") else { return ("", []) }
         let parts = before.split(separator: " ", omittingEmptySubsequences: false)
         if parts.count == 1 {
             let word = parts[0].dropFirst().lowercased()
-            return CommandTable.all.map(\.name).filter { $0.hasPrefix(word) }.map { "/" + $0 }
+            return (String(parts[0]), CommandTable.all.map(\.name).filter { $0.hasPrefix(word) }.map { "/" + $0 })
         }
-        guard let spec = CommandTable.lookup(String(parts[0].dropFirst())) else { return [] }
+        guard let spec = CommandTable.lookup(String(parts[0].dropFirst())) else { return ("", []) }
         let word = String(parts.last ?? "")
         switch spec.completes {
-        case .nothing: return []
-        case .model: return models().filter { $0.hasPrefix(word) }
-        case .path: return paths(word)
-        case .command: return CommandTable.all.map(\.name).filter { $0.hasPrefix(word) }
-        case let .fixed(options): return options.filter { $0.hasPrefix(word) }
+        case .nothing: return (word, [])
+        case .model: return (word, models().filter { $0.hasPrefix(word) })
+        case .command: return (word, CommandTable.all.map(\.name).filter { $0.hasPrefix(word) })
+        case let .fixed(options): return (word, options.filter { $0.hasPrefix(word) })
+        case .paths:
+            // Words as a terminal types them: the candidates are typed the same way.
+            let last = PathWords.lastWord(String(before.dropFirst(parts[0].count)))
+            return (last.typed, paths(last.value).map { PathWords.typed($0, like: last.typed) })
+        case .file:
+            // One file, the rest of the line as it stands (after a `--force`).
+            var file = before.dropFirst(parts[0].count + 1)
+            if file.hasPrefix("--force ") { file = file.dropFirst("--force ".count) }
+            return (String(file), paths(String(file)))
         }
     }
 }
@@ -271,34 +281,72 @@ extension StringProtocol {
 /// (how a dropped file's path arrives), with `~` expanded at the start.
 public enum PathWords {
     public static func split(_ text: String) -> [String] {
-        var words: [String] = []
+        scan(text).words.map { expandTilde($0.value) }
+    }
+
+    /// The word being typed at the end of `text`: as typed (quotes and backslashes kept; empty after
+    /// a space), and the path it spells (`~` not expanded).
+    public static func lastWord(_ text: String) -> (typed: String, value: String) {
+        let (words, open) = scan(text)
+        guard open, let last = words.last else { return ("", "") }
+        return (String(last.typed), last.value)
+    }
+
+    /// `path` typed the way `word` was begun, so that it reads back as `path`: inside the quote it
+    /// opened (closed after a file, left open after a directory), else with a backslash before each
+    /// space, tab, quote and backslash.
+    public static func typed(_ path: String, like word: String) -> String {
+        var typed = ""
+        switch word.first {
+        case "'":
+            // Nothing is special inside single quotes but the quote itself: closed, escaped, reopened.
+            typed = "'" + path.replacingOccurrences(of: "'", with: #"'\''"#)
+        case "\"":
+            typed = "\"" + path.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined()
+        default:
+            for character in path {
+                if character == " " || character == "\t" || character == "'" || character == "\"" || character == "\\" {
+                    typed.append("\\")
+                }
+                typed.append(character)
+            }
+            return typed
+        }
+        return typed + (path.hasSuffix("/") ? "" : String(word.first!))
+    }
+
+    /// The words of `text`, each as typed and as it reads, and whether the last is still open (not
+    /// ended by a space).
+    private static func scan(_ text: String) -> (words: [(typed: Substring, value: String)], open: Bool) {
+        var words: [(typed: Substring, value: String)] = []
         var current = ""
-        var started = false
+        var start: String.Index?
         var quote: Character?
         var escaped = false
-        for character in text {
+        for index in text.indices {
+            let character = text[index]
             if escaped {
                 current.append(character)
                 escaped = false
             } else if character == "\\", quote != "'" {
                 escaped = true
-                started = true
+                start = start ?? index
             } else if let open = quote {
                 if character == open { quote = nil } else { current.append(character) }
             } else if character == "'" || character == "\"" {
                 quote = character
-                started = true
+                start = start ?? index
             } else if character == " " || character == "\t" {
-                if started { words.append(current) }
+                if let begun = start { words.append((text[begun..<index], current)) }
                 current = ""
-                started = false
+                start = nil
             } else {
                 current.append(character)
-                started = true
+                start = start ?? index
             }
         }
-        if started { words.append(current) }
-        return words.map(expandTilde)
+        if let begun = start { words.append((text[begun...], current)) }
+        return (words, start != nil)
     }
 
     /// `~` and `~/...` in the user's home, as `HOME` names it.

@@ -17,7 +17,9 @@ public struct CommandSpec: Sendable, Equatable {
     /// What Tab completes for the first argument.
     public var completes: ArgumentKind
 
-    public enum ArgumentKind: Sendable, Equatable { case nothing, model, path, command, fixed([String]) }
+    /// `paths`: words typed as a terminal types them (quoted or backslash-escaped); `file`: one file,
+    /// the rest of the line as it stands.
+    public enum ArgumentKind: Sendable, Equatable { case nothing, model, paths, file, command, fixed([String]) }
 
     public var usage: String { arguments.isEmpty ? "/\(name)" : "/\(name) \(arguments)" }
 }
@@ -38,7 +40,7 @@ public enum CommandTable {
         spec("edit", [], "N", "edit your message N; Enter resends it and drops what came after"),
         spec("history", [], "", "list this conversation's messages, numbered"),
         spec("think", [], "[N]", "show the reasoning of reply N (default: the last)"),
-        spec("attach", [], "PATH...", "add images (JPEG, PNG, GIF, WebP) to the next message", completes: .path),
+        spec("attach", [], "PATH...", "add images (JPEG, PNG, GIF, WebP) to the next message", completes: .paths),
         spec("detach", [], "[N|all]", "remove pending image N, or all of them", completes: .fixed(["all"])),
         spec("copy", [], "[N|code]", "copy reply N (default the last) to the clipboard, or its last code block", completes: .fixed(["code"])),
         spec("say", [], "[N] [--save FILE.wav [--force]]", "read reply N (default the last) aloud, or save it as audio", completes: .fixed(["--save"])),
@@ -50,7 +52,7 @@ public enum CommandTable {
         spec("rename", [], "TITLE", "give this conversation a title"),
         spec("delete", [], "[N] [--yes]", "delete this conversation, or conversation N of /chats", completes: .fixed(["--yes"])),
         spec("search", [], "TEXT", "find messages in every conversation"),
-        spec("save", [], "FILE [--force]", "save this conversation as Markdown, or JSON for a .json FILE", completes: .path),
+        spec("save", [], "FILE [--force]", "save this conversation as Markdown, or JSON for a .json FILE", completes: .file),
         spec("stats", [], "", "token usage and timings of the last reply"),
         spec("debug", [], "", "the last request's JSON and the events received (key redacted)"),
         spec("quit", ["exit", "q"], "", "leave parley (Ctrl-D too)", availability: .always),

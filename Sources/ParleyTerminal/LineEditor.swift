@@ -33,8 +33,9 @@ public final class LineEditor {
     private var prompt: UnsafeMutablePointer<CChar>?
     private var prefill: String?
     private var result: LineInput?
-    /// Given the text before the cursor, the possible completions of its last word (whole words).
-    public var completer: ((String) -> [String])?
+    /// Given the text before the cursor, the word being typed at its end (as typed) and what may
+    /// replace it, whole.
+    public var completer: ((String) -> (word: String, candidates: [String]))?
 
     /// A marker byte around the prompt's escape sequences, so libedit counts only visible columns.
     public static let promptEscape: CChar = 1
@@ -210,10 +211,9 @@ public final class LineEditor {
     private func complete() -> UInt8 {
         guard let completer, let info = el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
         let before = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: info.cursor - info.buffer), as: UTF8.self)
-        let word = String(before.split(separator: " ", omittingEmptySubsequences: false).last ?? "")
-        let candidates = completer(before)
+        let (word, candidates) = completer(before)
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
-        let common = Self.commonPrefix(candidates)
+        let common = CompletionList.commonPrefix(candidates)
         if common.count > word.count, common.hasPrefix(word) {
             var insertion = String(common.dropFirst(word.count))
             if candidates.count == 1, !insertion.hasSuffix("/") { insertion += " " }
@@ -224,16 +224,8 @@ public final class LineEditor {
             if !candidates[0].hasSuffix("/") { el_insertstr(editLine, " ") }
             return UInt8(CC_REFRESH)
         }
-        let list = "\n" + candidates.joined(separator: "  ") + "\n"
-        FileHandle.standardOutput.write(Data(list.utf8))
+        let lines = CompletionList.lines(candidates, width: TerminalDevice.width(1) ?? 80)
+        FileHandle.standardOutput.write(Data(("\n" + lines.joined(separator: "\n") + "\n").utf8))
         return UInt8(CC_REDISPLAY)
-    }
-
-    static func commonPrefix(_ words: [String]) -> String {
-        guard var prefix = words.first else { return "" }
-        for word in words.dropFirst() {
-            while !word.hasPrefix(prefix) { prefix.removeLast() }
-        }
-        return prefix
     }
 }

@@ -352,6 +352,27 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitFor("beta-model #1 ›")
     }
 
+    func testTabListsFilesByNameInColumns() throws {
+        let pictures = home.appendingPathComponent("holiday pictures")
+        try FileManager.default.createDirectory(at: pictures, withIntermediateDirectories: true)
+        for name in ["apple.png", "apricot.jpg", "avocado.gif", "banana.webp"] {
+            FileManager.default.createFile(atPath: pictures.appendingPathComponent(name).path, contents: Data())
+        }
+        let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
+        terminal.type("/attach " + pictures.path.replacingOccurrences(of: " ", with: "\\ ") + "/a")
+        terminal.press("Tab")
+        let screen = try terminal.waitFor("avocado.gif")
+        XCTAssertTrue(screen.contains("\napple.png    apricot.jpg  avocado.gif\n"), screen)
+        XCTAssertFalse(screen.contains("pictures/apple.png"), "the directory they share is not repeated: \(screen)")
+        XCTAssertFalse(screen.contains("banana"), screen)
+        // The space in the directory's name stays escaped as the name is completed, and the path is read whole.
+        terminal.type("pr")
+        terminal.press("Tab")
+        try terminal.waitFor(#"holiday\ pictures/apricot.jpg"#)
+        terminal.press("Enter")
+        try terminal.waitFor("apricot.jpg is not a JPEG, PNG, GIF or WebP image (it is empty).")
+    }
+
     func testNoColorGivesAPlainScreen() throws {
         environment["NO_COLOR"] = "1"
         let server = try StubServer { _, _ in .reply(["Some **bold** here"]) }

@@ -176,12 +176,55 @@ final class CommandParserTests: XCTestCase {
     func testCompletionReadsTheTable() {
         let models = { ["SmolLM2-135M-Instruct", "gpt-4o", "gpt-4o-mini"] }
         let none: (String) -> [String] = { _ in [] }
-        XCTAssertEqual(CommandParser.completions(for: "/te", models: models, paths: none), ["/temp"])
-        XCTAssertEqual(Set(CommandParser.completions(for: "/se", models: models, paths: none)), ["/settings", "/search"])
-        XCTAssertEqual(CommandParser.completions(for: "/model gpt", models: models, paths: none), ["gpt-4o", "gpt-4o-mini"])
-        XCTAssertEqual(CommandParser.completions(for: "/max a", models: models, paths: none), ["auto"])
-        XCTAssertEqual(CommandParser.completions(for: "/help ed", models: models, paths: none), ["edit"])
-        XCTAssertEqual(CommandParser.completions(for: "hello", models: models, paths: none), [])
+        XCTAssertEqual(CommandParser.completions(for: "/te", models: models, paths: none).candidates, ["/temp"])
+        XCTAssertEqual(Set(CommandParser.completions(for: "/se", models: models, paths: none).candidates), ["/settings", "/search"])
+        XCTAssertEqual(CommandParser.completions(for: "/model gpt", models: models, paths: none).candidates, ["gpt-4o", "gpt-4o-mini"])
+        XCTAssertEqual(CommandParser.completions(for: "/max a", models: models, paths: none).candidates, ["auto"])
+        XCTAssertEqual(CommandParser.completions(for: "/help ed", models: models, paths: none).candidates, ["edit"])
+        XCTAssertEqual(CommandParser.completions(for: "hello", models: models, paths: none).candidates, [])
+        XCTAssertEqual(CommandParser.completions(for: "/model gpt-4o-", models: models, paths: none).word, "gpt-4o-")
+    }
+
+    func testPathsCompleteAsTheyAreTyped() {
+        let models = { [String]() }
+        var asked: [String] = []
+        let files: (String) -> [String] = { partial in
+            asked.append(partial)
+            return ["~/holiday pictures/", "~/holiday pictures/beach.png", "~/holiday pictures/it's.jpg"].filter { $0.hasPrefix(partial) }
+        }
+        // /attach: backslashes and quotes are read, and the candidates written the same way.
+        let escaped = CommandParser.completions(for: #"/attach one.png ~/holiday\ pictures/b"#, models: models, paths: files)
+        XCTAssertEqual(asked.last, "~/holiday pictures/b")
+        XCTAssertEqual(escaped.word, #"~/holiday\ pictures/b"#)
+        XCTAssertEqual(escaped.candidates, [#"~/holiday\ pictures/beach.png"#])
+        let quoted = CommandParser.completions(for: #"/attach "~/holiday pictures/"#, models: models, paths: files)
+        XCTAssertEqual(quoted.word, #""~/holiday pictures/"#)
+        XCTAssertEqual(quoted.candidates, [#""~/holiday pictures/"#, #""~/holiday pictures/beach.png""#, #""~/holiday pictures/it's.jpg""#],
+                       "a directory leaves the quote open, a file closes it")
+        XCTAssertEqual(CommandParser.completions(for: #"/attach ~/holiday\ pictures/it"#, models: models, paths: files).candidates,
+                       [#"~/holiday\ pictures/it\'s.jpg"#])
+        XCTAssertEqual(CommandParser.completions(for: "/attach one.png ", models: models, paths: files).word, "", "a new word")
+        // /save: one file, the rest of the line as it stands, spaces and all.
+        let save = CommandParser.completions(for: "/save --force ~/holiday pictures/be", models: models, paths: files)
+        XCTAssertEqual(asked.last, "~/holiday pictures/be")
+        XCTAssertEqual(save.word, "~/holiday pictures/be")
+        XCTAssertEqual(save.candidates, ["~/holiday pictures/beach.png"])
+    }
+
+    func testPathWordsAsTypedAndAsRead() {
+        XCTAssertEqual(PathWords.lastWord(#"a 'b c"#).typed, "'b c")
+        XCTAssertEqual(PathWords.lastWord(#"a 'b c"#).value, "b c")
+        XCTAssertEqual(PathWords.lastWord(#"a b\ c"#).typed, #"b\ c"#)
+        XCTAssertEqual(PathWords.lastWord("a b ").typed, "")
+        XCTAssertEqual(PathWords.typed("a b/it's", like: "a"), #"a\ b/it\'s"#)
+        XCTAssertEqual(PathWords.typed("a b/", like: "'a"), "'a b/")
+        XCTAssertEqual(PathWords.typed("a b.png", like: "\"a"), "\"a b.png\"")
+        // What is typed reads back as the path.
+        for path in ["a b/it's.png", #"back\slash"#, "tab\tname", #"say "hi".png"#] {
+            for start in ["", "'", "\""] {
+                XCTAssertEqual(PathWords.split(PathWords.typed(path, like: start)), [path], "begun with \(start)")
+            }
+        }
     }
 
     func testEditDistanceCountsASwapOnce() {
