@@ -245,9 +245,30 @@ extension Shell {
             let line = content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
                 .map(String.init) ?? content
             let who = hit.role == "user" ? "you" : model
-            return "\(TerminalSanitizer.clean(hit.conversationTitle)) #\(hit.messageNumber) \(who): " + highlight(String(line.prefix(160)), words)
+            let title = TerminalSanitizer.clean(hit.conversationTitle)
+            guard let columns = console.columns else {
+                return "\(title) #\(hit.messageNumber) \(who): " + highlight(String(line.prefix(160)), words)
+            }
+            // In a terminal, one line a hit: a shorter title, and the part of the line with the match.
+            let head = "\(title.cut(to: 30)) #\(hit.messageNumber) \(who): "
+            return head + highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.count)), words)
         }
         console.print(lines.joined(separator: "\n"))
+    }
+
+    /// At most `room` characters of `line`, showing the first of `words` found in it: its start, or
+    /// a part from a little before the match, "…" marking what is left out.
+    nonisolated static func excerpt(of line: String, around words: [String], room: Int) -> String {
+        guard line.count > room else { return line }
+        let match = words.compactMap { word in
+            line.range(of: word, options: .caseInsensitive).map { (line.distance(from: line.startIndex, to: $0.lowerBound), word.count) }
+        }.min { $0.0 < $1.0 }
+        var start = 0
+        if let (offset, length) = match, offset + length > room - 1 {
+            start = max(1, min(offset - room / 3, line.count - (room - 1)))
+        }
+        let part = (start > 0 ? "…" : "") + line.dropFirst(start)
+        return part.cut(to: room)
     }
 
     /// `line` with each of `words` in bold yellow (when styles are on).

@@ -249,6 +249,13 @@ final class InteractiveTests: ParleyTestCase {
         }
         XCTAssertTrue(rows[you].hasSuffix("…") && rows[answer].hasSuffix("…"), screen)
         XCTAssertTrue(rows[chat].hasSuffix("… · 2 messages · just now"), screen)
+        // A search hit: a shorter title, and the part of the message around the match.
+        terminal.press("C-l")
+        terminal.send("/search sea")
+        let found = try terminal.waitFor("#1 you:")
+        let hit = try XCTUnwrap(found.split(separator: "\n").map(String.init).first { $0.contains("#1 you:") })
+        XCTAssertTrue(hit.hasPrefix("Tell me everything there is t… #1 you: …"), found)
+        XCTAssertTrue(hit.contains("the sea, in deta") && hit.count == 60, found)
     }
 
     func testUTF8TypingAndAMultiLineBlock() throws {
