@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes a streamed reply: the text sanitized, then rendered (Markdown to ANSI) when styles are on, or
-/// as plain Markdown source when they are off. Reasoning shows on one dimmed line that follows it as
+/// as plain Markdown source when they are off; in a terminal, its lines are broken at spaces to fit
+/// the width it has when the reply begins (`LineWrapper`). Reasoning shows on one dimmed line that follows it as
 /// it streams and then collapses to a summary (terminal), or is left out (plain).
 public final class ReplyWriter {
     public let style: Style
@@ -9,21 +10,26 @@ public final class ReplyWriter {
     private let width: () -> Int
     private var sanitizer = TerminalSanitizer()
     private var markdown: MarkdownRenderer
+    private let wraps: Bool
+    private var wrapper: LineWrapper?
     private var thinkingShown = false
     private var thinkingTail = ""
     private var thinkingStarted: Date?
     private var atLineStart = true
 
-    public init(sink: TextSink, style: Style, width: @escaping () -> Int = { 80 }) {
+    /// `wraps`: break the reply's lines to fit `width` (for a terminal, with styles on).
+    public init(sink: TextSink, style: Style, width: @escaping () -> Int = { 80 }, wraps: Bool = false) {
         self.sink = sink
         self.style = style
         self.width = width
         self.markdown = MarkdownRenderer(style: style)
+        self.wraps = wraps && style.enabled
     }
 
     public func begin() {
         sanitizer = TerminalSanitizer()
         markdown = MarkdownRenderer(style: style)
+        wrapper = wraps ? LineWrapper(width: width()) : nil
         thinkingShown = false
         thinkingTail = ""
         thinkingStarted = nil
@@ -33,7 +39,8 @@ public final class ReplyWriter {
     public func content(_ text: String) {
         if thinkingShown { collapseThinking() }
         let clean = sanitizer.sanitize(text)
-        let out = style.enabled ? markdown.render(clean) : clean
+        var out = style.enabled ? markdown.render(clean) : clean
+        if wrapper != nil { out = wrapper!.wrap(out) }
         if let last = out.last { atLineStart = last == "\n" }
         sink.write(out)  // the caller flushes once per piece of the stream
     }
@@ -55,6 +62,7 @@ public final class ReplyWriter {
     public func end(status: String?) {
         if thinkingShown { collapseThinking() }
         var out = style.enabled ? markdown.finish() : ""
+        if wrapper != nil { out = wrapper!.wrap(out) }
         if let last = out.last { atLineStart = last == "\n" }
         if let status {
             out += (atLineStart ? "" : " ") + style.apply(Style.yellow, to: status)

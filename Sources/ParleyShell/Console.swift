@@ -22,7 +22,7 @@ final class Console {
         outSink = FileSink(fd: 1)
         errSink = FileSink(fd: 2)
         let width = { TerminalDevice.width(1) ?? 80 }
-        out = ReplyWriter(sink: outSink, style: style, width: width)
+        out = ReplyWriter(sink: outSink, style: style, width: width, wraps: outIsTerminal)
         err = ReplyWriter(sink: errSink, style: errStyle, width: width)
     }
 

@@ -29,6 +29,25 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertFalse(terminal.screen().contains("# Big"), "the heading's hashes are rendered away")
     }
 
+    func testAReplyBreaksAtSpacesToFitTheTerminal() throws {
+        let text = "The tides rise and fall twice a day because the moon pulls on the oceans, and the sun does too, a little."
+        // Pieces that end inside words, as a model's tokens do.
+        let pieces = stride(from: 0, to: text.count, by: 3).map { String(text.dropFirst($0).prefix(3)) }
+        let server = try StubServer { _, _ in .reply(pieces) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.resize(width: 34, height: 30)
+        terminal.send("tides?")
+        let screen = try terminal.waitFor("#3 ›")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let first = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("The tides") }, screen)
+        XCTAssertEqual(Array(rows[first...].prefix(4)), [
+            "The tides rise and fall twice a",
+            "day because the moon pulls on the",
+            "oceans, and the sun does too, a",
+            "little.",
+        ], screen)
+    }
+
     func testOutOfRangeTemperatureIsRefusedAndNothingIsSent() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
