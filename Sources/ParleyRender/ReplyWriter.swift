@@ -80,10 +80,13 @@ public final class ReplyWriter {
         sink.write("\r\u{1B}[K" + style.apply(Style.dim, to: "Thought\(time) — /think to show") + "\n")
     }
 
-    /// A line of the shell's own (a notice, an error), never from the server unsanitized.
+    /// A line of the shell's own (a notice, an error), never from the server unsanitized; in a
+    /// terminal, broken at spaces like a reply.
     public func line(_ text: String, codes: String...) {
         let clean = TerminalSanitizer.clean(text)
-        sink.write((style.enabled && !codes.isEmpty ? codes.joined() + clean + Style.reset : clean) + "\n")
+        let styled = style.enabled && !codes.isEmpty ? codes.joined() + clean + Style.reset : clean
+        var wrapper = wraps ? LineWrapper(width: width()) : nil
+        sink.write((wrapper?.wrap(styled) ?? styled) + "\n")
         sink.flush()
     }
 }

@@ -23,7 +23,7 @@ final class Console {
         errSink = FileSink(fd: 2)
         let width = { TerminalDevice.width(1) ?? 80 }
         out = ReplyWriter(sink: outSink, style: style, width: width, wraps: outIsTerminal)
-        err = ReplyWriter(sink: errSink, style: errStyle, width: width)
+        err = ReplyWriter(sink: errSink, style: errStyle, width: { TerminalDevice.width(2) ?? 80 }, wraps: errIsTerminal)
     }
 
     /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a

@@ -48,6 +48,18 @@ final class InteractiveTests: ParleyTestCase {
         ], screen)
     }
 
+    func testTheShellsOwnLinesBreakAtSpacesToo() throws {
+        let terminal = try TerminalSession([ParleyProcess.binary, "--base-url", "http://127.0.0.1:9/v1", "-m", "m"],
+                                           environment: environment, width: 40)
+        let screen = try terminal.waitFor("#1 ›")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let version = try ParleyProcess.run(["--version"], environment: environment).stdout.trimmingCharacters(in: .newlines)
+        let banner = "parley \(version) · http://127.0.0.1:9/v1 · /help for commands, Ctrl-D to leave"
+        let bannerRows = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("m #1 ›") }, screen)
+        XCTAssertEqual(rows[..<bannerRows].joined(separator: " "), banner, "broken only at spaces: \(screen)")
+        XCTAssertGreaterThan(bannerRows, 1, screen)
+    }
+
     func testOutOfRangeTemperatureIsRefusedAndNothingIsSent() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
