@@ -62,12 +62,12 @@ public final class ReplyWriter {
     public func end(status: String?) {
         if thinkingShown { collapseThinking() }
         var out = style.enabled ? markdown.finish() : ""
-        if wrapper != nil { out = wrapper!.wrap(out) }
         if let last = out.last { atLineStart = last == "\n" }
         if let status {
             out += (atLineStart ? "" : " ") + style.apply(Style.yellow, to: status)
             atLineStart = false
         }
+        if wrapper != nil { out = wrapper!.wrap(out) }  // the status too: it moves to the next row whole
         if !atLineStart { out += "\n" }
         atLineStart = true
         sink.write(out)

@@ -134,6 +134,37 @@ final class LineWrapperTests: XCTestCase {
         XCTAssertEqual(screen.lines, ["• one two", "  three_four", "  five"])
     }
 
+    func testAReplyInATerminalIsWrappedToTheWidthItHadWhenItBegan() {
+        var width = 20
+        let sink = StringSink()
+        let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { width }, wraps: true)
+        writer.begin()
+        width = 80  // a resize mid-reply applies from the next reply
+        for piece in ["aaaa bb", "bb cccc", " dddd eeee"] { writer.content(piece) }
+        writer.end(status: "[cancelled]")
+        var screen = Screen(width: 20)
+        screen.write(sink.text)
+        XCTAssertEqual(screen.lines, ["aaaa bbbb cccc dddd", "eeee [cancelled]", ""])
+        // Piped (or plain), nothing is wrapped.
+        let plain = StringSink()
+        let piped = ReplyWriter(sink: plain, style: Style(enabled: false), width: { 20 }, wraps: true)
+        piped.begin()
+        piped.content("aaaa bbbb cccc dddd eeee ffff")
+        piped.end(status: nil)
+        XCTAssertEqual(plain.text, "aaaa bbbb cccc dddd eeee ffff\n")
+    }
+
+    func testTheStatusOfAReplyMovesToTheNextRowWhole() {
+        let sink = StringSink()
+        let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { 20 }, wraps: true)
+        writer.begin()
+        writer.content("aaaa bbbb cccc dd")
+        writer.end(status: "[cancelled]")
+        var screen = Screen(width: 20)
+        screen.write(sink.text)
+        XCTAssertEqual(screen.lines, ["aaaa bbbb cccc dd", "[cancelled]", ""])
+    }
+
     func testATooNarrowTerminalStillShowsEverything() {
         let lines = shown("        indented deeply and then some words", width: 8, pieces: [2])
         XCTAssertEqual(lines.joined().filter { $0 != " " }, "indenteddeeplyandthensomewords")

@@ -108,7 +108,7 @@ def time_to_first(argv, marker, env=ENV):
 
 QUESTION = "What is the capital of France?"
 # The rows whose time varies with the model or the loader, more than the others: more runs.
-MANY_RUNS = max(RUNS, 11)
+MANY_RUNS = max(RUNS, 31)
 
 
 def ask_parley(base, model):
