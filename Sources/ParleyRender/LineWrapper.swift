@@ -102,10 +102,17 @@ public struct LineWrapper: Sendable {
         if wordColumns == 0 { styleAtWord = style } else { word += sequence }
     }
 
-    /// Ends the row and starts the next at the indent, with `styled` (the styles in effect) set again.
+    /// Ends the row and starts the next at the indent (a quote's rows each with its bar), with
+    /// `styled` (the styles in effect) set again.
     private mutating func breakRow(into out: inout String, styled: String? = nil) {
         if !style.isEmpty { out += Style.reset }
-        out += "\n" + String(repeating: " ", count: indent) + (styled ?? style)
+        out += "\n"
+        if let bar = marker.quoteBar, bar + 2 <= indent {
+            out += String(repeating: " ", count: bar) + Style.dim + "│" + Style.reset + String(repeating: " ", count: indent - bar - 1)
+        } else {
+            out += String(repeating: " ", count: indent)
+        }
+        out += styled ?? style
         column = indent
     }
 
@@ -149,6 +156,8 @@ public struct LineWrapper: Sendable {
 struct MarkerReader: Sendable {
     private(set) var done = false
     private(set) var indent = 0
+    /// The column of a quote's bar, when the line is a quote.
+    private(set) var quoteBar: Int?
     private var seen = 0
     private var state = State.leading
 
@@ -159,7 +168,10 @@ struct MarkerReader: Sendable {
         switch (state, character) {
         case (.leading, " "):
             indent = seen
-        case (.leading, "•"), (.leading, "│"), (.digits, "."), (.digits, ")"):
+        case (.leading, "│"):
+            quoteBar = seen - 1
+            state = .mark
+        case (.leading, "•"), (.digits, "."), (.digits, ")"):
             state = .mark
         case (.leading, _) where character.isASCII && character.isNumber, (.digits, _) where character.isASCII && character.isNumber:
             state = .digits

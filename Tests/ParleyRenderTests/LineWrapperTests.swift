@@ -101,7 +101,7 @@ final class LineWrapperTests: XCTestCase {
             "12. Second item with words",
             "    enough to wrap.",
             "│ A quoted line that goes on",
-            "  and on.",
+            "│ and on.",
             "",
         ])
     }
