@@ -28,7 +28,8 @@ public struct CommandSpec: Sendable, Equatable {
 public enum CommandTable {
     public static let all: [CommandSpec] = [
         spec("help", ["?"], "[command]", "list commands, or show one command's help", completes: .command),
-        spec("model", [], "[name]", "show the model, or switch to another", completes: .model),
+        spec("model", [], "[name|N|--refresh]", "list the server's models to pick one, or switch to model name or N (--refresh asks the server again)",
+             completes: .model),
         spec("system", [], "[text|--clear]", "show, set or clear the system prompt", completes: .fixed(["--clear"])),
         spec("temp", ["temperature"], "[0-2]", "show or set the temperature"),
         spec("top_p", ["topp"], "[0-1]", "show or set top_p"),
