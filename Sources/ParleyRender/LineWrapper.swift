@@ -70,7 +70,8 @@ public struct LineWrapper: Sendable {
                 if column + columns > width {
                     if wordColumns > 0, wordStart > indent, indent + wordColumns + columns <= width {
                         // Take the word back and write it again on the next row.
-                        out += "\r" + (wordStart > 0 ? "\u{1B}[\(wordStart)C" : "") + Style.reset + "\u{1B}[K"
+                        // (Styles off first, so that clearing paints no background.)
+                        out += "\r" + (wordStart > 0 ? "\u{1B}[\(wordStart)C" : "") + (style.isEmpty ? "" : Style.reset) + "\u{1B}[K"
                         let taken = word
                         breakRow(into: &out, styled: styleAtWord)
                         out += taken
@@ -152,7 +153,8 @@ public struct LineWrapper: Sendable {
 }
 
 /// Reads the start of a line for its hanging indent: leading spaces, then a list marker (`•`, `1.`,
-/// `1)`) or a quote bar (`│`) and the space after it. The first other character decides it.
+/// `1)`, or unrendered `-`, `*`, `+`) or a quote's bar (`│`, or an unrendered `>`) and the space after
+/// it. The first other character decides it.
 struct MarkerReader: Sendable {
     private(set) var done = false
     private(set) var indent = 0
@@ -171,7 +173,7 @@ struct MarkerReader: Sendable {
         case (.leading, "│"):
             quoteBar = seen - 1
             state = .mark
-        case (.leading, "•"), (.digits, "."), (.digits, ")"):
+        case (.leading, "•"), (.leading, "-"), (.leading, "*"), (.leading, "+"), (.leading, ">"), (.digits, "."), (.digits, ")"):
             state = .mark
         case (.leading, _) where character.isASCII && character.isNumber, (.digits, _) where character.isASCII && character.isNumber:
             state = .digits

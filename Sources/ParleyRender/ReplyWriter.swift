@@ -1,7 +1,7 @@
 import Foundation
 
 /// Writes a streamed reply: the text sanitized, then rendered (Markdown to ANSI) when styles are on, or
-/// as plain Markdown source when they are off; in a terminal, its lines are broken at spaces to fit
+/// as plain Markdown source when they are off; in a terminal (either way), its lines are broken at spaces to fit
 /// the width it has when the reply begins (`LineWrapper`). Reasoning shows on one dimmed line that follows it as
 /// it streams and then collapses to a summary (terminal), or is left out (plain).
 public final class ReplyWriter {
@@ -17,13 +17,13 @@ public final class ReplyWriter {
     private var thinkingStarted: Date?
     private var atLineStart = true
 
-    /// `wraps`: break the reply's lines to fit `width` (for a terminal, with styles on).
+    /// `wraps`: break the reply's lines to fit `width` (for a terminal that moves its cursor).
     public init(sink: TextSink, style: Style, width: @escaping () -> Int = { 80 }, wraps: Bool = false) {
         self.sink = sink
         self.style = style
         self.width = width
         self.markdown = MarkdownRenderer(style: style)
-        self.wraps = wraps && style.enabled
+        self.wraps = wraps
     }
 
     public func begin() {

@@ -22,8 +22,11 @@ final class Console {
         outSink = FileSink(fd: 1)
         errSink = FileSink(fd: 2)
         let width = { TerminalDevice.width(1) ?? 80 }
-        out = ReplyWriter(sink: outSink, style: style, width: width, wraps: outIsTerminal)
-        err = ReplyWriter(sink: errSink, style: errStyle, width: { TerminalDevice.width(2) ?? 80 }, wraps: errIsTerminal)
+        // Lines are broken to fit a terminal, colours or not; a dumb one may not move its cursor.
+        let movesCursor = environment["TERM"] != "dumb"
+        out = ReplyWriter(sink: outSink, style: style, width: width, wraps: outIsTerminal && movesCursor)
+        err = ReplyWriter(sink: errSink, style: errStyle, width: { TerminalDevice.width(2) ?? 80 },
+                          wraps: errIsTerminal && movesCursor)
     }
 
     /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a

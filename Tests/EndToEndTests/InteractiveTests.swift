@@ -421,6 +421,19 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertTrue(terminal.screen().contains("Some **bold** here"))
     }
 
+    func testWithoutColoursRepliesStillBreakAtSpaces() throws {
+        environment["NO_COLOR"] = "1"
+        let server = try StubServer { _, _ in .reply(["- Some **bold** here and then a go", "od many more words to make it wrap"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.resize(width: 30, height: 20)
+        terminal.send("hi")
+        let screen = try terminal.waitFor("#3 ›")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let first = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("- Some") }, screen)
+        XCTAssertEqual(Array(rows[first...].prefix(3)), ["- Some **bold** here and then", "  a good many more words to", "  make it wrap"], screen)
+        XCTAssertFalse(terminal.screen(escapes: true).contains("\u{1B}["), "still no colours")
+    }
+
     func testTheTerminalIsRestoredWhenKilledMidStream() throws {
         let slow: [StubServer.Step] = [.streamHead()] + (0..<100).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
         let server = try StubServer { _, _ in slow }

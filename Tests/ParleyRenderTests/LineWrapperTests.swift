@@ -145,13 +145,23 @@ final class LineWrapperTests: XCTestCase {
         var screen = Screen(width: 20)
         screen.write(sink.text)
         XCTAssertEqual(screen.lines, ["aaaa bbbb cccc dddd", "eeee [cancelled]", ""])
-        // Piped (or plain), nothing is wrapped.
-        let plain = StringSink()
-        let piped = ReplyWriter(sink: plain, style: Style(enabled: false), width: { 20 }, wraps: true)
+        // Piped, nothing is wrapped.
+        let pipe = StringSink()
+        let piped = ReplyWriter(sink: pipe, style: Style(enabled: false), width: { 20 }, wraps: false)
         piped.begin()
         piped.content("aaaa bbbb cccc dddd eeee ffff")
         piped.end(status: nil)
-        XCTAssertEqual(plain.text, "aaaa bbbb cccc dddd eeee ffff\n")
+        XCTAssertEqual(pipe.text, "aaaa bbbb cccc dddd eeee ffff\n")
+        // A terminal without colours (NO_COLOR): the Markdown source, wrapped, its list items hanging.
+        let plain = StringSink()
+        let uncoloured = ReplyWriter(sink: plain, style: Style(enabled: false), width: { 20 }, wraps: true)
+        uncoloured.begin()
+        uncoloured.content("- aaaa bbbb cccc dddd eeee")
+        uncoloured.end(status: nil)
+        XCTAssertFalse(plain.text.contains("\u{1B}[0m") || plain.text.contains("\u{1B}[2m"), "no colours: \(plain.text.debugDescription)")
+        var plainScreen = Screen(width: 20)
+        plainScreen.write(plain.text)
+        XCTAssertEqual(plainScreen.lines, ["- aaaa bbbb cccc", "  dddd eeee", ""])
     }
 
     func testTheStatusOfAReplyMovesToTheNextRowWhole() {
