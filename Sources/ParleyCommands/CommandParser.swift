@@ -262,8 +262,8 @@ public enum CommandParser {
             return (last.typed, paths(last.value).map { PathWords.typed($0, like: last.typed) })
         case .file:
             // One file, the rest of the line as it stands (after a `--force`).
-            var file = before.dropFirst(parts[0].count + 1)
-            if file.hasPrefix("--force ") { file = file.dropFirst("--force ".count) }
+            var file = before.dropFirst(parts[0].count).drop { $0 == " " }
+            if file.hasPrefix("--force ") { file = file.dropFirst("--force ".count).drop { $0 == " " } }
             return (String(file), paths(String(file)))
         }
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Writes a streamed reply: the text sanitized, then rendered (Markdown to ANSI) when styles are on, or
-/// as plain Markdown source when they are off; in a terminal (either way), its lines are broken at spaces to fit
-/// the width it has when the reply begins (`LineWrapper`). Reasoning shows on one dimmed line that follows it as
-/// it streams and then collapses to a summary (terminal), or is left out (plain).
+/// as plain Markdown source when they are off; in a terminal (either way), its lines broken at spaces
+/// to fit the width it has when the reply begins (`LineWrapper`). Reasoning shows on one dimmed line
+/// that follows it as it streams and then collapses to a summary (terminal), or is left out (plain).
 public final class ReplyWriter {
     public let style: Style
     private let sink: TextSink

@@ -205,7 +205,7 @@ final class CommandParserTests: XCTestCase {
                        [#"~/holiday\ pictures/it\'s.jpg"#])
         XCTAssertEqual(CommandParser.completions(for: "/attach one.png ", models: models, paths: files).word, "", "a new word")
         // /save: one file, the rest of the line as it stands, spaces and all.
-        let save = CommandParser.completions(for: "/save --force ~/holiday pictures/be", models: models, paths: files)
+        let save = CommandParser.completions(for: "/save  --force  ~/holiday pictures/be", models: models, paths: files)
         XCTAssertEqual(asked.last, "~/holiday pictures/be")
         XCTAssertEqual(save.word, "~/holiday pictures/be")
         XCTAssertEqual(save.candidates, ["~/holiday pictures/beach.png"])
