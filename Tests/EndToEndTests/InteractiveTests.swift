@@ -257,7 +257,7 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertEqual(rows[code + 1], "a snippet that repeats this", screen)
     }
 
-    func testHistoryAndChatsKeepEachEntryToALineOfTheTerminal() throws {
+    func testHistoryChatsAndSearchKeepEachEntryToALineOfTheTerminal() throws {
         let reply = String(repeating: "The answer goes on and on. ", count: 6)
         let server = try StubServer { _, _ in .reply([reply]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
