@@ -201,7 +201,9 @@ def main():
         sys.exit("bench: build first (swift build -c release)")
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts/bench/server.py"), str(PORT), str(EVENTS)],
                               stdout=subprocess.PIPE)
-    server.stdout.readline()
+    if server.stdout.readline() != b"ready\n":
+        server.wait()
+        sys.exit("bench: the loopback server could not listen on port %d (in use? BENCH_PORT picks another)" % PORT)
     rows = []
     try:
         # Startup
