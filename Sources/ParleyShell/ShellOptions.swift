@@ -28,10 +28,18 @@ public struct ShellOptions: Sendable {
     public init() {}
 }
 
-/// A command line that cannot be used, said in a sentence; nothing has been sent.
+/// A command line (or config file) that cannot be used, said in a sentence; nothing has been sent.
 public struct OptionError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// False for a fault in the config file: the command line's usage would not help with it.
+    public var concernsTheCommandLine = true
     public init(_ description: String) { self.description = description }
+
+    var inTheConfigFile: OptionError {
+        var error = self
+        error.concernsTheCommandLine = false
+        return error
+    }
 }
 
 /// The checked configuration a shell runs with.
@@ -58,7 +66,12 @@ public struct ShellConfiguration: Sendable {
 
     /// Checks every option (base URL, ranges, timeouts) before any request is made.
     public static func resolve(_ options: ShellOptions, environment: [String: String]) throws(OptionError) -> ShellConfiguration {
-        let config = try ConfigFile.load(environment: environment)
+        let config: ConfigFile?
+        do {
+            config = try ConfigFile.load(environment: environment)
+        } catch {
+            throw error.inTheConfigFile
+        }
         let requested = options.profile ?? environment["PARLEY_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
         var chosen: ConfigFile.Profile?
         if let requested {
@@ -85,8 +98,12 @@ public struct ShellConfiguration: Sendable {
         let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
         var fromProfile = ChatSettings()
         if let profile = profileInUse {
-            fromProfile = try settings(model: profile.model, system: profile.system, temperature: profile.temperature,
-                                       topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
+            do {
+                fromProfile = try settings(model: profile.model, system: profile.system, temperature: profile.temperature,
+                                           topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
+            } catch {
+                throw error.inTheConfigFile
+            }
         }
         var settings = fromProfile
         settings.take(flags)

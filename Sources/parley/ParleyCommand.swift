@@ -100,8 +100,12 @@ struct ParleyCommand: AsyncParsableCommand {
         let configuration: ShellConfiguration
         do {
             configuration = try ShellConfiguration.resolve(options, environment: environment)
-        } catch {
+        } catch where error.concernsTheCommandLine {
             throw ValidationError(error.description)
+        } catch {
+            // The config file's fault: said without the command line's usage, still exit 64.
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode(64)
         }
         if showEndpoint {
             print("\(configuration.endpoint.baseURL) (\(configuration.endpoint.baseURLSource))")

@@ -101,7 +101,16 @@ final class ReliabilityTests: ParleyTestCase {
         let result = try run(["hi"])
         XCTAssertEqual(result.status, 64)
         XCTAssertTrue(result.stderr.contains(config.path) && result.stderr.contains("line 2"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("Usage:"), "the command line was not at fault: \(result.stderr)")
         XCTAssertEqual(try String(contentsOf: config, encoding: .utf8), "[profiles.x]\nbase_url = http://nope\n", "never rewritten")
+        // A profile's setting out of range: the same; a flag's: with the usage.
+        try "[profiles.x]\nbase_url = \"http://127.0.0.1:9/v1\"\ntemperature = 5\n".write(to: config, atomically: true, encoding: .utf8)
+        let profile = try run(["--profile", "x", "hi"])
+        XCTAssertEqual(profile.status, 64)
+        XCTAssertTrue(profile.stderr.contains("profile x in \(config.path)") && !profile.stderr.contains("Usage:"), profile.stderr)
+        let flag = try run(["--profile", "x", "--temperature", "9", "hi"])
+        XCTAssertEqual(flag.status, 64)
+        XCTAssertTrue(flag.stderr.contains("Usage:"), flag.stderr)
     }
 
     // MARK: - Hostile input
