@@ -87,7 +87,8 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        let said = message.map { ": \($0)" } ?? ""
+        // The sentence gives its own full stop.
+        let said = message.map { ": " + ($0.hasSuffix(".") ? String($0.dropLast()) : $0) } ?? ""
         let label = code.map { " \($0)" } ?? ""
         switch status {
         case 401:

@@ -109,11 +109,25 @@ public struct ChatClient: Sendable {
         let envelope = ErrorEnvelope.parse(body)
         var message = envelope?.message
         if envelope == nil, !body.isEmpty {
-            let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            message = text.isEmpty ? nil : ChatStreamParser.excerpt(text)
+            message = Self.summary(ofErrorBody: body)
         }
         return HTTPFailure(status: head.status, code: envelope?.code, message: message, retryAfter: head.retryAfter(),
                            keySource: endpoint.keySource, url: endpoint.baseURL)
+    }
+
+    /// What a body that is not OpenAI's error JSON says, in one short line: an HTML page (a proxy's,
+    /// a web server's) by its text without the tags, any text with its lines and spaces run together.
+    static func summary(ofErrorBody body: [UInt8]) -> String? {
+        var text = String(decoding: body.prefix(4096), as: UTF8.self)
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") {
+            if let start = text.range(of: "<body", options: .caseInsensitive) { text = String(text[start.lowerBound...]) }
+            text = text.replacingOccurrences(of: "<[^>]*>?", with: " ", options: .regularExpression)
+            for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
+                text = text.replacingOccurrences(of: entity, with: character)
+            }
+        }
+        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return words.isEmpty ? nil : ChatStreamParser.excerpt(words)
     }
 
     static func events(fromCompletion body: [UInt8]) throws(APIError) -> [ChatEvent] {

@@ -117,6 +117,31 @@ final class ChatClientTests: XCTestCase {
         XCTAssertLessThan(failure.message?.count ?? 0, 200)
     }
 
+    func testAnErrorPageIsSaidInOneLineOfItsText() async throws {
+        let page = """
+            <!DOCTYPE HTML>
+            <html lang="en">
+                <head>
+                    <meta charset="utf-8">
+                    <title>Error response</title>
+                </head>
+                <body>
+                    <h1>Error response</h1>
+                    <p>Error code: 501</p>
+                    <p>Message: Unsupported method (&#39;POST&#39;).</p>
+                </body>
+            </html>
+            """
+        let server = try StubServer { _, _ in .response(status: 501, body: page) }
+        let result = await run(client(server))
+        guard case let .http(failure) = result.error as? APIError else { return XCTFail("\(String(describing: result.error))") }
+        XCTAssertEqual(failure.message, "Error response Error code: 501 Message: Unsupported method ('POST').")
+        XCTAssertEqual(failure.description, "The server answered 501: Error response Error code: 501 Message: Unsupported method ('POST').")
+        // Plain text keeps its words, on one line.
+        XCTAssertEqual(ChatClient.summary(ofErrorBody: Array("upstream\n  timed out\r\n".utf8)), "upstream timed out")
+        XCTAssertNil(ChatClient.summary(ofErrorBody: Array(" \n ".utf8)))
+    }
+
     func testAServerThatIgnoresStreamTrue() async throws {
         let body = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Whole."},"finish_reason":"stop"}]}"#
         let server = try StubServer { _, _ in .response(status: 200, headers: ["Content-Type": "application/json"], body: body) }

@@ -33,6 +33,12 @@ final class ErrorModelTests: XCTestCase {
         XCTAssertTrue(APIError.invalidBaseURL("x", reason: "it has no host").description.contains("--base-url"))
     }
 
+    func testAMessageEndingInAFullStopIsNotGivenAnother() {
+        let said = HTTPFailure(status: 401, message: "Incorrect API key provided.", keySource: "PARLEY_API_KEY", url: "u")
+        XCTAssertTrue(said.description.hasPrefix("The API key from PARLEY_API_KEY was refused (401): Incorrect API key provided. Set"), said.description)
+        XCTAssertEqual(HTTPFailure(status: 500, message: "boom", url: "u").description, "The server answered 500: boom.")
+    }
+
     func testRetryAfterInSecondsOrAsADate() {
         let now = Date(timeIntervalSince1970: 1_000_000)
         let seconds = HTTPResponseHead(status: 429, headers: [HTTPHeader(name: "retry-after", value: "7")])
