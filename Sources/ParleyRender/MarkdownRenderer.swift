@@ -23,9 +23,13 @@ public struct MarkdownRenderer: Sendable {
     private var link: String?        // `[text](url` collected so far
     private var previous: Character = " "
     private var lineStyle = ""       // codes that hold for the whole line (heading, quote)
+    private var table: [String] = [] // the lines of a table (or of what may still start one), held
+    /// The columns a table may take; a wider one is written as its source lines.
+    private let tableWidth: Int?
 
-    public init(style: Style) {
+    public init(style: Style, tableWidth: Int? = nil) {
         self.style = style
+        self.tableWidth = tableWidth
     }
 
     public mutating func render(_ text: String) -> String {
@@ -43,8 +47,13 @@ public struct MarkdownRenderer: Sendable {
     /// The reply ended: flush what is held and close every style.
     public mutating func finish() -> String {
         var out = ""
-        if kind != .undecided || !held.isEmpty {
+        let unfinished = kind != .undecided || !held.isEmpty  // a last line without its newline
+        if unfinished {
             endLine(into: &out, final: true)
+        }
+        if !table.isEmpty {
+            flushTable(into: &out)
+            if unfinished, out.hasSuffix("\n") { out.removeLast() }
         }
         inFence = false
         return out
@@ -56,6 +65,7 @@ public struct MarkdownRenderer: Sendable {
         switch kind {
         case .undecided:
             held.append(character)
+            if !table.isEmpty, !Self.mayStillBeTableRow(held) { flushTable(into: &out) }
             if !Self.mayStillBeMarker(held, inFence: inFence) { decide(into: &out) }
         case .code:
             out.append(character)
@@ -69,6 +79,7 @@ public struct MarkdownRenderer: Sendable {
         let trimmed = start.drop { $0 == " " }
         if inFence { return trimmed.allSatisfy { $0 == "`" || $0 == "~" || $0 == " " } }
         if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { return true }  // the label needs the whole line
+        if mayBeTableRow(start) { return true }  // a table's row: held whole (see `endLine`)
         return start.count < 64 && start.allSatisfy { " #>-*+_`~.)0123456789".contains($0) }
     }
 
@@ -153,18 +164,95 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private mutating func endLine(into out: inout String, final: Bool = false) {
+        if kind == .undecided, !inFence, Self.mayBeTableRow(held) {
+            holdTableRow(into: &out)
+            return
+        }
+        if kind == .undecided, !table.isEmpty { flushTable(into: &out) }  // an empty line ends a table
         if kind == .undecided { decide(into: &out, lineComplete: true) }
+        closeLine(into: &out, final: final)
+    }
+
+    /// Ends a decided line: what inline marks still wait, its styles closed, its newline.
+    private mutating func closeLine(into out: inout String, final: Bool) {
         flushInline(into: &out)
         if style.enabled, kind != .paragraph || bold || italic || code || !lineStyle.isEmpty {
             out += Style.reset
         }
         if !final { out += "\n" }
+        resetLine()
+    }
+
+    private mutating func resetLine() {
         kind = .undecided
         bold = false
         italic = false
         code = false
         lineStyle = ""
         previous = " "
+    }
+
+    // MARK: - Tables
+
+    /// Whether a line's start may be a table's row: `|` first (after up to three spaces), and not so
+    /// long that holding it back would be felt.
+    static func mayBeTableRow(_ start: String) -> Bool {
+        let indent = start.prefix { $0 == " " }.count
+        return indent <= 3 && start.dropFirst(indent).first == "|" && start.count < 2000
+    }
+
+    /// Whether a line's start may still turn out to be a table's row (only spaces so far, or a row).
+    static func mayStillBeTableRow(_ start: String) -> Bool {
+        mayBeTableRow(start) || (start.count <= 3 && start.allSatisfy { $0 == " " })
+    }
+
+    /// A whole line that may be a table's row is held: the first as a header, the second kept only if
+    /// it is the delimiter row (`|---|:--:|`), the rest as rows; anything else is written as it is.
+    private mutating func holdTableRow(into out: inout String) {
+        let line = held
+        held = ""
+        if table.count == 1, !Self.isDelimiterRow(line) {
+            flushTable(into: &out)  // not a table after all: the held line as text
+        }
+        table.append(line)
+        resetLine()
+    }
+
+    private mutating func flushTable(into out: inout String) {
+        let lines = table
+        table = []
+        if style.enabled, lines.count >= 2,
+           let rendered = TableLayout(lines: lines, style: style, inline: inlineOnly).render(within: tableWidth) {
+            out += rendered
+            return
+        }
+        // Not a table, or too wide for the terminal: each line as a line of text.
+        let pending = held  // the start of the line that ended the table
+        for line in lines {
+            held = line
+            decide(into: &out, lineComplete: true)
+            closeLine(into: &out, final: false)
+        }
+        held = pending
+    }
+
+    static func isDelimiterRow(_ line: String) -> Bool {
+        let cells = TableLayout.cells(line)
+        return !cells.isEmpty && cells.allSatisfy { cell in
+            let dashes = cell.drop { $0 == ":" }.reversed().drop { $0 == ":" }
+            return !dashes.isEmpty && dashes.allSatisfy { $0 == "-" }
+        }
+    }
+
+    /// A table cell's inline Markdown (bold, italic, code, links), styles closed at its end.
+    private func inlineOnly(_ text: String) -> String {
+        var cell = MarkdownRenderer(style: style)
+        cell.kind = .paragraph
+        var out = ""
+        cell.feed(Substring(text), into: &out)
+        cell.flushInline(into: &out)
+        if style.enabled, cell.bold || cell.italic || cell.code { out += Style.reset }
+        return out
     }
 
     // MARK: - Inline

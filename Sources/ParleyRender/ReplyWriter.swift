@@ -28,8 +28,9 @@ public final class ReplyWriter {
 
     public func begin() {
         sanitizer = TerminalSanitizer()
-        markdown = MarkdownRenderer(style: style)
-        wrapper = wraps ? LineWrapper(width: width()) : nil
+        let columns = wraps ? width() : nil
+        markdown = MarkdownRenderer(style: style, tableWidth: columns)
+        wrapper = columns.map(LineWrapper.init(width:))
         thinkingShown = false
         thinkingTail = ""
         thinkingStarted = nil

@@ -164,6 +164,21 @@ final class LineWrapperTests: XCTestCase {
         XCTAssertEqual(plainScreen.lines, ["- aaaa bbbb cccc", "  dddd eeee", ""])
     }
 
+    func testATableIsLaidOutOnlyWhenItFitsTheTerminal() {
+        let table = "| name | year |\n|---|---:|\n| Swift | 2014 |\n"
+        for (width, expected) in [(80, [" name  │ year", "───────┼──────", " Swift │ 2014", ""]),
+                                  (12, ["| name |", "year |", "|---|---:|", "| Swift |", "2014 |", ""])] {
+            let sink = StringSink()
+            let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { width }, wraps: true)
+            writer.begin()
+            writer.content(table)
+            writer.end(status: nil)
+            var screen = Screen(width: width)
+            screen.write(sink.text)
+            XCTAssertEqual(screen.lines, expected, "width \(width)")
+        }
+    }
+
     func testTheStatusOfAReplyMovesToTheNextRowWhole() {
         let sink = StringSink()
         let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { 20 }, wraps: true)

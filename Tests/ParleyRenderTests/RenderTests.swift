@@ -5,9 +5,9 @@ import XCTest
 final class MarkdownRendererTests: XCTestCase {
     let styled = Style(enabled: true)
 
-    func render(_ text: String, pieces size: Int? = nil, style: Style) -> String {
+    func render(_ text: String, pieces size: Int? = nil, style: Style, tableWidth: Int? = nil) -> String {
         var sanitizer = TerminalSanitizer()
-        var renderer = MarkdownRenderer(style: style)
+        var renderer = MarkdownRenderer(style: style, tableWidth: tableWidth)
         var out = ""
         if let size {
             var rest = Substring(text)
@@ -66,6 +66,56 @@ final class MarkdownRendererTests: XCTestCase {
         XCTAssertFalse(out.contains("HACKED") || out.contains("ZXZpbA==") || out.contains("evil"))
         XCTAssertFalse(out.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
         XCTAssertTrue(out.contains("<U+202E>txt.exe"))
+    }
+
+    let table = """
+        Compare:
+        | Language | Typing | Year |
+        |:---------|:------:|-----:|
+        | Swift | **static** | 2014 |
+        | Python | dynamic | 1991 |
+        | `C` | static \\| weak |
+        After.
+
+        """
+
+    func withoutStyles(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+    }
+
+    func testATableIsLaidOutInAlignedColumnsWhateverPiecesItCameIn() {
+        let whole = render(table, style: styled)
+        XCTAssertEqual(withoutStyles(whole), """
+            Compare:
+             Language │    Typing     │ Year
+            ──────────┼───────────────┼──────
+             Swift    │    static     │ 2014
+             Python   │    dynamic    │ 1991
+             C        │ static | weak │
+            After.
+
+            """)
+        XCTAssertTrue(whole.contains(Style.bold + "Language" + Style.reset), "the header is bold")
+        XCTAssertTrue(whole.contains(Style.bold + "static" + Style.reset), "cells keep their inline Markdown")
+        for size in [1, 2, 3, 7, 64] {
+            XCTAssertEqual(render(table, pieces: size, style: styled), whole, "in pieces of \(size)")
+        }
+        // The last thing in a reply, without its newline.
+        XCTAssertEqual(withoutStyles(render("| a | b |\n|---|---|\n| 1 | 2 |", style: styled)), " a │ b\n───┼───\n 1 │ 2")
+    }
+
+    func testATableTooWideForTheTerminalIsLeftAsItsLines() {
+        let narrow = withoutStyles(render(table, pieces: 5, style: styled, tableWidth: 31))
+        XCTAssertTrue(narrow.contains("| Language | Typing | Year |\n|:---------|:------:|-----:|\n| Swift | static | 2014 |"), narrow.debugDescription)
+        XCTAssertTrue(narrow.hasSuffix("| C | static \\| weak |\nAfter.\n"), narrow.debugDescription)
+        XCTAssertTrue(withoutStyles(render(table, style: styled, tableWidth: 32)).contains("──────────┼"), "32 columns are enough")
+    }
+
+    func testLinesThatOnlyLookLikeATableStayText() {
+        XCTAssertEqual(withoutStyles(render("| not | a table\nnext **line**\n", pieces: 1, style: styled)), "| not | a table\nnext line\n")
+        XCTAssertEqual(withoutStyles(render("| a | b |\n| c | d |\n", style: styled)), "| a | b |\n| c | d |\n", "no delimiter row")
+        XCTAssertEqual(withoutStyles(render("```\n| a |\n|---|\n```\n", style: styled)), "╭─\n| a |\n|---|\n╰─\n", "in a code block")
+        XCTAssertEqual(render(table, style: Style(enabled: false)), table, "plain: the source")
     }
 
     func testPlainStyleLeavesTheSourceAlone() {
