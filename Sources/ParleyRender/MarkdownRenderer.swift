@@ -5,8 +5,9 @@ import Foundation
 /// What a line is (heading, list item, quote, fence, rule) is decided from its first characters: while
 /// they could still be any of those, they are held back; once decided, the rest of the line streams.
 /// Inline marks (`**bold**`, `*italic*`, `` `code` ``, `[text](url)`) hold back only as long as needed to
-/// tell what they are. Nothing is flushed at piece boundaries, so the output for a reply is the same
-/// whatever pieces it arrived in.
+/// tell what they are. A table is the exception that holds back whole: its columns' widths are
+/// known only at its last row (`TableLayout`). Nothing is flushed at piece boundaries, so the output
+/// for a reply is the same whatever pieces it arrived in.
 public struct MarkdownRenderer: Sendable {
     private enum LineKind: Sendable { case undecided, paragraph, heading, quote, code }
 
