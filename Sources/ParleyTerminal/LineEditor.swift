@@ -137,8 +137,11 @@ public final class LineEditor {
         // Keys mode before the prompt shows: libedit prints the prompt first and switches at its first
         // read, and a key typed in between met the terminal's line discipline (Ctrl-D became a NUL).
         parley_el_set_prep_term(editLine, 1)
+        // A paste arrives marked, and is put in the line whole, its newlines too (see `readPaste`).
+        TerminalDevice.bracketPastes(true)
         var count: Int32 = 0
         let line = el_gets(editLine, &count)
+        TerminalDevice.bracketPastes(false)
         if let result {
             self.result = nil
             if result == .interrupted { FileHandle.standardOutput.write(Data("\n".utf8)) }
@@ -180,6 +183,12 @@ public final class LineEditor {
             character?.pointee = wchar_t(LineEditor.escapeStandIn)
             return 1
         }
+        if lead == 0x1B, let pasted = readPaste() {
+            // Put in the line by the prefill key, as `/edit`'s text is: newlines stay in the line.
+            prefill = (prefill ?? "") + pasted
+            queued.insert(contentsOf: Array(LineEditor.prefillKeys.utf8), at: 0)
+            return readCharacter(into: character)
+        }
         let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
         var bytes = [lead]
         while bytes.count < length, let next = nextByte(), next & 0xC0 == 0x80 {
@@ -188,6 +197,41 @@ public final class LineEditor {
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
         character?.pointee = wchar_t(bitPattern: scalar.value)
         return 1
+    }
+
+    private static let pasteStart = Array("[200~".utf8)
+    private static let pasteEnd = Array("\u{1B}[201~".utf8)
+
+    /// After an Esc: when the terminal's paste mark follows, the pasted text up to the closing mark
+    /// (`pastedText`); else nil, with the bytes read put back.
+    private func readPaste() -> String? {
+        var read: [UInt8] = []
+        for expected in LineEditor.pasteStart {
+            guard let byte = nextByte() else { break }
+            read.append(byte)
+            if byte != expected { break }
+        }
+        guard read == LineEditor.pasteStart else {
+            queued.insert(contentsOf: read, at: 0)
+            return nil
+        }
+        var text: [UInt8] = []
+        while !text.ends(with: LineEditor.pasteEnd), let byte = nextByte() { text.append(byte) }
+        if text.ends(with: LineEditor.pasteEnd) { text.removeLast(LineEditor.pasteEnd.count) }
+        return Self.pastedText(text)
+    }
+
+    /// Pasted bytes as they go in the line: CR LF and CR become LF; tabs stay; other control
+    /// characters go.
+    static func pastedText(_ bytes: [UInt8]) -> String {
+        var kept: [UInt8] = []
+        var previous: UInt8 = 0
+        for byte in bytes {
+            defer { previous = byte }
+            if byte == 0x0A, previous == 0x0D { continue }
+            if byte == 0x0D || byte == 0x0A { kept.append(0x0A) } else if byte >= 0x20 && byte != 0x7F || byte == 0x09 { kept.append(byte) }
+        }
+        return String(decoding: kept, as: UTF8.self)
     }
 
     private func nextByte() -> UInt8? {
@@ -227,5 +271,11 @@ public final class LineEditor {
         let lines = CompletionList.lines(candidates, width: TerminalDevice.width(1) ?? 80)
         FileHandle.standardOutput.write(Data(("\n" + lines.joined(separator: "\n") + "\n").utf8))
         return UInt8(CC_REDISPLAY)
+    }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }

@@ -55,6 +55,17 @@ public enum TerminalDevice {
     public static func restoreMode() {
         guard hasSaved else { return }
         tcsetattr(0, TCSANOW, &saved)
+        if pasteBracketed { bracketPastes(false) }
+    }
+
+    /// Whether the terminal has been asked to bracket pastes (and so must be told to stop on the way out).
+    nonisolated(unsafe) private static var pasteBracketed = false
+
+    /// Asks the terminal to mark pasted text (`ESC [ 200 ~` before, `ESC [ 201 ~` after), or to stop.
+    public static func bracketPastes(_ on: Bool) {
+        pasteBracketed = on
+        let sequence: StaticString = on ? "\u{1B}[?2004h" : "\u{1B}[?2004l"
+        _ = write(1, sequence.utf8Start, sequence.utf8CodeUnitCount)
     }
 
     /// Keys arrive one at a time, unechoed, and Ctrl-C arrives as a byte; output still turns `\n`

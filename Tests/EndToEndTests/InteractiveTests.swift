@@ -364,6 +364,42 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitFor("m #1 ›")
     }
 
+    func testAPastedBlockOfLinesIsOneMessage() throws {
+        let server = try StubServer { _, _ in .reply(["Read it."]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("What does this mean? ")
+        terminal.paste("Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero\n")
+        try terminal.waitFor("ZeroDivisionError: division by zero")
+        usleep(300_000)
+        XCTAssertEqual(server.chats.count, 0, "nothing is sent by the paste's own line ends")
+        terminal.press("Enter")
+        try terminal.waitFor("Read it.")
+        let messages = try XCTUnwrap(server.chats.first?.messages)
+        XCTAssertEqual(messages.last?["content"] as? String,
+                       "What does this mean? Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero\n")
+        XCTAssertEqual(server.chats.count, 1)
+    }
+
+    func testPastesAreNoLongerMarkedOnceParleyHasGone() throws {
+        // After parley, `cat` echoes what is pasted: a mark left asked for would show as ^[[200~.
+        // (`set -m`: parley in a process group of its own, as a shell runs a job; libedit passes a
+        // signal on to the whole group.)
+        for leave in ["Ctrl-D", "SIGTERM"] {
+            let script = "set -m; \(ParleyProcess.binary) --base-url http://127.0.0.1:9/v1 -m m; echo left; exec cat"
+            let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
+            try terminal.waitFor("#1 ›")
+            if leave == "Ctrl-D" {
+                terminal.press("C-d")
+            } else {
+                for pid in try ParleyProcess.pids(matching: "127.0.0.1:9/v1") { kill(pid, SIGTERM) }
+            }
+            try terminal.waitFor("left", timeout: 5)
+            terminal.paste("pasted words")
+            let screen = try terminal.waitFor("pasted words", timeout: 5)
+            XCTAssertFalse(screen.contains("200~"), "\(leave): \(screen)")
+        }
+    }
+
     func testAltEnterAddsALineToTheMessage() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])

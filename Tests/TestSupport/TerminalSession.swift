@@ -36,6 +36,13 @@ public final class TerminalSession {
         press("Enter")
     }
 
+    /// Pastes `text` as a terminal does: marked as a paste when the program asked for that (bracketed
+    /// paste), its line ends sent as CR.
+    public func paste(_ text: String) {
+        _ = try? tmux(["set-buffer", "--", text])
+        _ = try? tmux(["paste-buffer", "-p", "-t", "main"])
+    }
+
     /// Presses keys by tmux name: `Enter`, `Escape`, `C-c`, `C-d`, `Up`, `Tab`, `M-n`...
     public func press(_ keys: String...) {
         _ = try? tmux(["send-keys", "-t", "main"] + keys)
