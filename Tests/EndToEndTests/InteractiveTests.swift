@@ -33,19 +33,26 @@ final class InteractiveTests: ParleyTestCase {
         let text = "The tides rise and fall twice a day because the moon pulls on the oceans, and the sun does too, a little."
         // Pieces that end inside words, as a model's tokens do.
         let pieces = stride(from: 0, to: text.count, by: 3).map { String(text.dropFirst($0).prefix(3)) }
-        let server = try StubServer { _, _ in .reply(pieces) }
-        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.resize(width: 34, height: 30)
-        terminal.send("tides?")
-        let screen = try terminal.waitFor("#3 ›")
-        let rows = screen.split(separator: "\n").map(String.init)
-        let first = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("The tides") }, screen)
-        XCTAssertEqual(Array(rows[first...].prefix(4)), [
+        XCTAssertEqual(try replyRows(pieces, width: 34, from: "The tides", count: 4), [
             "The tides rise and fall twice a",
             "day because the moon pulls on the",
             "oceans, and the sun does too, a",
             "little.",
-        ], screen)
+        ])
+    }
+
+    /// The rows a reply streamed in `pieces` shows in a terminal `width` columns wide: `count` of
+    /// them, from the one that starts with `start`.
+    private func replyRows(_ pieces: [String], width: Int, from start: String, count: Int) throws -> [String] {
+        let server = try StubServer { _, _ in .reply(pieces) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.resize(width: width, height: 30)
+        terminal.send("go")
+        let screen = try terminal.waitFor("#3 ›")
+        XCTAssertEqual(server.chats.count, 1)
+        let rows = screen.split(separator: "\n").map(String.init)
+        let first = try XCTUnwrap(rows.firstIndex { $0.hasPrefix(start) }, screen)
+        return Array(rows[first...].prefix(count))
     }
 
     func testTheShellsOwnLinesBreakAtSpacesToo() throws {
@@ -459,15 +466,9 @@ final class InteractiveTests: ParleyTestCase {
 
     func testWithoutColoursRepliesStillBreakAtSpaces() throws {
         environment["NO_COLOR"] = "1"
-        let server = try StubServer { _, _ in .reply(["- Some **bold** here and then a go", "od many more words to make it wrap"]) }
-        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.resize(width: 30, height: 20)
-        terminal.send("hi")
-        let screen = try terminal.waitFor("#3 ›")
-        let rows = screen.split(separator: "\n").map(String.init)
-        let first = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("- Some") }, screen)
-        XCTAssertEqual(Array(rows[first...].prefix(3)), ["- Some **bold** here and then", "  a good many more words to", "  make it wrap"], screen)
-        XCTAssertFalse(terminal.screen(escapes: true).contains("\u{1B}["), "still no colours")
+        let pieces = ["- Some **bold** here and then a go", "od many more words to make it wrap"]
+        XCTAssertEqual(try replyRows(pieces, width: 30, from: "- Some", count: 3),
+                       ["- Some **bold** here and then", "  a good many more words to", "  make it wrap"], "the source, wrapped")
     }
 
     func testTheTerminalIsRestoredWhenKilledMidStream() throws {
