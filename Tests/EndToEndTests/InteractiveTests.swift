@@ -223,6 +223,17 @@ final class InteractiveTests: ParleyTestCase {
         try again.waitFor("#1 › remember this line")
     }
 
+    func testCtrlRSearchesTheHistory() throws {
+        let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
+        terminal.send("/temp 0.7")
+        terminal.send("/settings")
+        try terminal.waitFor("temperature  0.7")
+        terminal.press("C-r")
+        terminal.type("tem")
+        terminal.press("Enter")
+        try terminal.waitUntil("the found line run again") { $0.components(separatedBy: "Temperature: 0.7").count >= 3 }
+    }
+
     func testAMultiLineEntryComesBackWholeFromHistory() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         var terminal: TerminalSession? = try shell(["--base-url", server.baseURL, "-m", "m"])
