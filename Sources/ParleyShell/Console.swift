@@ -21,7 +21,7 @@ final class Console {
         errStyle = Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: errIsTerminal))
         outSink = FileSink(fd: 1)
         errSink = FileSink(fd: 2)
-        let width = { TerminalDevice.width(1) ?? 80 }
+        let width = Self.stdoutWidth
         // Lines are broken to fit a terminal, colours or not; a dumb one may not move its cursor.
         let movesCursor = environment["TERM"] != "dumb"
         out = ReplyWriter(sink: outSink, style: style, width: width, wraps: outIsTerminal && movesCursor)
@@ -32,8 +32,10 @@ final class Console {
     /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a
     /// terminal, where lines are not fitted to any width.
     var columns: Int? {
-        outIsTerminal ? TerminalDevice.width(1) ?? 80 : nil
+        outIsTerminal ? Self.stdoutWidth() : nil
     }
+
+    private static func stdoutWidth() -> Int { TerminalDevice.width(1) ?? 80 }
 
     /// Output the user asked for (`/help`, `/settings`, ...).
     func print(_ text: String) {

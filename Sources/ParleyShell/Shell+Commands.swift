@@ -128,6 +128,7 @@ extension Shell {
             console.print("No conversations yet.")
             return
         }
+        let columns = console.columns  // asked of the terminal once, not for each line
         let lines = list.enumerated().map { index, chat -> String in
             let current = chat.id == keeper.conversationID ? "*" : " "
             let count = chat.messageCount == 1 ? "1 message" : "\(chat.messageCount) messages"
@@ -135,7 +136,7 @@ extension Shell {
             let tail = " · \(count) · \(RelativeTime.describe(chat.updated))"
             let title = TerminalSanitizer.clean(chat.title)
             // In a terminal, a long title is cut to keep each conversation on one line.
-            return head + (console.columns.map { title.cut(to: max(10, $0 - head.count - tail.count)) } ?? title) + tail
+            return head + (columns.map { title.cut(to: max(10, $0 - head.count - tail.count)) } ?? title) + tail
         }
         console.print(lines.joined(separator: "\n"))
     }
@@ -240,13 +241,14 @@ extension Shell {
         }
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let model = session.settings.model.map(Self.shortModelName) ?? "assistant"
+        let columns = console.columns
         let lines = hits.map { hit -> String in
             let content = TerminalSanitizer.clean(hit.content)
             let line = content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
                 .map(String.init) ?? content
             let who = hit.role == "user" ? "you" : model
             let title = TerminalSanitizer.clean(hit.conversationTitle)
-            guard let columns = console.columns else {
+            guard let columns else {
                 return "\(title) #\(hit.messageNumber) \(who): " + highlight(String(line.prefix(160)), words)
             }
             // In a terminal, one line a hit: a shorter title, and the part of the line with the match.
@@ -402,6 +404,7 @@ extension Shell {
         }
         let model = session.settings.model.map(Self.shortModelName) ?? "assistant"
         var lines: [String] = []
+        let columns = console.columns
         for (index, message) in session.messages.enumerated() {
             let who = message.role == .user ? "you" : model
             let status = message.status == .complete ? "" : " [\(message.status.rawValue)]"
@@ -411,7 +414,7 @@ extension Shell {
             let head = "#\(index + 1) \(who): "
             let tail = images + status
             // The start of the message: in a terminal, as much as its line has room for.
-            let room = console.columns.map { max(20, $0 - head.count - tail.count - 1) } ?? 70
+            let room = columns.map { max(20, $0 - head.count - tail.count - 1) } ?? 70
             let more = text.contains("\n") || firstLine.count > room ? "…" : ""
             lines.append(head + firstLine.prefix(room) + more + tail)
         }

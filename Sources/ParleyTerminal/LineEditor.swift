@@ -216,8 +216,9 @@ public final class LineEditor {
             return nil
         }
         var text: [UInt8] = []
-        while !text.ends(with: LineEditor.pasteEnd), let byte = nextByte() { text.append(byte) }
-        if text.ends(with: LineEditor.pasteEnd) { text.removeLast(LineEditor.pasteEnd.count) }
+        let end = LineEditor.pasteEnd
+        while !text.suffix(end.count).elementsEqual(end), let byte = nextByte() { text.append(byte) }
+        if text.suffix(end.count).elementsEqual(end) { text.removeLast(end.count) }
         return Self.pastedText(text)
     }
 
@@ -271,11 +272,5 @@ public final class LineEditor {
         let lines = CompletionList.lines(candidates, width: TerminalDevice.width(1) ?? 80)
         FileHandle.standardOutput.write(Data(("\n" + lines.joined(separator: "\n") + "\n").utf8))
         return UInt8(CC_REDISPLAY)
-    }
-}
-
-extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool {
-        count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }

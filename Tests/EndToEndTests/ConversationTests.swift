@@ -50,7 +50,7 @@ final class ConversationTests: ParleyTestCase {
     }
 
     func testKillNineMidStreamKeepsTheUsersMessage() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<300).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(300, pause: 0.05)
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
@@ -70,7 +70,7 @@ final class ConversationTests: ParleyTestCase {
     }
 
     func testATerminalClosedMidStreamKeepsTheMessageAndTheStoreOpens() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<300).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(300, pause: 0.05)
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
         var terminal: TerminalSession? = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
                                                              environment: environment)

@@ -119,7 +119,7 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testEscapeStopsASlowStreamAndThePromptReturns() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("word\(i) "), .pause(0.1)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(200, word: "word", pause: 0.1)
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["fresh answer"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("talk slowly")
@@ -138,7 +138,7 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testTextTypedWhileAReplyStreamsWaitsAtTheNextPrompt() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<40).flatMap { i in [.delta("w\(i) "), .pause(0.05)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(40, pause: 0.05)
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["second answer"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("first question")
@@ -155,7 +155,7 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testCtrlCStopsAStreamToo() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<200).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(200, pause: 0.1)
         let server = try StubServer { _, _ in slow }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("go")
@@ -483,7 +483,7 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testTheTerminalIsRestoredWhenKilledMidStream() throws {
-        let slow: [StubServer.Step] = [.streamHead()] + (0..<100).flatMap { i in [.delta("w\(i) "), .pause(0.1)] } + [.done, .close]
+        let slow: [StubServer.Step] = .slowReply(100, pause: 0.1)
         let server = try StubServer { _, _ in slow }
         let modes = home.appendingPathComponent("stty.txt")
         let script = "\(ParleyProcess.binary) --base-url \(server.baseURL) -m m; stty -a > \(modes.path)"

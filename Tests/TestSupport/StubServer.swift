@@ -196,6 +196,12 @@ extension Array where Element == StubServer.Step {
         [.streamHead()] + pieces.map { .delta($0) } + [.done, .close]
     }
 
+    /// A reply that takes its time: `count` words (`word` and its number, then a space), `pause`
+    /// seconds after each, then `[DONE]`.
+    public static func slowReply(_ count: Int, word: String = "w", pause: Double) -> [StubServer.Step] {
+        [.streamHead()] + (0..<count).flatMap { i in [.delta("\(word)\(i) "), .pause(pause)] } + [.done, .close]
+    }
+
     public static func error(status: Int, code: String, message: String, headers: [String: String] = [:]) -> [StubServer.Step] {
         response(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
                  body: #"{"error":{"code":"\#(code)","message":"\#(message)"}}"#)
