@@ -77,6 +77,7 @@ public final class LineEditor {
         }
         parley_el_bind(editLine, "\\e\\n", "parley-newline")
         bind("parley-complete", "^I") { $0.complete() }
+        bind("parley-suspend", "^Z") { $0.suspend() }
         bind("parley-prefill", LineEditor.prefillKeys) { editor in
             if let text = editor.prefill {
                 editor.prefill = nil
@@ -99,7 +100,7 @@ public final class LineEditor {
     // Each bound key's Swift code, found by the function's name.
     private var handlers: [String: (LineEditor) -> UInt8] = [:]
     private static let names = ["parley-interrupt", "parley-escape", "parley-new-chat", "parley-settings",
-                                "parley-newline", "parley-complete", "parley-prefill"]
+                                "parley-newline", "parley-complete", "parley-prefill", "parley-suspend"]
 
     private func bind(_ name: String, _ keys: String, _ handler: @escaping (LineEditor) -> UInt8) {
         handlers[name] = handler
@@ -117,6 +118,7 @@ public final class LineEditor {
         { e, _ in from(e).handlers[names[4]]!(from(e)) },
         { e, _ in from(e).handlers[names[5]]!(from(e)) },
         { e, _ in from(e).handlers[names[6]]!(from(e)) },
+        { e, _ in from(e).handlers[names[7]]!(from(e)) },
     ]
 
     private func finish(_ input: LineInput) -> UInt8 {
@@ -140,6 +142,7 @@ public final class LineEditor {
         // A paste arrives marked, and is put in the line whole, its newlines too (see `readPaste`).
         TerminalDevice.bracketPastes(true)
         var count: Int32 = 0
+        fatalSignalsTaken = false
         let line = el_gets(editLine, &count)
         TerminalDevice.bracketPastes(false)
         if let result {
@@ -177,7 +180,15 @@ public final class LineEditor {
     /// Ctrl-] so it can be bound; an Esc followed by more is passed on (arrows, Alt keys).
     private var queued: [UInt8] = []
 
+    /// Whether this line's read has taken the fatal signals back from libedit (see `TerminalDevice`).
+    private var fatalSignalsTaken = false
+
     private func readCharacter(into character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
+        if !fatalSignalsTaken {
+            // libedit sets its handlers as `el_gets` begins, and puts ours back as it ends.
+            TerminalDevice.takeBackFatalSignals()
+            fatalSignalsTaken = true
+        }
         guard let lead = nextByte() else { return 0 }
         if lead == 0x1B, queued.isEmpty, !inputReady(within: 40) {
             character?.pointee = wchar_t(LineEditor.escapeStandIn)
@@ -249,6 +260,17 @@ public final class LineEditor {
     private func inputReady(within milliseconds: Int32) -> Bool {
         var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, milliseconds) > 0
+    }
+
+    /// Ctrl-Z (the terminal's ISIG is off while a line is read): the terminal gets its mode back,
+    /// the job stops as the terminal would stop it, and on `fg` the line is drawn again as it was.
+    private func suspend() -> UInt8 {
+        parley_el_set_prep_term(editLine, 0)
+        TerminalDevice.bracketPastes(false)
+        TerminalDevice.stopJob()
+        TerminalDevice.bracketPastes(true)
+        parley_el_set_prep_term(editLine, 1)
+        return UInt8(CC_REDISPLAY)
     }
 
     // MARK: - Completion

@@ -33,9 +33,20 @@ public enum TerminalDevice {
         guard tcgetattr(0, &saved) == 0 else { return }
         hasSaved = true
         atexit { TerminalDevice.restoreMode() }
-        for signal in [SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
+        for signal in fatalSignals + [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
             installRestoringHandler(signal)
         }
+    }
+
+    /// The signals another process sends to end parley.
+    private static let fatalSignals = [SIGTERM, SIGHUP, SIGQUIT, SIGINT]
+
+    /// Takes the signals that end parley back from libedit, whose handlers (set while it reads a
+    /// line) pass each one on to the whole process group: parley run by a script without job
+    /// control would take the script with it. libedit keeps the job-control ones (Ctrl-Z, resize).
+    public static func takeBackFatalSignals() {
+        guard hasSaved else { return }
+        for signal in fatalSignals { installRestoringHandler(signal) }
     }
 
     private static func installRestoringHandler(_ number: Int32) {
@@ -49,6 +60,34 @@ public enum TerminalDevice {
         #endif
         action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
         sigaction(number, &action, nil)
+    }
+
+    /// Whether SIGCONT has come since `stopJob` stopped the job.
+    nonisolated(unsafe) private static var continued = false
+
+    /// Stops parley's job (its process group) as Ctrl-Z does, and returns once it is continued (`fg`).
+    /// The stop comes when some thread of parley takes the signal, not necessarily this one, so this
+    /// one waits for SIGCONT; without job control (an orphaned process group) the kernel drops the
+    /// stop, and after 200 ms it goes on. The default stop stands meanwhile, so no other handler
+    /// (libedit's) runs on another thread.
+    public static func stopJob() {
+        var byDefault = sigaction(), noting = sigaction()
+        var stop = sigaction(), resume = sigaction()
+        #if canImport(Glibc)
+        byDefault.__sigaction_handler.sa_handler = SIG_DFL
+        noting.__sigaction_handler.sa_handler = { _ in TerminalDevice.continued = true }
+        #endif
+        sigaction(SIGTSTP, &byDefault, &stop)
+        sigaction(SIGCONT, &noting, &resume)
+        continued = false
+        kill(0, SIGTSTP)
+        var waited = 0
+        while !continued, waited < 200 {
+            usleep(1000)
+            waited += 1
+        }
+        sigaction(SIGTSTP, &stop, nil)
+        sigaction(SIGCONT, &resume, nil)
     }
 
     /// Puts the saved mode back (async-signal-safe: one tcsetattr and a write).

@@ -418,6 +418,48 @@ final class InteractiveTests: ParleyTestCase {
         }
     }
 
+    func testASignalThatEndsParleyAtThePromptEndsOnlyParley() throws {
+        // No `set -m`: parley shares the script's process group, as under a script without job control.
+        for (name, number) in [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP)] {
+            let script = "\(ParleyProcess.binary) --base-url http://127.0.0.1:9/v1 -m m; echo \"script goes on after $?\"; exec cat"
+            let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
+            try terminal.waitFor("#1 ›")
+            for pid in try ParleyProcess.pids(matching: "127.0.0.1:9/v1") { kill(pid, number) }
+            try terminal.waitFor("script goes on after \(128 + number)", timeout: 5)
+            // The terminal's mode is back: what is typed for `cat` is echoed.
+            terminal.type("typed words")
+            XCTAssertNoThrow(try terminal.waitFor("typed words", timeout: 5), name)
+        }
+    }
+
+    func testCtrlZStopsParleyAndFgBringsTheLineBack() throws {
+        let server = try StubServer { _, _ in .reply(["resumed"]) }
+        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
+        terminal.send("\(ParleyProcess.binary) --base-url \(server.baseURL) -m m")
+        try terminal.waitFor("#1 ›")
+        terminal.type("half a ")
+        terminal.press("C-z")
+        try terminal.waitFor("Stopped")
+        terminal.send("fg")
+        try terminal.waitUntil("the prompt and its line drawn again after fg") {
+            $0.components(separatedBy: "#1 › half a").count == 3
+        }
+        terminal.send("question")
+        try terminal.waitFor("resumed")
+        XCTAssertEqual(server.chats.first?.messages?.last?["content"] as? String, "half a question")
+    }
+
+    func testCtrlZWithoutJobControlLeavesTheLineAsItWas() throws {
+        // Run by tmux itself, parley's process group has no shell to stop it for: the stop is dropped.
+        let server = try StubServer { _, _ in .reply(["still here"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.type("half a ")
+        terminal.press("C-z")
+        terminal.send("question")
+        try terminal.waitFor("still here")
+        XCTAssertEqual(server.chats.first?.messages?.last?["content"] as? String, "half a question")
+    }
+
     func testAltEnterAddsALineToTheMessage() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
