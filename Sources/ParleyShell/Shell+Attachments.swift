@@ -119,9 +119,11 @@ struct InlinePictures {
     }
 
     /// Asks the terminal on stdin and stdout; nil when it cannot show pictures (or is not a terminal).
-    static func ask(environment: [String: String]) -> InlinePictures? {
+    /// Keys typed while it answered are given to `typed`.
+    static func ask(environment: [String: String], typed: ([UInt8]) -> Void) -> InlinePictures? {
         guard TerminalDevice.isTerminal(0), TerminalDevice.isTerminal(1), environment["TERM"] != "dumb" else { return nil }
-        let graphics = GraphicsProbe.ask()
+        let (graphics, keys) = GraphicsProbe.ask()
+        typed(keys)
         guard let chosen = choose(environment: environment, graphics: graphics) else { return nil }
         let cell = if let width = graphics.cellWidth, let height = graphics.cellHeight {
             CellSize(width: width, height: height)

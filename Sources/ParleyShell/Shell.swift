@@ -52,7 +52,9 @@ public final class Shell {
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
     /// How this terminal shows pictures: asked the first time one is due.
-    lazy var inlinePictures: InlinePictures? = InlinePictures.ask(environment: environment)
+    lazy var inlinePictures: InlinePictures? = InlinePictures.ask(environment: environment) { keys in
+        self.editor?.typeAhead(keys)
+    }
 
     /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
     public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {

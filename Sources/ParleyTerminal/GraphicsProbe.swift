@@ -33,10 +33,10 @@ public enum GraphicsProbe {
     public static let query = "\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\" + "\u{1B}[16t" + "\u{1B}[c"
 
     /// Sends the query on `output` and reads the answers from `input` (a terminal), `timeout` ms at most.
-    /// Bytes that are not answers (keys typed meanwhile) are dropped.
-    public static func ask(input: Int32 = 0, output: Int32 = 1, timeout: Int = 500) -> TerminalGraphics {
+    /// Bytes that are not answers (keys typed meanwhile) come back as `typed`, for the line editor.
+    public static func ask(input: Int32 = 0, output: Int32 = 1, timeout: Int = 500) -> (graphics: TerminalGraphics, typed: [UInt8]) {
         var saved = termios()
-        guard tcgetattr(input, &saved) == 0 else { return TerminalGraphics() }
+        guard tcgetattr(input, &saved) == 0 else { return (TerminalGraphics(), []) }
         var raw = saved
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
         withUnsafeMutableBytes(of: &raw.c_cc) { cc in
@@ -48,7 +48,7 @@ public enum GraphicsProbe {
 
         let bytes = Array(query.utf8)
         guard bytes.withUnsafeBufferPointer({ write(output, $0.baseAddress, $0.count) }) == bytes.count else {
-            return TerminalGraphics()
+            return (TerminalGraphics(), [])
         }
         var reply: [UInt8] = []
         func milliseconds() -> Int {
@@ -67,7 +67,19 @@ public enum GraphicsProbe {
             guard count > 0 else { break }
             reply += buffer[0..<count]
         }
-        return parse(reply)
+        return (parse(reply), typed(in: reply))
+    }
+
+    /// What of the bytes read while asking is not the terminal's answers: keys typed meanwhile, in
+    /// order (an arrow's sequence too).
+    public static func typed(in bytes: [UInt8]) -> [UInt8] {
+        var kept: [UInt8] = []
+        var index = 0
+        for reply in replies(bytes) where reply.isAnswer {
+            kept += bytes[index..<reply.range.lowerBound]
+            index = reply.range.upperBound
+        }
+        return kept + bytes[index...]
     }
 
     /// Whether `bytes` hold the answer to the device-attributes query: ESC [ ? ... c.
@@ -108,6 +120,16 @@ public enum GraphicsProbe {
         let kind: ReplyKind
         let body: ArraySlice<UInt8>
         let final: UInt8
+        /// Where it lies in the bytes read, from its ESC to its last byte.
+        let range: Range<Int>
+
+        /// Whether it answers one of the queries (kitty's, the cell size, the device attributes).
+        var isAnswer: Bool {
+            switch kind {
+            case .apc: body.first == UInt8(ascii: "G")
+            case .csi: final == UInt8(ascii: "c") && body.first == UInt8(ascii: "?") || final == UInt8(ascii: "t")
+            }
+        }
     }
 
     /// The control sequences in `bytes`: CSI (ESC [ parameters final) and APC (ESC _ ... ESC \).
@@ -122,13 +144,13 @@ public enum GraphicsProbe {
                 var end = start
                 while end < bytes.count, (0x20...0x3F).contains(bytes[end]) { end += 1 }
                 guard end < bytes.count else { return found }
-                found.append(Reply(kind: .csi, body: bytes[start..<end], final: bytes[end]))
+                found.append(Reply(kind: .csi, body: bytes[start..<end], final: bytes[end], range: index..<end + 1))
                 index = end + 1
             case UInt8(ascii: "_"):
                 var end = start
                 while end + 1 < bytes.count, !(bytes[end] == 0x1B && bytes[end + 1] == UInt8(ascii: "\\")) { end += 1 }
                 guard end + 1 < bytes.count else { return found }
-                found.append(Reply(kind: .apc, body: bytes[start..<end], final: 0))
+                found.append(Reply(kind: .apc, body: bytes[start..<end], final: 0, range: index..<end + 2))
                 index = end + 2
             default:
                 index += 1

@@ -78,6 +78,15 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertEqual(server.chats.count, 1)
     }
 
+    func testKeysTypedWhileTheTerminalIsAskedGoInTheLine() throws {
+        // Typed on after /attach's Enter: the keys reach parley before the terminal's answer does.
+        let (terminal, server, afterQuery) = try attach(answering: "what is it?\u{1B}[?1;2c")
+        terminal.type("\r")
+        XCTAssertTrue(terminal.read(until: "seen", after: afterQuery), terminal.text.debugDescription)
+        let content = try XCTUnwrap(server.chats.first?.messages?.last?["content"] as? [[String: Any]])
+        XCTAssertEqual(content.first?["text"] as? String, "what is it?")
+    }
+
     func testATerminalThatDoesNotAnswerGetsNoPictureAndTheShellGoesOn() throws {
         let (terminal, _, afterQuery) = try attach(answering: nil)
         let screen = shown(terminal, after: afterQuery)

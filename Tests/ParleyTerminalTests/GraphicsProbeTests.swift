@@ -34,4 +34,12 @@ final class GraphicsProbeTests: XCTestCase {
         XCTAssertEqual(GraphicsProbe.parse(Array("typed keys\u{1B}[Aand an arrow".utf8)), TerminalGraphics())
         XCTAssertTrue(GraphicsProbe.hasDeviceAttributes(Array("x\u{1B}[?62;4c".utf8)))
     }
+
+    func testKeysTypedWhileTheTerminalAnswersAreKeptInOrder() {
+        let read = Array("what\u{1B}_Gi=31;OK\u{1B}\\ is\u{1B}[6;17;8t it\u{1B}[D?\u{1B}[?62;4c".utf8)
+        XCTAssertEqual(String(decoding: GraphicsProbe.typed(in: read), as: UTF8.self), "what is it\u{1B}[D?",
+                       "the answers go; the words and the arrow key stay")
+        XCTAssertEqual(GraphicsProbe.typed(in: Array("\u{1B}[?1;2c".utf8)), [], "an answer alone")
+        XCTAssertEqual(String(decoding: GraphicsProbe.typed(in: Array("no answer".utf8)), as: UTF8.self), "no answer")
+    }
 }
