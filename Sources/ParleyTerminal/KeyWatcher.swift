@@ -5,7 +5,8 @@ import Darwin
 #endif
 import Foundation
 
-/// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`. An Esc that starts
+/// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`; Ctrl-Z stops the
+/// job until it is continued. An Esc that starts
 /// a longer sequence (an arrow key, Alt-something) is not a cancel: a lone Esc is one with no byte
 /// after it within 40 ms. Text typed meanwhile is kept in `typed`, for the next prompt; other keys
 /// (arrows, Alt and Ctrl keys) are dropped.
@@ -77,6 +78,11 @@ public final class KeyWatcher: @unchecked Sendable {
             typed += Self.text(in: bytes)
             if bytes.contains(0x03) {
                 onCancel()
+            } else if bytes.contains(0x1A) {
+                // Ctrl-Z: the job stops, the reply with it, as any program would; it goes on at `fg`.
+                TerminalDevice.restoreMode()
+                TerminalDevice.stopJob()
+                TerminalDevice.enterKeyMode()
             } else if bytes == [0x1B] {
                 escapePending = true
             }

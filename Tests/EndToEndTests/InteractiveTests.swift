@@ -449,6 +449,23 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertEqual(server.chats.first?.messages?.last?["content"] as? String, "half a question")
     }
 
+    func testCtrlZStopsAReplyAndFgLetsItFinish() throws {
+        let slow: [StubServer.Step] = .slowReply(30, pause: 0.05)
+        let server = try StubServer { _, _ in slow }
+        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
+        terminal.send("\(ParleyProcess.binary) --base-url \(server.baseURL) -m m")
+        try terminal.waitFor("#1 ›")
+        terminal.send("go")
+        try terminal.waitFor("w2 ")
+        terminal.press("C-z")
+        var screen = try terminal.waitFor("Stopped")
+        XCTAssertFalse(screen.contains("w29"), "stopped before the reply's end")
+        terminal.send("fg")
+        screen = try terminal.waitFor("#3 ›", timeout: 10)
+        XCTAssertTrue(screen.contains("w29"), "the reply went on to its end: \(screen)")
+        XCTAssertFalse(screen.contains("[cancelled]"), screen)
+    }
+
     func testCtrlZWithoutJobControlLeavesTheLineAsItWas() throws {
         // Run by tmux itself, parley's process group has no shell to stop it for: the stop is dropped.
         let server = try StubServer { _, _ in .reply(["still here"]) }
