@@ -432,11 +432,17 @@ final class InteractiveTests: ParleyTestCase {
         }
     }
 
+    /// parley at its prompt, started from an interactive bash (with job control, as a person runs it).
+    func shellUnderBash(_ arguments: [String]) throws -> TerminalSession {
+        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
+        terminal.send(([ParleyProcess.binary] + arguments).joined(separator: " "))
+        try terminal.waitFor("#1 ›")
+        return terminal
+    }
+
     func testCtrlZStopsParleyAndFgBringsTheLineBack() throws {
         let server = try StubServer { _, _ in .reply(["resumed"]) }
-        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
-        terminal.send("\(ParleyProcess.binary) --base-url \(server.baseURL) -m m")
-        try terminal.waitFor("#1 ›")
+        let terminal = try shellUnderBash(["--base-url", server.baseURL, "-m", "m"])
         terminal.type("half a ")
         terminal.press("C-z")
         try terminal.waitFor("Stopped")
@@ -452,9 +458,7 @@ final class InteractiveTests: ParleyTestCase {
     func testCtrlZStopsAReplyAndFgLetsItFinish() throws {
         let slow: [StubServer.Step] = .slowReply(30, pause: 0.05)
         let server = try StubServer { _, _ in slow }
-        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
-        terminal.send("\(ParleyProcess.binary) --base-url \(server.baseURL) -m m")
-        try terminal.waitFor("#1 ›")
+        let terminal = try shellUnderBash(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("go")
         try terminal.waitFor("w2 ")
         terminal.press("C-z")
