@@ -107,6 +107,74 @@ def time_to_first(argv, marker, env=ENV):
     return first if first is not None else float("nan")
 
 
+FIRST_CONTENT = re.compile(rb'"content": ?"[^"]')  # an event with text in it (not the role-only first one)
+
+
+class TimingProxy:
+    """A loopback proxy to the model that notes, for the one connection it is serving, when the
+    whole request has gone to the model and when the model's first event with text came back."""
+
+    def __init__(self, upstream_url):
+        match = re.match(r"http://([^:/]+):(\d+)(/.*)?$", upstream_url)
+        self.upstream = (match.group(1), int(match.group(2)))
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.listener.settimeout(30)
+        self.base = "http://127.0.0.1:%d%s" % (self.listener.getsockname()[1], match.group(3) or "")
+
+    def serve_one(self):
+        """Relays one connection both ways; returns (request sent, first text received) times."""
+        client, _ = self.listener.accept()
+        model = socket.create_connection(self.upstream)
+        for connection in (client, model):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        request, reply, sent, first = b"", b"", None, None
+        try:
+            while True:
+                ready, _, _ = select.select([client, model], [], [], 30)
+                if not ready:
+                    break
+                if client in ready:
+                    data = client.recv(1 << 16)
+                    if not data:
+                        break
+                    model.sendall(data)
+                    request += data
+                    head, found, body = request.partition(b"\r\n\r\n")
+                    length = re.search(rb"content-length: *(\d+)", head, re.I)
+                    if sent is None and found and len(body) >= (int(length.group(1)) if length else 0):
+                        sent = time.perf_counter()
+                if model in ready:
+                    data = model.recv(1 << 16)
+                    if first is None:
+                        reply = (reply + data)[-4096:]
+                        if FIRST_CONTENT.search(reply):
+                            first = time.perf_counter()
+                    if not data:
+                        break
+                    client.sendall(data)
+        finally:
+            client.close()
+            model.close()
+        return sent, first
+
+    def close(self):
+        self.listener.close()
+
+
+def first_token_parts(argv, marker, proxy):
+    """One launch through the proxy: seconds from launch to the request reaching the model, from
+    there to the model's first text, and from that to the client's stdout."""
+    parts = {}
+    server = threading.Thread(target=lambda: parts.update(zip(("sent", "first"), proxy.serve_one())), daemon=True)
+    server.start()
+    start = time.perf_counter()
+    shown = time_to_first(argv, marker) + start
+    server.join()
+    return parts["sent"] - start, parts["first"] - parts["sent"], shown - parts["first"]
+
+
 QUESTION = "What is the capital of France?"
 # The rows whose time varies with the model or the loader, more than the others: more runs.
 MANY_RUNS = max(RUNS, 31)
@@ -187,35 +255,6 @@ def slow_stream_delays(argv):
     return [shown[word] - sent[word] for word in sent if word in shown]
 
 
-def request_times(argvs, runs):
-    """For each argv (a function of the base URL), the medians of the seconds from launch until its
-    request has reached a loopback server (the whole head and body read): the time a client takes to
-    start, with no model in the way. The runs alternate; each gets a one-token reply."""
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    listener.settimeout(30)
-    base = "http://127.0.0.1:%d/v1" % listener.getsockname()[1]
-    body = b'data: {"choices":[{"index":0,"delta":{"content":"Paris"}}]}\n\ndata: [DONE]\n\n'
-    reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
-    times = [[] for _ in argvs]
-    try:
-        for _ in range(runs):
-            for i, argv in enumerate(argvs):
-                start = time.perf_counter()
-                process = subprocess.Popen(argv(base), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-                connection, _ = listener.accept()
-                read_request(connection)
-                times[i].append(time.perf_counter() - start)
-                connection.sendall(reply)
-                connection.close()
-                process.wait()
-    finally:
-        listener.close()
-    return [statistics.median(t) for t in times]
-
-
 def store_data(directory):
     """10,000 conversations (9 messages each) and one of 10,000 messages: 100,000 messages in all."""
     subprocess.run([PARLEY, "--data-dir", directory, "--base-url", BASE, "-m", "bench"], input=b"/chats\n",
@@ -292,23 +331,31 @@ def main():
             rows.append(("slow stream (%d events %d ms apart, %d runs): an event's time to the screen, %s" % (
                 SLOW_EVENTS, SLOW_PAUSE * 1000, RUNS, name), pick(parley_delays), pick(curl_delays), "< 10 ms"))
 
-        # Time to first token, against the real model
+        # Time to first token, against the real model: directly, then through a proxy that notes when
+        # the request reaches the model and when the model's first text comes back (the same launches)
         model_ok = subprocess.run(["curl", "-sf", MODEL_URL + "/models"], stdout=subprocess.DEVNULL).returncode == 0
         if model_ok:
             model = "SmolLM2-135M-Instruct"
+            any_byte = lambda seen: len(seen) > 0
+            has_text = lambda seen: FIRST_CONTENT.search(seen) is not None
             first_parley, first_curl = [], []
             for _ in range(MANY_RUNS):
-                first_parley.append(time_to_first(ask_parley(MODEL_URL, model), lambda seen: len(seen) > 0))
-                first_curl.append(time_to_first(ask_curl(MODEL_URL, model),
-                                                lambda seen: b'"content": "' in seen or b'"content":"' in seen))
+                first_parley.append(time_to_first(ask_parley(MODEL_URL, model), any_byte))
+                first_curl.append(time_to_first(ask_curl(MODEL_URL, model), has_text))
             parley_first, curl_first = statistics.median(first_parley), statistics.median(first_curl)
             rows.append(("time to first token, local model (%d runs): %+.1f ms over curl" % (len(first_parley), (parley_first - curl_first) * 1000),
                          parley_first, curl_first, "within 5 ms"))
-
-        # The part of it that is parley's: launch to the request's arrival, with no model in the way
-        parley_request, curl_request = request_times([lambda base: ask_parley(base, "m"), lambda base: ask_curl(base, "m")], MANY_RUNS)
-        rows.append(("launch to request received, loopback server (%d runs): %+.1f ms over curl" % (MANY_RUNS, (parley_request - curl_request) * 1000),
-                     parley_request, curl_request, "—"))
+            proxy = TimingProxy(MODEL_URL)
+            parts_parley, parts_curl = [], []
+            for _ in range(MANY_RUNS):
+                parts_parley.append(first_token_parts(ask_parley(proxy.base, model), any_byte, proxy))
+                parts_curl.append(first_token_parts(ask_curl(proxy.base, model), has_text, proxy))
+            proxy.close()
+            for i, part in enumerate(["launch to the request at the model", "the model, request to first text",
+                                      "the model's first text to stdout"]):
+                p, c = statistics.median(x[i] for x in parts_parley), statistics.median(x[i] for x in parts_curl)
+                rows.append(("  of it, through a timestamping proxy (%d runs): %s, %+.1f ms" % (MANY_RUNS, part, (p - c) * 1000),
+                             p, c, "—"))
 
         # The store
         data = os.path.join(WORK, "store")
