@@ -8,7 +8,7 @@
 /// It reads what `MarkdownRenderer` writes: text, newlines and SGR sequences, the server's own
 /// escapes already removed or made visible by `TerminalSanitizer`.
 public struct LineWrapper: Sendable {
-    private let width: Int
+    private var width: Int
     /// Columns used on the current row.
     private var column = 0
     /// The SGR sequences in effect (since the last reset), and as they were where the word began.
@@ -25,6 +25,15 @@ public struct LineWrapper: Sendable {
 
     public init(width: Int) {
         self.width = max(width, 8)
+    }
+
+    /// The terminal is now `newWidth` columns wide: what follows fits it. A row already longer has
+    /// been folded or cut by the terminal, so where its text stands is not known: the word in progress
+    /// is not taken back but goes on at the next row.
+    public mutating func resize(to newWidth: Int) {
+        width = max(newWidth, 8)
+        if marker.done { indent = min(marker.indent, width / 2) }
+        if column > width { wordStart = indent }
     }
 
     public mutating func wrap(_ text: String) -> String {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes a streamed reply: the text sanitized, then rendered (Markdown to ANSI) when styles are on, or
 /// as plain Markdown source when they are off; in a terminal (either way), its lines broken at spaces
-/// to fit the width it has when the reply begins (`LineWrapper`). Reasoning shows on one dimmed line
+/// to fit the terminal's width, asked at each piece (`LineWrapper`). Reasoning shows on one dimmed line
 /// that follows it as it streams and then collapses to a summary (terminal), or is left out (plain).
 public final class ReplyWriter {
     public let style: Style
@@ -41,7 +41,10 @@ public final class ReplyWriter {
         if thinkingShown { collapseThinking() }
         let clean = sanitizer.sanitize(text)
         var out = style.enabled ? markdown.render(clean) : clean
-        if wrapper != nil { out = wrapper!.wrap(out) }
+        if wrapper != nil {
+            wrapper!.resize(to: width())  // the terminal's, now: it may have been resized since the last piece
+            out = wrapper!.wrap(out)
+        }
         if let last = out.last { atLineStart = last == "\n" }
         sink.write(out)  // the caller flushes once per piece of the stream
     }
@@ -68,7 +71,10 @@ public final class ReplyWriter {
             out += (atLineStart ? "" : " ") + style.apply(Style.yellow, to: status)
             atLineStart = false
         }
-        if wrapper != nil { out = wrapper!.wrap(out) }  // the status too: it moves to the next row whole
+        if wrapper != nil {
+            wrapper!.resize(to: width())  // the terminal's, now: it may have been resized since the last piece
+            out = wrapper!.wrap(out)
+        }  // the status too: it moves to the next row whole
         if !atLineStart { out += "\n" }
         atLineStart = true
         sink.write(out)

@@ -41,6 +41,18 @@ final class InteractiveTests: ParleyTestCase {
         ])
     }
 
+    func testAReplyFitsTheTerminalAfterItIsResizedMidReply() throws {
+        let server = try StubServer { _, _ in .slowReply(60, word: "word", pause: 0.03) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.resize(width: 60, height: 30)
+        terminal.send("go")
+        try terminal.waitFor("word5 ")
+        terminal.resize(width: 30, height: 30)
+        let screen = try terminal.waitFor("#3 ›", timeout: 15)
+        // Words written after the resize are not cut by the terminal's edge.
+        for number in 20..<60 { XCTAssertTrue(screen.contains("word\(number)"), "word\(number) is whole: \(screen)") }
+    }
+
     /// The rows a reply streamed in `pieces` shows in a terminal `width` columns wide: `count` of
     /// them, from the one that starts with `start`.
     private func replyRows(_ pieces: [String], width: Int, from start: String, count: Int) throws -> [String] {

@@ -5,7 +5,7 @@ import XCTest
 /// until the next character (as xterm's does), `\n` as CR LF (the tty's ONLCR), `\r`, cursor forward
 /// (`ESC [ n C`), erase to the end of the row (`ESC [ K`); colours are ignored.
 private struct Screen {
-    let width: Int
+    var width: Int
     var rows: [[Character]] = [[]]
     var row = 0
     var column = 0
@@ -134,17 +134,32 @@ final class LineWrapperTests: XCTestCase {
         XCTAssertEqual(screen.lines, ["• one two", "  three_four", "  five"])
     }
 
-    func testAReplyInATerminalIsWrappedToTheWidthItHadWhenItBegan() {
+    func testAReplyInATerminalIsWrappedToTheWidthTheTerminalHasNow() {
         var width = 20
         let sink = StringSink()
         let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { width }, wraps: true)
-        writer.begin()
-        width = 80  // a resize mid-reply applies from the next reply
-        for piece in ["aaaa bb", "bb cccc", " dddd eeee"] { writer.content(piece) }
-        writer.end(status: "[cancelled]")
         var screen = Screen(width: 20)
-        screen.write(sink.text)
-        XCTAssertEqual(screen.lines, ["aaaa bbbb cccc dddd", "eeee [cancelled]", ""])
+        var written = 0
+        func show() {
+            screen.write(String(sink.text.dropFirst(written)))
+            written = sink.text.count
+        }
+        writer.begin()
+        for piece in ["aaaa bb", "bb cccc", " dd"] {
+            writer.content(piece)
+            show()
+        }
+        // Narrower mid-reply, mid-word, the row in progress already longer than the new width:
+        // the word goes on at the next row, and what follows fits the new width.
+        width = 12
+        screen.width = 12
+        for piece in ["dd eeee", " ffff gggg", " hh"] {
+            writer.content(piece)
+            show()
+        }
+        writer.end(status: "[cancelled]")
+        show()
+        XCTAssertEqual(screen.lines, ["aaaa bbbb cccc dd", "dd eeee ffff", "gggg hh", "[cancelled]", ""])
         // Piped, nothing is wrapped.
         let pipe = StringSink()
         let piped = ReplyWriter(sink: pipe, style: Style(enabled: false), width: { 20 }, wraps: false)
