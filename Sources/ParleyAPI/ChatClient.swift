@@ -121,6 +121,8 @@ public struct ChatClient: Sendable {
         var text = String(decoding: body.prefix(4096), as: UTF8.self)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<") {
             if let start = text.range(of: "<body", options: .caseInsensitive) { text = String(text[start.lowerBound...]) }
+            // Scripts and styles are not the page's words (one cut short at the 4 KB read goes to its end).
+            text = text.replacingOccurrences(of: "(?is)<(script|style)\\b.*?(</\\1\\s*>|$)", with: " ", options: .regularExpression)
             text = text.replacingOccurrences(of: "<[^>]*>?", with: " ", options: .regularExpression)
             for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&nbsp;", " "), ("&amp;", "&")] {
                 text = text.replacingOccurrences(of: entity, with: character)

@@ -140,6 +140,10 @@ final class ChatClientTests: XCTestCase {
         // Plain text keeps its words, on one line.
         XCTAssertEqual(ChatClient.summary(ofErrorBody: Array("upstream\n  timed out\r\n".utf8)), "upstream timed out")
         XCTAssertNil(ChatClient.summary(ofErrorBody: Array(" \n ".utf8)))
+        // A page's scripts and styles are not its words, nor is a script cut short by the read's end.
+        let scripted = "<html><body><style type=\"text/css\">p { color: red }</style><h1>502 Bad Gateway</h1>"
+            + "<SCRIPT>if (a < b) { document.write(\"<p>x</p>\") }</SCRIPT ><p>Try again.</p><script>var unfinished = 1"
+        XCTAssertEqual(ChatClient.summary(ofErrorBody: Array(scripted.utf8)), "502 Bad Gateway Try again.")
     }
 
     func testAServerThatIgnoresStreamTrue() async throws {
