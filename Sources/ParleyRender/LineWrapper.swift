@@ -141,7 +141,7 @@ public struct LineWrapper: Sendable {
 
     /// The columns a character takes in a terminal: two for East Asian wide and emoji, none for
     /// combining marks and zero-width characters, else one.
-    static func columns(of character: Character) -> Int {
+    public static func columns(of character: Character) -> Int {
         if character.isASCII { return 1 }
         guard let scalar = character.unicodeScalars.first else { return 0 }
         let value = scalar.value

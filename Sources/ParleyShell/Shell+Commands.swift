@@ -136,7 +136,7 @@ extension Shell {
             let tail = " · \(count) · \(RelativeTime.describe(chat.updated))"
             let title = TerminalSanitizer.clean(chat.title)
             // In a terminal, a long title is cut to keep each conversation on one line.
-            return head + (columns.map { title.cut(to: max(10, $0 - head.count - tail.count)) } ?? title) + tail
+            return head + (columns.map { title.cut(to: max(10, $0 - head.terminalColumns - tail.terminalColumns)) } ?? title) + tail
         }
         console.print(lines.joined(separator: "\n"))
     }
@@ -253,24 +253,26 @@ extension Shell {
             }
             // In a terminal, one line a hit: a shorter title, and the part of the line with the match.
             let head = "\(title.cut(to: 30)) #\(hit.messageNumber) \(who): "
-            return head + highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.count)), words)
+            return head + highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.terminalColumns)), words)
         }
         console.print(lines.joined(separator: "\n"))
     }
 
-    /// At most `room` characters of `line`, showing the first of `words` found in it: its start, or
+    /// At most `room` columns of `line`, showing the first of `words` found in it: its start, or
     /// a part from a little before the match, "…" marking what is left out.
     nonisolated static func excerpt(of line: String, around words: [String], room: Int) -> String {
-        guard line.count > room else { return line }
-        let match = words.compactMap { word in
-            line.range(of: word, options: .caseInsensitive).map { (line.distance(from: line.startIndex, to: $0.lowerBound), word.count) }
-        }.min { $0.0 < $1.0 }
-        var start = 0
-        if let (offset, length) = match, offset + length > room - 1 {
-            start = max(1, min(offset - room / 3, line.count - (room - 1)))
+        guard line.terminalColumns > room else { return line }
+        let match = words.compactMap { line.range(of: $0, options: .caseInsensitive) }.min { $0.lowerBound < $1.lowerBound }
+        guard let match, line[..<match.upperBound].terminalColumns > room - 1 else { return line.cut(to: room) }
+        // From a third of the room before the match, but no later than the end needs.
+        let skip = max(1, min(line[..<match.lowerBound].terminalColumns - room / 3, line.terminalColumns - (room - 1)))
+        var dropped = 0
+        let rest = line.drop { character in
+            guard dropped < skip else { return false }
+            dropped += LineWrapper.columns(of: character)
+            return true
         }
-        let part = (start > 0 ? "…" : "") + line.dropFirst(start)
-        return part.cut(to: room)
+        return ("…" + rest).cut(to: room)
     }
 
     /// `line` with each of `words` in bold yellow (when styles are on).
@@ -414,9 +416,9 @@ extension Shell {
             let head = "#\(index + 1) \(who): "
             let tail = images + status
             // The start of the message: in a terminal, as much as its line has room for.
-            let room = columns.map { max(20, $0 - head.count - tail.count - 1) } ?? 70
-            let more = text.contains("\n") || firstLine.count > room ? "…" : ""
-            lines.append(head + firstLine.prefix(room) + more + tail)
+            let room = columns.map { max(20, $0 - head.terminalColumns - tail.terminalColumns) } ?? 71
+            let start = text.contains("\n") ? firstLine + "…" : firstLine
+            lines.append(head + start.cut(to: room) + tail)
         }
         console.print(lines.joined(separator: "\n"))
     }

@@ -97,14 +97,26 @@ enum RelativeTime {
     }
 }
 
+extension StringProtocol {
+    /// The columns it takes in a terminal: two for a wide character (CJK, emoji), none for a
+    /// combining mark.
+    var terminalColumns: Int { reduce(0) { $0 + LineWrapper.columns(of: $1) } }
+}
+
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 
-    /// At most `length` characters: when longer, cut, with "…" as the last.
-    func cut(to length: Int) -> String {
-        count <= length ? self : String(prefix(Swift.max(0, length - 1))) + "…"
+    /// At most `columns` columns of a terminal: when longer, cut, with "…" as the last.
+    func cut(to columns: Int) -> String {
+        guard terminalColumns > columns else { return self }
+        var used = 0
+        let kept = prefix { character in
+            used += LineWrapper.columns(of: character)
+            return used <= columns - 1
+        }
+        return kept + "…"
     }
 }
 

@@ -287,6 +287,23 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertEqual(rows[code + 1], "a snippet that repeats this", screen)
     }
 
+    func testWideCharactersInListsAreCountedByTheColumnsTheyTake() throws {
+        let server = try StubServer { _, _ in .reply(["晴れるでしょう。"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+        terminal.send("東京の天気予報を教えてください。明日は雨が降りますか、それとも晴れますか？")  // 76 columns
+        try terminal.waitFor("#3 ›")
+        terminal.resize(width: 40, height: 30)
+        terminal.press("C-l")
+        terminal.send("/history")
+        terminal.send("/chats")
+        let screen = try terminal.waitFor("just now")
+        let rows = screen.split(separator: "\n").map(String.init)
+        let you = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("#1 you: 東京") }, screen)
+        let chat = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("*  1. 東京") }, screen)
+        XCTAssertTrue(rows[you + 1].hasPrefix("#2 m: 晴れる"), "the question kept to its row: \(screen)")
+        XCTAssertTrue(rows[chat].hasSuffix("· just now"), "the title cut to leave room for the rest: \(screen)")
+    }
+
     func testHistoryChatsAndSearchKeepEachEntryToALineOfTheTerminal() throws {
         let reply = String(repeating: "The answer goes on and on. ", count: 6)
         let server = try StubServer { _, _ in .reply([reply]) }

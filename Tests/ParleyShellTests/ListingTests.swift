@@ -18,4 +18,16 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual("abcdef".cut(to: 6), "abcdef")
         XCTAssertEqual("abcdef".cut(to: 4), "abc…")
     }
+
+    func testWideCharactersCountTheColumnsTheyTake() {
+        // Six CJK characters are twelve columns.
+        XCTAssertEqual("東京の天気予報".cut(to: 14), "東京の天気予報")
+        XCTAssertEqual("東京の天気予報".cut(to: 9), "東京の天…", "four wide characters and the ellipsis: nine columns")
+        XCTAssertEqual("東京の天気予報".cut(to: 8), "東京の…", "a wide character that would cross the edge is left out")
+        XCTAssertEqual("café".cut(to: 4), "café", "a combining accent takes no column")
+        let line = "今日は東京で雨が降っていますが、明日は晴れるでしょう。"
+        let hit = Shell.excerpt(of: line, around: ["明日"], room: 20)
+        XCTAssertLessThanOrEqual(hit.terminalColumns, 20, hit)
+        XCTAssertTrue(hit.contains("明日"), hit)
+    }
 }
