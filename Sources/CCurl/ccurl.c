@@ -45,8 +45,13 @@ static void *preload(void *unused) {
     return NULL;
 }
 
+static int started = 0;
+
+void parley_curl_await_preload(void) {
+    if (started) parley_curl_load();
+}
+
 void parley_curl_preload(void) {
-    static int started = 0;
     if (started) return;
     started = 1;
     pthread_t thread;

@@ -16,6 +16,11 @@ public final class CurlTransport: HTTPTransport {
         parley_curl_preload()
     }
 
+    /// Waits for `preload`'s load to end, if it was started (at once if not).
+    public static func awaitPreload() {
+        parley_curl_await_preload()
+    }
+
     /// Opens libcurl and runs `curl_global_init`, once (waiting for `preload` when it is under way);
     /// nil when ready, else why libcurl cannot be used.
     public static func load() -> String? {

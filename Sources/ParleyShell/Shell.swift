@@ -103,7 +103,7 @@ public final class Shell {
 
     /// Waits for `preload` to end (at once when it has): to be called before the process exits.
     public nonisolated static func finishPreload() {
-        _ = CurlTransport.load()
+        CurlTransport.awaitPreload()
     }
 
     /// `-c` or `--chat`: reopens the conversation, then lays the command line's settings over its own.

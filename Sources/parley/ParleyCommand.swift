@@ -75,7 +75,7 @@ struct ParleyCommand: AsyncParsableCommand {
         // The concurrency runtime first: it finds its functions and makes its threads, which would
         // wait on the dynamic loader while libcurl is being loaded.
         await Task.detached {}.value
-        Shell.preload()
+        if !onlyPrints(CommandLine.arguments) { Shell.preload() }
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -88,6 +88,13 @@ struct ParleyCommand: AsyncParsableCommand {
             exit(withError: error)
         }
         Shell.finishPreload()
+    }
+
+    /// Whether the command line asks only for text (the version, the help, the endpoint), so no
+    /// request follows and libcurl need not be loaded. A miss costs nothing but the time: libcurl is
+    /// loaded when the first request needs it.
+    static func onlyPrints(_ arguments: [String]) -> Bool {
+        arguments.dropFirst().prefix { $0 != "--" }.contains { ["--version", "--help", "-h", "--show-endpoint"].contains($0) }
     }
 
     func run() async throws {

@@ -7,6 +7,21 @@ final class OneShotTests: ParleyTestCase {
 
     static let franceArguments = ["--temperature", "0", "-s", "You are a helpful assistant.", "What is the capital of France?"]
 
+    func testAskingOnlyForTextLeavesLibcurlUnloaded() throws {
+        // The dynamic loader says each library it opens (LD_DEBUG=libs).
+        var traced = environment
+        traced["LD_DEBUG"] = "libs"
+        for arguments in [["--version"], ["--help"], ["-h"], ["--base-url", "http://127.0.0.1:9/v1", "--show-endpoint"]] {
+            let result = try ParleyProcess.run(arguments, environment: traced)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr.suffix(300))")
+            XCTAssertFalse(result.stderr.contains("libcurl.so"), "\(arguments) loaded libcurl")
+        }
+        // A question loads it (and `--help` after `--` is the question's text, not the option).
+        let asked = try ParleyProcess.run(["--base-url", "http://127.0.0.1:9/v1", "-m", "m", "--", "--help"], environment: traced)
+        XCTAssertTrue(asked.stderr.contains("libcurl.so"), "a question loads libcurl")
+        XCTAssertTrue(asked.stderr.contains("Cannot connect"), asked.stderr.suffix(300).description)
+    }
+
     func testTheLocalModelAnswersTheCapitalOfFrance() throws {
         try LocalModel.require()
         let result = try ParleyProcess.run(["--base-url", LocalModel.baseURL, "-m", LocalModel.name] + Self.franceArguments,

@@ -14,6 +14,8 @@ void parley_curl_preload(void);
 /// Opens libcurl and runs curl_global_init, once (waiting for the preloading thread when it is under
 /// way). Returns 1 when libcurl is ready, 0 when not (parley_curl_load_error says why).
 int parley_curl_load(void);
+/// Waits for the preloading thread's load to end, if it was started; at once otherwise.
+void parley_curl_await_preload(void);
 const char *parley_curl_load_error(void);
 
 /// The functions parley uses: a field of parley_curl_functions each, named without the `curl_`.
