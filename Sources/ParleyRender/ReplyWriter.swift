@@ -37,14 +37,19 @@ public final class ReplyWriter {
         atLineStart = true
     }
 
+    /// `text` broken to fit the terminal as it is now (it may have been resized since the last
+    /// piece); as it is when not wrapping.
+    private func fitted(_ text: String) -> String {
+        guard wrapper != nil else { return text }
+        wrapper!.resize(to: width())
+        return wrapper!.wrap(text)
+    }
+
     public func content(_ text: String) {
         if thinkingShown { collapseThinking() }
         let clean = sanitizer.sanitize(text)
         var out = style.enabled ? markdown.render(clean) : clean
-        if wrapper != nil {
-            wrapper!.resize(to: width())  // the terminal's, now: it may have been resized since the last piece
-            out = wrapper!.wrap(out)
-        }
+        out = fitted(out)
         if let last = out.last { atLineStart = last == "\n" }
         sink.write(out)  // the caller flushes once per piece of the stream
     }
@@ -71,10 +76,7 @@ public final class ReplyWriter {
             out += (atLineStart ? "" : " ") + style.apply(Style.yellow, to: status)
             atLineStart = false
         }
-        if wrapper != nil {
-            wrapper!.resize(to: width())  // the terminal's, now: it may have been resized since the last piece
-            out = wrapper!.wrap(out)
-        }  // the status too: it moves to the next row whole
+        out = fitted(out)  // the status too: it moves to the next row whole
         if !atLineStart { out += "\n" }
         atLineStart = true
         sink.write(out)

@@ -6,9 +6,8 @@ import Darwin
 import Foundation
 
 /// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`; Ctrl-Z stops the
-/// job until it is continued. An Esc that starts
-/// a longer sequence (an arrow key, Alt-something) is not a cancel: a lone Esc is one with no byte
-/// after it within 40 ms. Text typed meanwhile is kept in `typed`, for the next prompt; other keys
+/// job until it is continued. An Esc that starts a longer sequence (an arrow key, Alt-something) is
+/// not a cancel: a lone Esc is one with no byte after it within 40 ms. Text typed meanwhile is kept in `typed`, for the next prompt; other keys
 /// (arrows, Alt and Ctrl keys) are dropped.
 public final class KeyWatcher: @unchecked Sendable {
     private let fd: Int32
