@@ -449,7 +449,7 @@ final class InteractiveTests: ParleyTestCase {
 
     func testASignalThatEndsParleyAtThePromptEndsOnlyParley() throws {
         // No `set -m`: parley shares the script's process group, as under a script without job control.
-        for (name, number) in [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP)] {
+        for (name, number) in [("SIGTERM", SIGTERM), ("SIGHUP", SIGHUP), ("SIGINT", SIGINT)] {
             let script = "\(ParleyProcess.binary) --base-url http://127.0.0.1:9/v1 -m m; echo \"script goes on after $?\"; exec cat"
             let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
             try terminal.waitFor("#1 ›")
