@@ -18,9 +18,10 @@ public struct LineWrapper: Sendable {
     private var word = ""
     private var wordColumns = 0
     private var wordStart = 0
-    /// The hanging indent of the current line, while its start is still being read, and once known.
+    /// The start of the current line, read for its hanging indent.
     private var marker = MarkerReader()
-    private var indent = 0
+    /// The hanging indent, once the line's start is known (at most half a row, as wide as it is now).
+    private var indent: Int { marker.done ? min(marker.indent, width / 2) : 0 }
     private var escape: String?
 
     public init(width: Int) {
@@ -32,7 +33,6 @@ public struct LineWrapper: Sendable {
     /// is not taken back but goes on at the next row.
     public mutating func resize(to newWidth: Int) {
         width = max(newWidth, 8)
-        if marker.done { indent = min(marker.indent, width / 2) }
         if column > width { wordStart = indent }
     }
 
@@ -60,7 +60,6 @@ public struct LineWrapper: Sendable {
             case "\n", "\r\n":
                 out.append("\n")
                 column = 0
-                indent = 0
                 marker = MarkerReader()
                 startWord(at: 0)
             case " ", "\t":
@@ -136,7 +135,6 @@ public struct LineWrapper: Sendable {
     private mutating func readMarker(_ character: Character) {
         guard !marker.done else { return }
         marker.read(character)
-        if marker.done { indent = min(marker.indent, width / 2) }
     }
 
     /// The columns a character takes in a terminal: two for East Asian wide and emoji, none for

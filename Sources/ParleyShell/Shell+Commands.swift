@@ -261,11 +261,12 @@ extension Shell {
     /// At most `room` columns of `line`, showing the first of `words` found in it: its start, or
     /// a part from a little before the match, "…" marking what is left out.
     nonisolated static func excerpt(of line: String, around words: [String], room: Int) -> String {
-        guard line.terminalColumns > room else { return line }
+        let total = line.terminalColumns
+        guard total > room else { return line }
         let match = words.compactMap { line.range(of: $0, options: .caseInsensitive) }.min { $0.lowerBound < $1.lowerBound }
         guard let match, line[..<match.upperBound].terminalColumns > room - 1 else { return line.cut(to: room) }
         // From a third of the room before the match, but no later than the end needs.
-        let skip = max(1, min(line[..<match.lowerBound].terminalColumns - room / 3, line.terminalColumns - (room - 1)))
+        let skip = max(1, min(line[..<match.lowerBound].terminalColumns - room / 3, total - (room - 1)))
         var dropped = 0
         let rest = line.drop { character in
             guard dropped < skip else { return false }
