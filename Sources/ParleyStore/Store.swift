@@ -51,6 +51,9 @@ public final class Store: Sendable {
         // WAL is set here rather than by GRDB's `.wal`, which also writes a table and drops it at every
         // open (for pools' readers, which a queue does not have): a write transaction per start.
         configuration.prepareDatabase { db in
+            // What the file is, found by reading alone, before anything is written to it: switching
+            // to WAL rewrites the header (its version bytes and change counter) of any database.
+            try check(db, path: path, existed: existed)
             // SQLite answers with the old mode when another process holds the lock the switch needs
             // (two first starts at once): that is a race, and the open is tried again.
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
@@ -63,22 +66,27 @@ public final class Store: Sendable {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError where isRace(error) {
             throw error
         } catch {
             throw openingError(error, path: path)
         }
-        let upToDate = try queue.read { db in
-            let applied = try migrator.appliedIdentifiers(db)
-            if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
-            if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
-               try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
-                throw StoreError.notAParleyStore(path: path)
-            }
-            return applied == Set(migrator.migrations)
-        }
+        let upToDate = try queue.read { db in try migrator.appliedIdentifiers(db) == Set(migrator.migrations) }
         if !upToDate { try migrator.migrate(queue) }  // a store already migrated costs no write transaction
         return queue
+    }
+
+    /// Refuses, by reading alone, a database that is not parley's (tables but no migrations of
+    /// ours) or that a newer parley has migrated.
+    private static func check(_ db: Database, path: String, existed: Bool) throws {
+        let applied = try migrator.appliedIdentifiers(db)
+        if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
+        if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
+           try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+            throw StoreError.notAParleyStore(path: path)
+        }
     }
 
     private static func openingError(_ error: Error, path: String) -> StoreError {

@@ -131,17 +131,35 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(process.terminationStatus, 0, statement)
     }
 
-    func testAnotherProgramsDatabaseIsRefused() throws {
-        let path = directory.appendingPathComponent("parley.sqlite").path
-        try sqlite(path, "create table other(x)")
-        XCTAssertThrowsError(try Store(directory: directory)) { XCTAssertEqual($0 as? StoreError, .notAParleyStore(path: path)) }
+    /// The files of the store's directory, byte for byte (a WAL or journal left beside it counts too).
+    func snapshot() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            files[name] = try Data(contentsOf: directory.appendingPathComponent(name))
+        }
+        return files
     }
 
-    func testANewerSchemaIsRefused() throws {
+    func testAnotherProgramsDatabaseIsRefusedAndLeftByteForByte() throws {
+        let path = directory.appendingPathComponent("parley.sqlite").path
+        try sqlite(path, "create table other(x)")
+        try sqlite(path, "insert into other values ('theirs')")
+        let before = try snapshot()
+        XCTAssertEqual(before.keys.sorted(), ["parley.sqlite"])
+        XCTAssertThrowsError(try Store(directory: directory)) { XCTAssertEqual($0 as? StoreError, .notAParleyStore(path: path)) }
+        // Opening it must not switch its journal (header bytes 18-19) or bump its change counter (24-27).
+        XCTAssertEqual(try snapshot(), before)
+    }
+
+    func testANewerSchemaIsRefusedAndLeftByteForByte() throws {
         _ = try Store(directory: directory)
         let path = directory.appendingPathComponent("parley.sqlite").path
+        // Another program's write moves the WAL into the file and leaves no WAL beside it.
         try sqlite(path, "insert into grdb_migrations values ('v99')")
+        try sqlite(path, "pragma wal_checkpoint(truncate)")
+        let before = try snapshot().filter { !$0.key.hasSuffix("-shm") }  // shared memory is an index, not data
         XCTAssertThrowsError(try Store(directory: directory)) { XCTAssertEqual($0 as? StoreError, .newerSchema(path: path)) }
+        XCTAssertEqual(try snapshot().filter { !$0.key.hasSuffix("-shm") && !($0.key.hasSuffix("-wal") && $0.value.isEmpty) }, before)
     }
 
     func testTwoStoresWritingAtOnceLoseNothing() throws {
