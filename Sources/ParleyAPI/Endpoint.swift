@@ -9,6 +9,8 @@ public struct Endpoint: Sendable, Equatable {
     public var keySource: String?
     /// Where the base URL came from, for `/settings`.
     public var baseURLSource: String
+    /// Why this key (or none) goes to this endpoint, for `--show-endpoint` and `/settings`.
+    public var keyReason = ""
 
     public static let localModelURL = "http://127.0.0.1:8077/v1"
     public static let casolaURL = "https://api.casola.ai/openai/v1"
@@ -21,6 +23,11 @@ public struct Endpoint: Sendable, Equatable {
         self.apiKey = apiKey
         self.keySource = keySource
         self.baseURLSource = baseURLSource
+    }
+
+    /// `key: VARIABLE (why)` or `key: none (why not)`: for `--show-endpoint`; never the key.
+    public var keyLine: String {
+        "key: \(keySource ?? "none") (\(keyReason))"
     }
 
     /// `{base}/path`.
@@ -48,10 +55,6 @@ public struct Endpoint: Sendable, Equatable {
         return result
     }
 
-    /// The endpoint, first found wins (DESIGN.md): the flag; `PARLEY_BASE_URL`; `OPENAI_BASE_URL`
-    /// (or OpenAI itself when only `OPENAI_API_KEY` is set); Casola when `CASOLA_API_KEY` is set;
-    /// last, the bundled local model. The key comes with its tier, `PARLEY_API_KEY` first; the
-    /// bundled local model is never sent a key it was not given through `PARLEY_API_KEY`.
     /// A config file's profile as an endpoint: after the environment, or first of all when named
     /// explicitly (`--profile`, `PARLEY_PROFILE`).
     public struct Profile: Sendable, Equatable {
@@ -68,39 +71,37 @@ public struct Endpoint: Sendable, Equatable {
         }
     }
 
+    /// The endpoint, first found wins (DESIGN.md): the flag; `PARLEY_BASE_URL`; `OPENAI_BASE_URL`
+    /// (or OpenAI itself when only `OPENAI_API_KEY` is set); Casola when `CASOLA_API_KEY` is set;
+    /// the config file's profile; last, the bundled local model. The key is chosen by `KeyRule`:
+    /// a service's key goes to that service's host alone.
     public static func resolve(flagBaseURL: String?, environment: [String: String], profile: Profile? = nil) throws(APIError) -> Endpoint {
-        func value(_ name: String) -> String? {
-            // A key pasted with its newline is the same key.
-            guard let text = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-            return text
-        }
-        func key(_ names: [String]) -> (String?, String?) {
-            for name in names {
-                if let key = value(name) { return (key, name) }
-            }
-            return (nil, nil)
-        }
-        let all = ["PARLEY_API_KEY", "OPENAI_API_KEY", "CASOLA_API_KEY"]
-        let (base, source, keyNames): (String, String, [String])
-        let profileKeys = ["PARLEY_API_KEY"] + (profile?.apiKeyVariable.map { [$0] } ?? [])
+        let value = { (name: String) in KeyRule.value(name, in: environment) }
+        let (base, source): (String, String)
+        var profileInUse: Profile?
         if let flag = flagBaseURL {
-            (base, source, keyNames) = (flag, "--base-url", all)
+            (base, source) = (flag, "--base-url")
         } else if let profile, profile.explicit, let url = profile.baseURL {
-            (base, source, keyNames) = (url, "profile \(profile.name)", profileKeys)
+            (base, source) = (url, "profile \(profile.name)")
+            profileInUse = profile
         } else if let env = value("PARLEY_BASE_URL") {
-            (base, source, keyNames) = (env, "PARLEY_BASE_URL", all)
+            (base, source) = (env, "PARLEY_BASE_URL")
         } else if let env = value("OPENAI_BASE_URL") {
-            (base, source, keyNames) = (env, "OPENAI_BASE_URL", ["PARLEY_API_KEY", "OPENAI_API_KEY"])
+            (base, source) = (env, "OPENAI_BASE_URL")
         } else if value("OPENAI_API_KEY") != nil {
-            (base, source, keyNames) = (openAIURL, "OPENAI_API_KEY", ["PARLEY_API_KEY", "OPENAI_API_KEY"])
+            (base, source) = (openAIURL, "OPENAI_API_KEY")
         } else if value("CASOLA_API_KEY") != nil {
-            (base, source, keyNames) = (casolaURL, "CASOLA_API_KEY", ["PARLEY_API_KEY", "CASOLA_API_KEY"])
+            (base, source) = (casolaURL, "CASOLA_API_KEY")
         } else if let profile, let url = profile.baseURL {
-            (base, source, keyNames) = (url, "profile \(profile.name)", profileKeys)
+            (base, source) = (url, "profile \(profile.name)")
+            profileInUse = profile
         } else {
-            (base, source, keyNames) = (localModelURL, localModelSource, ["PARLEY_API_KEY"])
+            (base, source) = (localModelURL, localModelSource)
         }
-        let (apiKey, keySource) = key(keyNames)
-        return Endpoint(baseURL: try validateBaseURL(base), apiKey: apiKey, keySource: keySource, baseURLSource: source)
+        let url = try validateBaseURL(base)
+        let choice = KeyRule.choose(baseURL: url, environment: environment, profile: profileInUse)
+        var endpoint = Endpoint(baseURL: url, apiKey: choice.key, keySource: choice.variable, baseURLSource: source)
+        endpoint.keyReason = choice.reason
+        return endpoint
     }
 }

@@ -392,7 +392,7 @@ extension Shell {
             ("max tokens", settings.maxTokens.map(String.init) ?? "auto",
              source(settings.maxTokens, launchSettings.maxTokens, flags.maxTokens, profile.maxTokens)),
             ("endpoint", configuration.endpoint.baseURL, configuration.endpoint.baseURLSource),
-            ("api key", configuration.endpoint.keySource.map { "from \($0)" } ?? "none", ""),
+            ("api key", configuration.endpoint.keySource.map { "from \($0)" } ?? "none", configuration.endpoint.keyReason),
         ]
         let width = rows.map { $0.0.count }.max() ?? 0
         console.print(rows.map { name, value, source in

@@ -253,8 +253,9 @@ extension Shell {
         do {
             try transcript.append(text)
         } catch {
-            console.error("\(error)")
-            self.transcript = nil
+            // Every later turn would go unrecorded: the run ends here, failed.
+            fail("\(error) The run stops here: later turns would not be recorded.")
+            transcriptFailed = true
         }
     }
 

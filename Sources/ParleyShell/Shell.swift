@@ -28,7 +28,9 @@ public final class Shell {
     let launchSettings: ChatSettings
     /// The conversation on disk.
     let keeper: ConversationKeeper
-    var transcript: TranscriptFile?
+    let transcript: TranscriptFile?
+    /// Set when a turn could not be added to the transcript: the run ends with a failure.
+    var transcriptFailed = false
     /// Said once at start when history cannot be kept.
     var storeWarning: String?
     /// Whether the data directory exists and can be written (checked once, at start).
@@ -57,8 +59,10 @@ public final class Shell {
     }
 
     /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
-    public init(configuration: ShellConfiguration, environment: [String: String]) throws(StoreError) {
+    /// `transcript` is the `--transcript` file, already opened (`openTranscript`).
+    public init(configuration: ShellConfiguration, environment: [String: String], transcript: TranscriptFile? = nil) throws(StoreError) {
         self.configuration = configuration
+        self.transcript = transcript
         self.environment = environment
         if let prompt = configuration.prompt {
             mode = .oneShot(prompt)
@@ -88,8 +92,12 @@ public final class Shell {
         launchSettings = settings
         session = Session(settings: settings, retryPolicy: RetryPolicy(totalWait: configuration.wait))
         started = clock.now
-        if let path = configuration.transcript { transcript = TranscriptFile(path: path) }
         keeper.onFailure = { [unowned self] in console.error($0) }
+    }
+
+    /// Opens the `--transcript` file before anything is sent: one that cannot be written stops the run.
+    public nonisolated static func openTranscript(_ configuration: ShellConfiguration) throws(OptionError) -> TranscriptFile? {
+        try configuration.transcript.map { path throws(OptionError) in try TranscriptFile(path: path) }
     }
 
     static func modelPreference(_ baseURL: String) -> String { "model:" + baseURL }
@@ -157,7 +165,7 @@ public final class Shell {
     func runOneShot(_ prompt: String) async -> Int32 {
         guard await ensureModel() else { return 1 }
         let completed = await turn(.submit(prompt))
-        return completed ? 0 : 1
+        return completed && !transcriptFailed ? 0 : 1
     }
 
     func runScript() async -> Int32 {
@@ -167,6 +175,7 @@ public final class Shell {
             switch entry {
             case let .text(text):
                 if case .quit = await process(text, transcript: true) { return anyFailure ? 1 : 0 }
+                if transcriptFailed { return 1 }
             case let .invalid(line, reason):
                 fail("Input line \(line) \(reason); it was not sent.")
             }
@@ -213,6 +222,7 @@ public final class Shell {
                 }
                 editor.remember(entry)  // a block is kept whole: Up brings it back as one message
                 if case .quit = await process(entry, transcript: false) { return 0 }
+                if transcriptFailed { return 1 }
             }
         }
     }

@@ -62,21 +62,28 @@ enum Transcript {
     static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }
 }
 
-/// `--transcript FILE`: each turn appended as it completes (created 0600).
-final class TranscriptFile {
+/// `--transcript FILE`: opened (created 0600) before anything is sent, so a file that cannot be
+/// written stops the run at once; each turn is appended as it completes.
+public final class TranscriptFile {
     let path: String
+    private let fd: Int32
 
-    init(path: String) {
+    init(path: String) throws(OptionError) {
         self.path = PathWords.expandTilde(path)
+        let oldMask = umask(0o077)
+        fd = open(self.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        umask(oldMask)
+        guard fd >= 0 else { throw Self.failure(self.path) }  // a directory too: EISDIR
     }
 
-    func append(_ text: String) throws {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-        guard fd >= 0 else { throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).") }
-        defer { close(fd) }
-        guard Array(text.utf8).withUnsafeBytes({ writeAll(fd, $0) }) else {
-            throw OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).")
-        }
+    deinit { close(fd) }
+
+    func append(_ text: String) throws(OptionError) {
+        guard Array(text.utf8).withUnsafeBytes({ writeAll(fd, $0) }) else { throw Self.failure(path) }
+    }
+
+    private static func failure(_ path: String) -> OptionError {
+        OptionError("Cannot write the transcript \(path): \(String(cString: strerror(errno))).")
     }
 }
 

@@ -15,7 +15,8 @@ struct ParleyCommand: AsyncParsableCommand {
         The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
         OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the config file's profile \
         ($XDG_CONFIG_HOME/parley/config.toml, or PARLEY_CONFIG); the bundled local model at http://127.0.0.1:8077/v1. \
-        The key: PARLEY_API_KEY, OPENAI_API_KEY or CASOLA_API_KEY, or the profile's api_key_env.
+        The key: PARLEY_API_KEY (or the profile's api_key_env) to any endpoint; OPENAI_API_KEY only to \
+        api.openai.com or OPENAI_BASE_URL; CASOLA_API_KEY only to api.casola.ai; otherwise none.
         """,
         version: Parley.version
     )
@@ -65,7 +66,7 @@ struct ParleyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Use this profile of the config file (also PARLEY_PROFILE).", valueName: "name"))
     var profile: String?
 
-    @Flag(help: "Print the endpoint parley would use, and where it came from; then exit.")
+    @Flag(help: "Print the endpoint parley would use and where it came from, and which key goes to it and why; then exit.")
     var showEndpoint = false
 
     /// ArgumentParser's own `main`, with libcurl loaded on another thread meanwhile (see
@@ -116,11 +117,19 @@ struct ParleyCommand: AsyncParsableCommand {
         }
         if showEndpoint {
             print("\(configuration.endpoint.baseURL) (\(configuration.endpoint.baseURLSource))")
+            print(configuration.endpoint.keyLine)
             return
+        }
+        let transcript: TranscriptFile?
+        do {
+            transcript = try Shell.openTranscript(configuration)
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error.description) Nothing was sent.\n".utf8))
+            throw ExitCode(64)
         }
         let shell: Shell
         do {
-            shell = try await Shell(configuration: configuration, environment: environment)
+            shell = try await Shell(configuration: configuration, environment: environment, transcript: transcript)
         } catch {
             FileHandle.standardError.write(Data("parley: \(error)\n".utf8))
             throw ExitCode(1)

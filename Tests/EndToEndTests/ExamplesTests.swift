@@ -28,9 +28,10 @@ final class ExamplesTests: ParleyTestCase {
     func testTheConfigFilesTwoProfiles() throws {
         environment["PARLEY_CONFIG"] = examples.appendingPathComponent("config.toml").path
         let local = try ParleyProcess.run(["--show-endpoint"], environment: environment)
-        XCTAssertEqual(local.stdout, "http://127.0.0.1:8077/v1 (profile local)\n")
+        XCTAssertEqual(local.stdout, "http://127.0.0.1:8077/v1 (profile local)\n"
+                       + "key: none (no key variable for this endpoint is set; PARLEY_API_KEY would go to this endpoint)\n")
         let hosted = try ParleyProcess.run(["--profile", "casola", "--show-endpoint"], environment: environment)
-        XCTAssertEqual(hosted.stdout, "https://api.casola.ai/openai/v1 (profile casola)\n")
+        XCTAssertEqual(hosted.stdout.split(separator: "\n").first, "https://api.casola.ai/openai/v1 (profile casola)")
         let missing = try ParleyProcess.run(["--profile", "nope", "--show-endpoint"], environment: environment)
         XCTAssertEqual(missing.status, 64)
         XCTAssertTrue(missing.stderr.contains("casola, local"), missing.stderr)

@@ -150,6 +150,24 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertEqual(server.chats.first?.headers["user-agent"]?.hasPrefix("parley/"), true)
     }
 
+    func testAServicesKeyIsNotSentToAnotherHost() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        environment["CASOLA_API_KEY"] = "sk-casola-only"
+        environment["OPENAI_API_KEY"] = "sk-openai-only"
+        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(server.chats.count, 1)
+        XCTAssertNil(server.chats.first?.headers["authorization"], "neither service's key goes to a third host")
+        let shown = try ParleyProcess.run(["--base-url", server.baseURL, "--show-endpoint"], environment: environment)
+        XCTAssertEqual(shown.stdout.split(separator: "\n").last,
+                       "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)")
+        // Named as OPENAI_BASE_URL, the same host is where the OpenAI key is meant to go.
+        environment["OPENAI_BASE_URL"] = server.baseURL
+        let named = try ParleyProcess.run(["-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(named.status, 0, named.stderr)
+        XCTAssertEqual(server.chats.last?.headers["authorization"], "Bearer sk-openai-only")
+    }
+
     func testTheKeyNeverShowsInOutputOrFiles() throws {
         let key = "sk-parley-test-RECOGNISABLE-0123456789"
         let server = try StubServer { _, _ in .error(status: 401, code: "invalid_api_key", message: "Incorrect API key provided") }

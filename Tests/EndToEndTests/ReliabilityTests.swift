@@ -23,6 +23,31 @@ final class ReliabilityTests: ParleyTestCase {
         XCTAssertTrue(tls.stderr.contains("secure connection to https://127.0.0.1:\(server.port)"), tls.stderr)
     }
 
+    func testATranscriptThatCannotBeWrittenStopsTheRunBeforeAnythingIsSent() throws {
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let missing = home.appendingPathComponent("no-such-folder/t.md").path
+        for (path, words) in [(missing, "No such file or directory"), (home.path, "Is a directory")] {
+            for (arguments, input) in [(["hi"], nil as String?), ([], "hi\n")] {  // one shot, script
+                let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", path] + arguments, input: input)
+                XCTAssertEqual(result.status, 64, result.stderr)
+                XCTAssertEqual(result.stderr, "Error: Cannot write the transcript \(path): \(words). Nothing was sent.\n")
+            }
+        }
+        XCTAssertEqual(server.requests.count, 0, "nothing reached the server")
+    }
+
+    func testATranscriptThatFailsMidRunEndsItWithAFailure() throws {
+        // /dev/full opens, and every write to it fails (ENOSPC): the first turn's record fails.
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let script = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", "/dev/full"], input: "first\nsecond\n")
+        XCTAssertEqual(script.status, 1)
+        XCTAssertTrue(script.stderr.contains("Cannot write the transcript /dev/full: No space left on device."), script.stderr)
+        XCTAssertEqual(server.chats.count, 1, "the run stopped after the turn it could not record")
+        let oneShot = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", "/dev/full", "hi"])
+        XCTAssertEqual(oneShot.status, 1, oneShot.stderr)
+        XCTAssertEqual(oneShot.stdout, "ok\n", "the reply itself is shown")
+    }
+
     func testBrokenStreamsKeepTheTextMarkedAndOfferRetry() throws {
         let cases: [(String, [StubServer.Step], String)] = [
             ("invalid event", [.streamHead(), .delta("Kept"), .text("data: {not json\n\n"), .close], "not a chat reply"),
@@ -204,7 +229,7 @@ final class ReliabilityTests: ParleyTestCase {
         chmod(config.path, 0o644)
         environment["PARLEY_CONFIG"] = config.path
         let result = try run(["--show-endpoint"])
-        XCTAssertEqual(result.stdout, "http://example.com/v1 (profile p)\n")
+        XCTAssertEqual(result.stdout, "http://example.com/v1 (profile p)\nkey: PARLEY_API_KEY (it goes to any endpoint)\n")
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let local = try run(["--base-url", server.baseURL, "-m", "m", "hi"])
         XCTAssertFalse(local.stderr.contains("plain http"), "loopback is fine")
