@@ -53,7 +53,11 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             // What the file is, found by reading alone, before anything is written to it: switching
             // to WAL rewrites the header (its version bytes and change counter) of any database.
-            try check(db, path: path, existed: existed)
+            // In one read transaction, so that another process's migration is seen whole or not at all.
+            try db.inTransaction(.deferred) {
+                try check(db, path: path, existed: existed)
+                return .commit
+            }
             // SQLite answers with the old mode when another process holds the lock the switch needs
             // (two first starts at once): that is a race, and the open is tried again.
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
