@@ -22,12 +22,14 @@ let package = Package(
 
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
-        // OpenAI wire types, the SSE decoder, the chat client and its error model.
-        .target(name: "ParleyAPI", dependencies: ["ParleyHTTP"]),
+        // OpenAI's wire types, settings, the SSE decoder and the chat stream parser; pure, no I/O.
+        .target(name: "ParleyWire"),
+        // The chat client over a transport, the endpoint and its key, and the error model.
+        .target(name: "ParleyAPI", dependencies: ["ParleyWire", "ParleyHTTP"]),
         // Markdown to ANSI, the escape sanitizer; writes to an injected sink.
         .target(name: "ParleyRender"),
         // Image files to pixels, thumbnails, and the sequences that show them (kitty, iTerm2, sixel).
-        .target(name: "ParleyPictures", dependencies: ["CImageCodecs"]),
+        .target(name: "ParleyPictures", dependencies: ["CImageCodecs", "ParleyWire"]),
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
         // Conversations, messages and preferences in SQLite.
@@ -35,10 +37,10 @@ let package = Package(
         // The slash-command table and parser; pure.
         .target(name: "ParleyCommands"),
         // The pure session state machine.
-        .target(name: "ParleySession", dependencies: ["ParleyAPI"]),
+        .target(name: "ParleySession", dependencies: ["ParleyWire"]),
         // The loop: reads lines, feeds the session, carries out its effects.
         .target(name: "ParleyShell", dependencies: [
-            "ParleySession", "ParleyStore", "ParleyCommands", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
+            "ParleySession", "ParleyStore", "ParleyCommands", "ParleyWire", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
             "ParleyPictures",
         ]),
         .executableTarget(name: "parley", dependencies: [
@@ -48,15 +50,16 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["ParleyHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "TestSupport"]),
-        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyAPI", "TestSupport"],
+        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyWire", "ParleyAPI", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"], exclude: ["Golden"]),
-        .testTarget(name: "ParleyCommandsTests", dependencies: ["ParleyCommands"]),
-        .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession"]),
+        .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession", "ParleyWire"]),
         .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
-        .testTarget(name: "ParleyShellTests", dependencies: ["ParleyShell", "ParleyAPI", "ParleyRender", "TestSupport"]),
+        .testTarget(name: "ParleyShellTests", dependencies: [
+            "ParleyShell", "ParleyCommands", "ParleySession", "ParleyStore", "ParleyWire", "ParleyAPI", "ParleyRender", "TestSupport",
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Images"], resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]

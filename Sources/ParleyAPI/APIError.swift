@@ -25,7 +25,7 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
             return failure.description
         case let .streamCut(reason):
             let cause = reason.map { " (\($0))" } ?? ""
-            return "The reply was cut off before it ended\(cause); the text so far is kept. /retry to ask again."
+            return "The reply was cut off before it ended\(cause); the text so far is kept."
         case let .errorEvent(code, message):
             let label = code.map { " [\($0)]" } ?? ""
             return "The server reported an error mid-reply\(label): \(message)"

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyWire
 import ParleyHTTP
 
 /// Talks to an OpenAI-compatible API through an `HTTPTransport`.

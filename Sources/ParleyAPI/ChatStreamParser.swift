@@ -1,4 +1,5 @@
 import Foundation
+import ParleyWire
 
 /// What a streamed reply delivers to the shell.
 public enum ChatEvent: Sendable, Equatable {

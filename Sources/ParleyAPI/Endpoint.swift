@@ -30,6 +30,11 @@ public struct Endpoint: Sendable, Equatable {
         "key: \(keySource ?? "none") (\(keyReason))"
     }
 
+    /// Whether this is the bundled local model, chosen because nothing else was configured.
+    public var isBundledModel: Bool {
+        baseURL == Self.localModelURL && baseURLSource == Self.localModelSource
+    }
+
     /// `{base}/path`.
     public func url(_ path: String) -> String {
         baseURL + "/" + path

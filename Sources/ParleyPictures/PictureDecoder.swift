@@ -1,5 +1,6 @@
 import CImageCodecs
 import Foundation
+import ParleyWire
 
 /// JPEG, PNG, GIF (its first frame) and WebP bytes to pixels, by the system's libraries (libturbojpeg,
 /// libpng, giflib, libwebp). The format is told by the bytes' signature, not by a name.
@@ -12,18 +13,18 @@ public enum PictureDecoder {
     public static func decode(_ data: Data, maxPixels: Int = maxPixels, atLeast: (width: Int, height: Int)? = nil) -> Picture? {
         typealias Decode = (UnsafePointer<UInt8>?, Int, Int64, UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?)
             -> UnsafeMutablePointer<UInt8>?
-        let head = [UInt8](data.prefix(12))
         let decode: Decode
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+        switch ImageFormat.sniff(data) {
+        case .png?:
             decode = parley_decode_png
-        } else if head.starts(with: [0xFF, 0xD8, 0xFF]) {
+        case .jpeg?:
             let minimum = atLeast ?? (Int(Int32.max), Int(Int32.max))
             decode = { parley_decode_jpeg($0, $1, $2, Int32(clamping: minimum.width), Int32(clamping: minimum.height), $3, $4) }
-        } else if head.starts(with: Array("GIF8".utf8)) {
+        case .gif?:
             decode = parley_decode_gif
-        } else if head.count == 12, head.starts(with: Array("RIFF".utf8)), head[8..<12].elementsEqual("WEBP".utf8) {
+        case .webp?:
             decode = parley_decode_webp
-        } else {
+        case nil:
             return nil
         }
         var width: Int32 = 0, height: Int32 = 0

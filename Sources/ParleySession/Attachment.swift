@@ -1,4 +1,5 @@
 import Foundation
+import ParleyWire
 
 /// An image attached to a message: its exact bytes, checked by content.
 public struct Attachment: Sendable, Equatable {
@@ -35,19 +36,6 @@ public struct Attachment: Sendable, Equatable {
     public static let maxPerMessage = 5
 }
 
-public enum ImageFormat: String, Sendable, Equatable, Codable {
-    case jpeg = "JPEG", png = "PNG", gif = "GIF", webp = "WebP"
-
-    public var mimeType: String {
-        switch self {
-        case .jpeg: return "image/jpeg"
-        case .png: return "image/png"
-        case .gif: return "image/gif"
-        case .webp: return "image/webp"
-        }
-    }
-}
-
 /// Why a file cannot be attached.
 public struct AttachmentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
@@ -63,19 +51,20 @@ public enum ImageInspector {
         }
         let bytes = [UInt8](data)
         let found: (ImageFormat, Int, Int)?
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+        switch ImageFormat.sniff(bytes) {
+        case .png?:
             found = png(bytes).map { (.png, $0.0, $0.1) }
             if found == nil { throw AttachmentError("\(name) starts like a PNG but its header is cut off or damaged.") }
-        } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
+        case .jpeg?:
             found = jpeg(bytes).map { (.jpeg, $0.0, $0.1) }
             if found == nil { throw AttachmentError("\(name) starts like a JPEG but no frame header could be read; it may be cut off.") }
-        } else if bytes.starts(with: Array("GIF87a".utf8)) || bytes.starts(with: Array("GIF89a".utf8)) {
-            found = bytes.count >= 13 ? (.gif, le16(bytes, 6), le16(bytes, 8)) : nil
+        case .gif?:
+            found = bytes.count >= 13 ? (.gif, ByteReader.le16(bytes, 6), ByteReader.le16(bytes, 8)) : nil
             if found == nil { throw AttachmentError("\(name) starts like a GIF but its header is cut off.") }
-        } else if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), bytes[8..<12].elementsEqual("WEBP".utf8) {
+        case .webp?:
             found = webp(bytes).map { (.webp, $0.0, $0.1) }
             if found == nil { throw AttachmentError("\(name) starts like a WebP but its header is cut off or unknown.") }
-        } else {
+        case nil:
             throw AttachmentError("\(name) is not a JPEG, PNG, GIF or WebP image (\(describe(bytes))).")
         }
         guard let (format, width, height) = found, width > 0, height > 0 else {
@@ -100,7 +89,7 @@ public enum ImageInspector {
         case .gif:
             return end >= 1 && b[end - 1] == 0x3B
         case .webp:
-            let size = le32(b, 4)
+            let size = ByteReader.le32(b, 4)
             return size + 8 <= b.count
         }
     }
@@ -115,16 +104,11 @@ public enum ImageInspector {
         return "its content is not an image format parley knows"
     }
 
-    static func le16(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
-    static func le32(_ b: [UInt8], _ at: Int) -> Int { le16(b, at) | le16(b, at + 2) << 16 }
-    static func be16(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) << 8 | Int(b[at + 1]) }
-    static func be32(_ b: [UInt8], _ at: Int) -> Int { be16(b, at) << 16 | be16(b, at + 2) }
-    static func le24(_ b: [UInt8], _ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 }
 
     /// The IHDR chunk must come first, whole.
     static func png(_ b: [UInt8]) -> (Int, Int)? {
         guard b.count >= 33, b[12..<16].elementsEqual("IHDR".utf8) else { return nil }
-        return (be32(b, 16), be32(b, 20))
+        return (ByteReader.be32(b, 16), ByteReader.be32(b, 20))
     }
 
     /// Walks the markers to a start-of-frame (SOF0–SOF15 but DHT, JPG, DAC).
@@ -135,10 +119,10 @@ public enum ImageInspector {
             let marker = b[offset + 1]
             if marker == 0xFF { offset += 1; continue }
             if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { offset += 2; continue }
-            let length = be16(b, offset + 2)
+            let length = ByteReader.be16(b, offset + 2)
             if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
                 guard offset + 9 <= b.count else { return nil }
-                return (be16(b, offset + 7), be16(b, offset + 5))
+                return (ByteReader.be16(b, offset + 7), ByteReader.be16(b, offset + 5))
             }
             if marker == 0xDA || marker == 0xD9 { return nil }
             offset += 2 + length
@@ -151,13 +135,13 @@ public enum ImageInspector {
         switch String(decoding: b[12..<16], as: UTF8.self) {
         case "VP8 ":
             guard b[23] == 0x9D, b[24] == 0x01, b[25] == 0x2A else { return nil }
-            return (le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF)
+            return (ByteReader.le16(b, 26) & 0x3FFF, ByteReader.le16(b, 28) & 0x3FFF)
         case "VP8L":
             guard b[20] == 0x2F else { return nil }
-            let bits = le32(b, 21)
+            let bits = ByteReader.le32(b, 21)
             return ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
         case "VP8X":
-            return (le24(b, 24) + 1, le24(b, 27) + 1)
+            return (ByteReader.le24(b, 24) + 1, ByteReader.le24(b, 27) + 1)
         default:
             return nil
         }

@@ -1,4 +1,4 @@
-import ParleyAPI
+import ParleyWire
 
 /// One message of a conversation, as parley keeps it (more than the wire format: status, reasoning, usage).
 public struct Message: Sendable, Equatable {
@@ -60,31 +60,5 @@ public struct Timings: Sendable, Equatable, Codable {
     public func tokensPerSecond(_ usage: Usage?) -> Double? {
         guard let tokens = usage?.completionTokens, let first = firstTokenAt, endedAt > first else { return nil }
         return Double(tokens) / (endedAt - first)
-    }
-}
-
-/// Why a request failed, as the session needs to know it.
-public struct TurnFailure: Sendable, Equatable {
-    public var sentence: String
-    public var isRetryable: Bool
-    public var retryAfter: Double?
-    /// For a wait: why, as a phrase after the model's name ("is warming up").
-    public var waitReason: String
-    /// The most seconds to wait in all for this kind of failure, when less than the policy's.
-    public var waitLimit: Double?
-
-    public init(sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil, waitReason: String = "is busy",
-                waitLimit: Double? = nil) {
-        self.sentence = sentence
-        self.isRetryable = isRetryable
-        self.retryAfter = retryAfter
-        self.waitReason = waitReason
-        self.waitLimit = waitLimit
-    }
-
-    public init(_ error: APIError) {
-        var retryAfter: Double?
-        if case let .http(failure) = error { retryAfter = failure.retryAfter }
-        self.init(sentence: error.description, isRetryable: error.isRetryable, retryAfter: retryAfter, waitReason: error.waitReason)
     }
 }

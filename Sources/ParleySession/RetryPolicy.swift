@@ -5,9 +5,30 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxDelay: Double = 30
     /// Seconds of waiting allowed for one message; 0 never waits.
     public var totalWait: Double
+    /// Set when the endpoint is the bundled local model, which `make run` starts as parley opens: a
+    /// refused connection then means "still starting" and is waited for this long at most. Any other
+    /// endpoint that refuses connections is said at once.
+    public var startingModelWait: Double?
 
-    public init(totalWait: Double = 300) {
+    /// `--wait`'s default.
+    public static let defaultTotalWait: Double = 300
+    /// How long the bundled model is given to start.
+    public static let bundledModelStartWait: Double = 30
+
+    public init(totalWait: Double = defaultTotalWait, startingModelWait: Double? = nil) {
         self.totalWait = totalWait
+        self.startingModelWait = startingModelWait
+    }
+
+    /// The failure as this policy takes it: a refused connection to a model that is starting is a
+    /// reason to wait.
+    public func adjusted(_ failure: TurnFailure) -> TurnFailure {
+        guard failure.kind == .cannotConnect, let startingModelWait else { return failure }
+        var failure = failure
+        failure.isRetryable = true
+        failure.waitReason = "is not answering yet (scripts/local-model start starts it)"
+        failure.waitLimit = startingModelWait
+        return failure
     }
 
     /// The delay before try `attempt + 1`, or nil when the budget (`waited` so far) is spent.
@@ -17,5 +38,21 @@ public struct RetryPolicy: Sendable, Equatable {
         let delay = retryAfter ?? min(maxDelay, backoff * (0.75 + 0.5 * jitter))
         guard waited + delay <= totalWait else { return nil }
         return delay
+    }
+}
+
+/// A xorshift generator of numbers in 0..<1: the jitter that spreads retries of many clients.
+public struct Jitter: Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed == 0 ? 0x9E3779B97F4A7C15 : seed
+    }
+
+    public mutating func next() -> Double {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return Double(state >> 11) / Double(1 << 53)
     }
 }

@@ -1,4 +1,4 @@
-import ParleyAPI
+import ParleyWire
 
 /// Where a conversation's turn stands.
 public enum SessionState: Sendable, Equatable {
@@ -33,6 +33,8 @@ public enum SessionEffect: Sendable, Equatable {
     case startRequest(ChatRequest)
     case cancelRequest
     case scheduleRetry(after: Double)
+    /// The model asked for may not exist: show the server's names nearest to it.
+    case suggestModels(near: String)
     /// Keep the change on disk; comes before the request it precedes.
     case persist(PersistChange)
     case render(RenderEvent)
@@ -185,7 +187,8 @@ public struct Session: Sendable, Equatable {
             reply.usage = usage
             return end(.complete, now: now)
 
-        case let (.sending, .failed(failure)), let (.streaming, .failed(failure)):
+        case let (.sending, .failed(reported)), let (.streaming, .failed(reported)):
+            let failure = retryPolicy.adjusted(reported)
             let nothingReceived = reply.text.isEmpty && reply.reasoning.isEmpty
             var policy = retryPolicy
             if let limit = failure.waitLimit { policy.totalWait = min(policy.totalWait, limit) }
@@ -196,7 +199,8 @@ public struct Session: Sendable, Equatable {
                 return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.waitReason, seconds: delay, attempt: attempt + 1))]
             }
             var effects = end(.failed, now: now)
-            effects.append(.render(.failed(failure.sentence)))
+            effects.append(.render(.failed(failure.sentence + (canRetry ? " /retry sends it again." : ""))))
+            if failure.suggestsModels, let model = settings.model { effects.append(.suggestModels(near: model)) }
             return effects
 
         case (.waitingForModel, .retryTimer):

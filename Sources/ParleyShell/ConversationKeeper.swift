@@ -1,3 +1,4 @@
+import ParleyWire
 import Foundation
 import ParleyAPI
 import ParleySession

@@ -1,23 +1,17 @@
 import ParleyRender
+import ParleyWire
 
-/// A model's `status` from `/models`, as the web page shows it: Online, Warming up, Standby, Offline.
-enum ModelStatus {
-    static func normal(_ status: String?) -> String? {
-        guard let status = status?.lowercased() else { return nil }
+extension ModelStatus {
+    /// The label in its colour (green online, yellow warming up, blue standby, red offline); a status
+    /// parley does not know as the server wrote it, made safe.
+    static func styled(_ raw: String?, style: Style) -> String {
+        guard let status = ModelStatus(raw) else { return "" }
         switch status {
-        case "warming", "warming_up", "warming-up", "loading": return "warming_up"
-        default: return status
-        }
-    }
-
-    static func styled(_ status: String?, style: Style) -> String {
-        switch normal(status) {
-        case "online"?: return style.apply(Style.green, to: "Online")
-        case "warming_up"?: return style.apply(Style.yellow, to: "Warming up")
-        case "standby"?: return style.apply(Style.blue, to: "Standby")
-        case "offline"?: return style.apply(Style.red, to: "Offline")
-        case let other?: return TerminalSanitizer.clean(other)
-        case nil: return ""
+        case .online: return style.apply(Style.green, to: status.label)
+        case .warmingUp: return style.apply(Style.yellow, to: status.label)
+        case .standby: return style.apply(Style.blue, to: status.label)
+        case .offline: return style.apply(Style.red, to: status.label)
+        case let .other(raw): return TerminalSanitizer.clean(raw)
         }
     }
 }

@@ -1,63 +1,11 @@
 import Foundation
 import ParleyAPI
-import ParleyCommands
 import ParleyRender
 import ParleySession
-import ParleyTerminal
+import ParleyWire
 
+/// A turn: the session's effects carried out (requests, waits, the store, the screen) until it is idle.
 extension Shell {
-    /// Makes sure a model is chosen: when none is, and the server lists exactly one, that one.
-    func ensureModel() async -> Bool {
-        if session.settings.model != nil { return true }
-        let models: [ModelInfo]
-        do {
-            models = try await modelList()
-        } catch {
-            console.error("No model is chosen, and the server's list of models could not be read: \(error)")
-            return false
-        }
-        if models.count == 1 {
-            choose(model: models[0].id)
-            return true
-        }
-        if isInteractive, !models.isEmpty {
-            console.notice("Choose a model first; the message is sent once one is chosen.")
-            return await pickModel(refresh: false)
-        }
-        let few = models.prefix(5).map(\.id).joined(separator: ", ")
-        let listing = models.isEmpty ? "The server lists no models." : "It offers: \(few)\(models.count > 5 ? ", …" : "")."
-        console.error("No model is chosen: give one with -m NAME or /model NAME. \(listing)")
-        return false
-    }
-
-    /// After a 404: the server's models nearest to the one asked for.
-    func suggestModels() async {
-        guard let models = try? await modelList(), !models.isEmpty else { return }
-        let near = Nearest.names(to: session.settings.model ?? "", among: models.map(\.id)).joined(separator: ", ")
-        console.notice("The server has: \(near)\(models.count > 3 ? ", …" : ""). /model NAME switches.")
-    }
-
-    func modelList(refresh: Bool = false) async throws -> [ModelInfo] {
-        if let cachedModels, !refresh { return cachedModels }
-        let models = try await client.listModels()
-        cachedModels = models
-        return models
-    }
-
-    /// Fetches the model list off the main actor (which the line editor blocks), for Tab completion.
-    func prefetchModelNames() {
-        let client = self.client
-        let names = modelNames
-        Task.detached {
-            if let models = try? await client.listModels() { names.names = models.map(\.id) }
-        }
-    }
-
-    func choose(model: String) {
-        session.settings.model = model
-        try? keeper.store?.setPreference(Self.modelPreference(configuration.endpoint.baseURL), model)
-    }
-
     /// Runs one turn from `event` until the session is idle again; true when the reply completed.
     func turn(_ event: SessionEvent) async -> Bool {
         var effects = feed(event)
@@ -69,6 +17,8 @@ extension Shell {
                 effects += await stream(request)
             case let .scheduleRetry(delay):
                 effects += await waitForRetry(delay)
+            case let .suggestModels(near):
+                await suggestModels(near: near)
             case .cancelRequest, .render, .persist:
                 break
             }
@@ -79,28 +29,30 @@ extension Shell {
         return completed
     }
 
-    /// Hands an event to the session and renders at once; returns the effects left to carry out.
+    /// Hands an event to the session and carries out at once what is immediate (the screen, the
+    /// store, cancelling); returns the effects left to carry out.
     func feed(_ event: SessionEvent) -> [SessionEffect] {
         var rest: [SessionEffect] = []
-        for effect in session.handle(event, now: now, jitter: jitter.next()) {
+        for effect in session.handle(event, now: now, jitter: services.clock.jitter()) {
             switch effect {
             case let .render(render): show(render)
             case let .persist(change): keeper.apply(change, settings: session.settings)
+            case .cancelRequest: activeRequest?.cancel()
             default: rest.append(effect)
             }
         }
         return rest
     }
 
-    /// Sends `request` and feeds what comes back to the session. Esc or Ctrl-C (when stdin is a
-    /// terminal) cancels it.
+    /// Sends `request` and feeds what comes back to the session. A cancel key is the session's to
+    /// decide on: it asks for the request to be stopped (`.cancelRequest`).
     func stream(_ request: ChatRequest) async -> [SessionEffect] {
         lastRequest = request
         eventLog.reset()
         let log = eventLog
         // The raw events are for /debug, which a one-shot run never reaches.
         let record: (@Sendable (String) -> Void)? = isOneShot ? nil : { @Sendable text in log.record(text) }
-        let batches = client.streamChatBatches(request, rawEvents: record)
+        let batches = services.chat.streamChatBatches(request, rawEvents: record)
         let consumer = Task { @MainActor () -> [SessionEffect] in
             var effects: [SessionEffect] = []
             do {
@@ -115,80 +67,62 @@ extension Shell {
                     }
                     console.outSink.flush()  // once per piece of the body: what came is on the screen now
                 }
-                if Task.isCancelled { return cancelled() }
-            } catch is CancellationError {
-                return cancelled()
-            } catch let error as APIError {
-                let effects = feed(.failed(Self.turnFailure(error, endpoint: configuration.endpoint)))
-                if case let .http(failure) = error, failure.status == 404 { await suggestModels() }
-                return effects
+                if Task.isCancelled { return effects + feed(.failed(.cancelled)) }
             } catch {
-                return feed(.failed(TurnFailure(sentence: "\(error)")))
+                return effects + feed(.failed(Self.turnFailure(error)))
             }
             return effects
         }
-        return await valueCancellableByKeys(consumer)
+        activeRequest = consumer
+        defer { activeRequest = nil }
+        return await whileWatchingKeys(consumer, onCancel: { [unowned self] in _ = feed(.cancel) })
     }
 
-    /// The task's value; meanwhile Esc or Ctrl-C (when stdin is a terminal) cancels it, and text typed
+    /// A request's error as the session takes it: a typed failure.
+    nonisolated static func turnFailure(_ error: Error) -> TurnFailure {
+        switch error {
+        case let failure as TurnFailure: return failure
+        case is CancellationError: return .cancelled
+        case let error as APIError: return TurnFailure(error)
+        default: return TurnFailure(.badReply, sentence: "\(error)")
+        }
+    }
+
+    /// The task's value; meanwhile a cancel key calls `onCancel` on the main actor, and text typed
     /// waits for the next prompt.
-    func valueCancellableByKeys<Value>(_ task: Task<Value, Never>) async -> Value {
-        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { task.cancel() }) : nil
-        watcher?.start()
+    func whileWatchingKeys<Value>(_ task: Task<Value, Never>, onCancel: @escaping @MainActor () -> Void) async -> Value {
+        let watcher = services.keys.watch(onCancel: { Task { @MainActor in onCancel() } })
         let value = await task.value
-        stop(watcher)
+        if let typed = watcher?.finish() { editor?.typeAhead(typed) }
         return value
     }
 
-    /// Stops `watcher`; what was typed meanwhile goes to the line editor's next prompt.
-    func stop(_ watcher: KeyWatcher?) {
-        guard let watcher else { return }
-        watcher.stop()
-        editor?.typeAhead(watcher.typed)
-    }
-
     /// Whether a wait is counted down on one live status line (else a line per try).
-    var countsDownLive: Bool { TerminalDevice.isTerminal(0) && console.errIsTerminal }
-
-    /// How the session should take an error. The bundled local model refusing connections is
-    /// usually still starting (`make run` starts it): that is waited for, 30 s at most; any other
-    /// refused connection is said at once.
-    nonisolated static func turnFailure(_ error: APIError, endpoint: Endpoint) -> TurnFailure {
-        var failure = TurnFailure(error)
-        if case .transport(.cannotConnect) = error, endpoint.baseURL == Endpoint.localModelURL,
-           endpoint.baseURLSource == Endpoint.localModelSource {
-            failure.isRetryable = true
-            failure.waitReason = "is not answering yet (scripts/local-model start starts it)"
-            failure.waitLimit = 30
-        }
-        return failure
-    }
-
-    private func cancelled() -> [SessionEffect] {
-        feed(.cancel) + feed(.failed(TurnFailure(sentence: "cancelled")))
-    }
+    var countsDownLive: Bool { services.keys.isKeyboard && console.errIsTerminal }
 
     /// Waits `delay` seconds before the next try. In a terminal one status line counts down and Esc
     /// cancels the wait (the message stays for `/retry`); elsewhere one line per try went to stderr.
     func waitForRetry(_ delay: Double) async -> [SessionEffect] {
         let live = countsDownLive
+        let clock = services.clock
         let countdown = Task { @MainActor () -> Bool in
-            let end = ContinuousClock.now + .seconds(delay)
+            var left = delay
             do {
-                while ContinuousClock.now < end {
+                while left > 0 {
                     if live, let waiting = pendingWait {
-                        let left = Int((end - ContinuousClock.now).components.seconds) + 1
-                        console.errSink.write("\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: left)))
+                        console.errSink.write("\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: Int(left.rounded(.up)))))
                         console.errSink.flush()
                     }
-                    try await Task.sleep(for: min(.seconds(1), end - ContinuousClock.now))
+                    let step = min(1, left)
+                    try await clock.sleep(seconds: step)
+                    left -= step
                 }
                 return true
             } catch {
                 return false
             }
         }
-        let elapsed = await valueCancellableByKeys(countdown)
+        let elapsed = await whileWatchingKeys(countdown, onCancel: { countdown.cancel() })
         if live {
             console.errSink.write("\r\u{1B}[K")
             console.errSink.flush()
@@ -200,7 +134,7 @@ extension Shell {
     /// "SmolLM2 is warming up — retrying in 12 s (try 3) · Esc to cancel"
     func waitLine(_ waiting: (reason: String, attempt: Int), seconds: Int) -> String {
         let model = session.settings.model.map(Self.shortModelName) ?? "The server"
-        let cancel = TerminalDevice.isTerminal(0) ? " · Esc to cancel" : ""
+        let cancel = services.keys.isKeyboard ? " · Esc to cancel" : ""
         return "\(model) \(waiting.reason) — retrying in \(seconds) s (try \(waiting.attempt))\(cancel)"
     }
 
@@ -229,8 +163,7 @@ extension Shell {
             console.outSink.flush()
             appendToTranscript(message)
         case let .failed(sentence):
-            let hint = session.canRetry && !sentence.contains("/retry") ? " /retry sends it again." : ""
-            console.error(sentence + hint)
+            console.error(sentence)
         case let .waiting(reason, seconds, attempt):
             pendingWait = (reason, attempt)
             if !countsDownLive {
@@ -258,6 +191,23 @@ extension Shell {
             transcriptFailed = true
         }
     }
+}
 
-    var isOneShot: Bool { if case .oneShot = mode { return true } else { return false } }
+extension TurnFailure {
+    /// An error of the chat client as the session takes it.
+    init(_ error: APIError) {
+        switch error {
+        case let .http(failure):
+            self.init(.http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
+                      retryAfter: failure.retryAfter, waitReason: error.waitReason)
+        case .transport(.cannotConnect):
+            self.init(.cannotConnect, sentence: error.description, waitReason: error.waitReason)
+        case .transport, .invalidBaseURL:
+            self.init(.unreachable, sentence: error.description, waitReason: error.waitReason)
+        case .streamCut:
+            self.init(.cut, sentence: error.description)
+        case .errorEvent, .invalidEvent:
+            self.init(.badReply, sentence: error.description)
+        }
+    }
 }

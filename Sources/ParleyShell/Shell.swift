@@ -1,19 +1,19 @@
 import Foundation
-import ParleyAPI
 import ParleyCommands
 import ParleyHTTP
-import ParleyPictures
 import ParleyRender
 import ParleySession
 import ParleyStore
 import ParleyTerminal
+import ParleyWire
 
 public enum Parley {
     public static let version = "0.1.0"
 }
 
-/// The loop: reads lines (from the editor, a script or the command line), feeds the session and carries
-/// out its effects: requests, retries and rendering.
+/// The loop: reads lines (from the editor, a script or the command line), hands messages to the
+/// session and slash commands to their types (`SlashCommands`), and carries out what the session
+/// asks (`Shell+Turn`) through the injected `Services`.
 @MainActor
 public final class Shell {
     enum Mode { case interactive, oneShot(String), script }
@@ -21,78 +21,83 @@ public final class Shell {
     let configuration: ShellConfiguration
     let environment: [String: String]
     let mode: Mode
-    let client: ChatClient
-    let console: Console
+    var services: Services
     var session: Session
     /// The settings the shell started with: what `/reset` returns to.
     let launchSettings: ChatSettings
-    /// The conversation on disk.
-    let keeper: ConversationKeeper
     let transcript: TranscriptFile?
     /// Set when a turn could not be added to the transcript: the run ends with a failure.
     var transcriptFailed = false
     /// Said once at start when history cannot be kept.
-    var storeWarning: String?
+    let storeWarning: String?
     /// Whether the data directory exists and can be written (checked once, at start).
     let dataDirectoryWritable: Bool
-    var editor: LineEditor?
-    let clock = ContinuousClock()
-    let started: ContinuousClock.Instant
     /// Whether any turn or command failed (script mode's exit status).
     var anyFailure = false
-    var cachedModels: [ModelInfo]? {
-        didSet { if let cachedModels { modelNames.names = cachedModels.map(\.id) } }
-    }
-    /// Model ids for Tab completion, filled in the background while the prompt waits for keys.
-    let modelNames = ModelNames()
     /// The last request and what came back, for `/debug`.
     var lastRequest: ChatRequest?
     let eventLog = EventLog()
     var replyOpen = false
-    /// Spreads retries of many clients; seeded once (a system random number per event costs a syscall).
-    var jitter = Jitter(seed: UInt64.random(in: 1...UInt64.max))
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
-    /// How this terminal shows pictures: asked the first time one is due.
-    lazy var inlinePictures: InlinePictures? = InlinePictures.ask(environment: environment) { keys in
-        self.editor?.typeAhead(keys)
-    }
+    /// The request streaming now, for the session's `.cancelRequest`.
+    var activeRequest: Task<[SessionEffect], Never>?
 
-    /// Opens the store and the conversation. A store that is not parley's, or is newer, is refused.
-    /// `transcript` is the `--transcript` file, already opened (`openTranscript`).
-    public init(configuration: ShellConfiguration, environment: [String: String], transcript: TranscriptFile? = nil) throws(StoreError) {
-        self.configuration = configuration
-        self.transcript = transcript
-        self.environment = environment
-        if let prompt = configuration.prompt {
-            mode = .oneShot(prompt)
+    var console: Console { services.console }
+    var keeper: ConversationKeeper { services.conversations }
+    var editor: (any LineReading)? { services.lineReader }
+
+    /// Opens the store and the conversation, with the live services. A store that is not parley's, or
+    /// is newer, is refused. `transcript` is the `--transcript` file, already opened (`openTranscript`).
+    public convenience init(configuration: ShellConfiguration, environment: [String: String],
+                            transcript: TranscriptFile? = nil) throws(StoreError) {
+        let mode: Mode = if let prompt = configuration.prompt {
+            .oneShot(prompt)
         } else if TerminalDevice.isTerminal(0) && TerminalDevice.isTerminal(1) {
-            mode = .interactive
+            .interactive
         } else {
-            mode = .script
+            .script
         }
-        client = ChatClient(endpoint: configuration.endpoint,
-                            transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
-                            idleTimeout: configuration.idleTimeout)
-        console = Console(environment: environment, noColor: configuration.noColor)
         var store: Store?
-        dataDirectoryWritable = DataDirectory.prepare(configuration.dataDirectory)
-        if dataDirectoryWritable {
+        var storeWarning: String?
+        let writable = DataDirectory.prepare(configuration.dataDirectory)
+        if writable {
             do {
                 store = try Store(directory: configuration.dataDirectory)
             } catch {
-                if case .cannotOpen = error { storeWarning = "History is not being saved: \(error)" } else { throw error }
+                guard case .cannotOpen = error else { throw error }
+                storeWarning = "History is not being saved: \(error)"
             }
         } else {
             storeWarning = "History is not being saved: \(configuration.dataDirectory.path) cannot be written."
         }
-        keeper = ConversationKeeper(store: store)
+        let services = Services.live(configuration: configuration, environment: environment, store: store)
+        self.init(configuration: configuration, environment: environment, services: services, mode: mode,
+                  dataDirectoryWritable: writable, storeWarning: storeWarning, transcript: transcript)
+        if let pictures = services.pictures as? TerminalPictures {
+            pictures.typed = { [unowned self] in editor?.typeAhead($0) }
+        }
+    }
+
+    /// A shell over the given services: how tests run it in-process.
+    init(configuration: ShellConfiguration, environment: [String: String], services: Services, mode: Mode,
+         dataDirectoryWritable: Bool = true, storeWarning: String? = nil, transcript: TranscriptFile? = nil) {
+        self.configuration = configuration
+        self.environment = environment
+        self.services = services
+        self.mode = mode
+        self.dataDirectoryWritable = dataDirectoryWritable
+        self.storeWarning = storeWarning
+        self.transcript = transcript
         var settings = configuration.settings
-        if settings.model == nil { settings.model = try? store?.preference(Self.modelPreference(configuration.endpoint.baseURL)) }
+        if settings.model == nil {
+            settings.model = try? services.conversations.store?.preference(Self.modelPreference(configuration.endpoint.baseURL))
+        }
         launchSettings = settings
-        session = Session(settings: settings, retryPolicy: RetryPolicy(totalWait: configuration.wait))
-        started = clock.now
-        keeper.onFailure = { [unowned self] in console.error($0) }
+        session = Session(settings: settings, retryPolicy: RetryPolicy(
+            totalWait: configuration.wait,
+            startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil))
+        services.conversations.onFailure = { [unowned self] in console.error($0) }
     }
 
     /// Opens the `--transcript` file before anything is sent: one that cannot be written stops the run.
@@ -138,12 +143,10 @@ public final class Shell {
         return true
     }
 
-    var now: Double {
-        let elapsed = clock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
+    var now: Double { services.clock.now }
 
     var isInteractive: Bool { if case .interactive = mode { return true } else { return false } }
+    var isOneShot: Bool { if case .oneShot = mode { return true } else { return false } }
 
     /// Runs until the input ends or `/quit`; returns the exit status.
     public func run() async -> Int32 {
@@ -189,31 +192,31 @@ public final class Shell {
     func runInteractive() async -> Int32 {
         let historyFile = dataDirectoryWritable ? configuration.dataDirectory.appendingPathComponent("history").path : nil
         let editor = LineEditor(programName: "parley", historyPath: historyFile)
-        editor.completer = { [unowned self] before in
-            CommandParser.completions(for: before, models: { self.modelNames.names },
+        let models = services.models
+        editor.completer = { before in
+            CommandParser.completions(for: before, catalog: SlashCommands.catalog, models: { models.names },
                                       paths: PathCompletion.candidates)
         }
-        self.editor = editor
-        if session.settings.model == nil, let models = try? await modelList(), models.count == 1 {
-            choose(model: models[0].id)  // the prompt can show it from the start
+        services.lineReader = editor
+        if session.settings.model == nil, case let .use(only)? = try? await modelChoice(canAsk: false) {
+            choose(model: only)  // the prompt can show it from the start
         } else {
-            prefetchModelNames()
+            services.models.prefetch()
         }
         console.notice("parley \(Parley.version) · \(configuration.endpoint.baseURL) · /help for commands, Ctrl-D to leave")
         while true {
             switch editor.readLine(prompt: promptText()) {
             case .endOfInput:
-                console.outSink.write("\n")
-                console.outSink.flush()
+                console.raw("\n")
                 return 0
             case .interrupted:
                 continue
             case .action(.newChat):
-                console.outSink.write("\n")
-                _ = await execute(.newChat)
+                console.raw("\n")
+                _ = await NewCommand().run(in: self)
             case .action(.showSettings):
-                console.outSink.write("\n")
-                _ = await execute(.settings)
+                console.raw("\n")
+                _ = await SettingsCommand().run(in: self)
             case let .line(line):
                 var entry = line
                 if line.trimmingCharacters(in: .whitespaces) == "\"\"\"" {
@@ -263,34 +266,44 @@ public final class Shell {
             fail("The input is \(entry.utf8.count / 1024) KB; a message may hold at most \(Self.messageLimit / 1024) KB. Nothing was sent.")
             return .done
         }
-        let checks = CommandParser.Checks(temperature: { try SettingValue.temperature($0) },
-                                          topP: { try SettingValue.topP($0) },
-                                          maxTokens: { try SettingValue.maxTokens($0) })
-        switch CommandParser.parse(entry, checks: checks, idle: session.isIdle) {
+        switch SlashCommands.parse(entry, idle: session.isIdle) {
         case .empty:
             return .done
         case let .refused(reason):
             fail(reason)
             return .done
         case let .message(text):
-            if isInteractive, let paths = Self.droppedImagePaths(text), let editor {
-                let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
-                if case let .line(answer) = editor.readLine(prompt: "Attach \(names)? [Y/n] "),
-                   ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
-                    await attach(paths)
-                    return .done
-                }
-            }
-            if transcript { printUserTurn(text) }
-            guard await ensureModel() else {
-                anyFailure = true
-                return .done
-            }
-            if !(await turn(.submit(text))) { anyFailure = true }
+            await send(text, transcript: transcript)
             return .done
         case let .command(command):
             return await execute(command)
         }
+    }
+
+    /// Sends a message: after asking, at a prompt, whether a line of dropped image files is to be
+    /// attached instead.
+    func send(_ text: String, transcript: Bool) async {
+        if isInteractive, let paths = Self.droppedImagePaths(text), let editor {
+            let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+            if case let .line(answer) = editor.readLine(prompt: "Attach \(names)? [Y/n] ", initialText: nil),
+               ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
+                await attach(paths)
+                return
+            }
+        }
+        if transcript { printUserTurn(text) }
+        guard await ensureModel() else {
+            anyFailure = true
+            return
+        }
+        if !(await turn(.submit(text))) { anyFailure = true }
+    }
+
+    /// Runs a command; the conversation's settings are kept when it changed them.
+    func execute(_ command: any SlashCommand) async -> Outcome {
+        let settingsBefore = session.settings
+        defer { if session.settings != settingsBefore { keeper.saveSettings(session.settings) } }
+        return await command.run(in: self)
     }
 
     func printUserTurn(_ text: String) {
@@ -298,91 +311,5 @@ public final class Shell {
         lines += session.pendingAttachments.map { "[image: \(TerminalSanitizer.clean($0.name))]" }
         let quoted = lines.map { "> " + $0 }.joined(separator: "\n")
         console.out.line(quoted + "\n")
-    }
-
-    // MARK: - Prompt
-
-    /// `SmolLM2 #3 › `: the model in bold cyan, the next message number dimmed. Escape sequences are
-    /// wrapped in the editor's marker byte so the cursor column is counted right.
-    func promptText() -> String {
-        let model = session.settings.model.map(Self.shortModelName) ?? "no model"
-        guard console.style.enabled else { return "\(model) #\(session.nextMessageNumber)\(attachmentsBadge) › " }
-        return Self.promptCodes(Style.bold + Style.cyan) + model + Self.promptCodes(Style.reset + Style.dim)
-            + " #\(session.nextMessageNumber)" + Self.promptCodes(Style.reset) + attachmentsBadge + " › "
-    }
-
-    /// Escape sequences in a prompt, wrapped in the editor's marker byte: not counted as columns.
-    static func promptCodes(_ codes: String) -> String {
-        let marker = String(UnicodeScalar(UInt8(LineEditor.promptEscape)))
-        return marker + codes + marker
-    }
-
-    /// " +2 images" while images wait for the next message.
-    var attachmentsBadge: String {
-        let count = session.pendingAttachments.count
-        return count == 0 ? "" : " +\(count) image\(count == 1 ? "" : "s")"
-    }
-
-    func continuationPrompt() -> String {
-        console.style.enabled ? Self.promptCodes(Style.dim) + "… " + Self.promptCodes(Style.reset) : "… "
-    }
-
-    /// `SmolLM2-135M-Instruct` → `SmolLM2`; `org/model` → `model`; short names stay whole.
-    static func shortModelName(_ name: String) -> String {
-        let base = name.split(separator: "/").last.map(String.init) ?? name
-        guard base.count > 16, let dash = base.firstIndex(of: "-"), base.distance(from: base.startIndex, to: dash) >= 3 else {
-            return base
-        }
-        return String(base[..<dash])
-    }
-}
-
-/// A xorshift generator of numbers in 0..<1.
-struct Jitter {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed == 0 ? 0x9E3779B97F4A7C15 : seed
-    }
-
-    mutating func next() -> Double {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Double(state >> 11) / Double(1 << 53)
-    }
-}
-
-/// The model ids Tab completes, shared with the task that fetches them.
-final class ModelNames: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
-
-    var names: [String] {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); stored = newValue; lock.unlock() }
-    }
-}
-
-/// The events of the last reply, as they arrived (for `/debug`); written from the transfer's task.
-final class EventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var events: [String] = []
-    static let limit = 2000
-
-    func reset() {
-        lock.lock(); defer { lock.unlock() }
-        events = []
-    }
-
-    /// Keeps the first `limit` events of a reply (a long reply's thousands add nothing to /debug).
-    func record(_ event: String) {
-        lock.lock(); defer { lock.unlock() }
-        if events.count < EventLog.limit { events.append(event) }
-    }
-
-    var all: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return events
     }
 }

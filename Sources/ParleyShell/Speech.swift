@@ -1,4 +1,5 @@
 import Foundation
+import ParleyWire
 
 /// WAV files: checked, and joined when a long reply was spoken in pieces.
 enum WAV {
@@ -13,7 +14,7 @@ enum WAV {
         var offset = 12
         while offset + 8 <= bytes.count {
             let id = String(decoding: bytes[offset..<(offset + 4)], as: UTF8.self)
-            var size = le32(bytes, offset + 4)
+            var size = ByteReader.le32(bytes, offset + 4)
             // Streamed WAVs may give 0xFFFFFFFF or 0 as the data size: the data runs to the end.
             if id == "data", size == 0 || offset + 8 + size > bytes.count { size = bytes.count - offset - 8 }
             result.append((id, (offset + 8)..<(offset + 8 + size)))
@@ -29,19 +30,10 @@ enum WAV {
         let format = chunks(first).first { $0.id == "fmt " }
         guard let format else { return nil }
         let samples = files.flatMap { file in chunks(file).filter { $0.id == "data" }.flatMap { file[$0.range] } }
-        var out = Array("RIFF".utf8) + le32(4 + 8 + format.range.count + 8 + samples.count) + Array("WAVE".utf8)
-        out += Array("fmt ".utf8) + le32(format.range.count) + first[format.range]
-        out += Array("data".utf8) + le32(samples.count) + samples
+        var out = Array("RIFF".utf8) + ByteReader.le32(4 + 8 + format.range.count + 8 + samples.count) + Array("WAVE".utf8)
+        out += Array("fmt ".utf8) + ByteReader.le32(format.range.count) + first[format.range]
+        out += Array("data".utf8) + ByteReader.le32(samples.count) + samples
         return out
-    }
-
-    /// The little-endian 32-bit number at `at`.
-    static func le32(_ bytes: [UInt8], _ at: Int) -> Int {
-        Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
-    }
-
-    static func le32(_ value: Int) -> [UInt8] {
-        [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 24) & 0xFF)]
     }
 
     /// Seconds of audio, from the format's byte rate.
@@ -49,7 +41,7 @@ enum WAV {
         let list = chunks(bytes)
         guard let format = list.first(where: { $0.id == "fmt " }), format.range.count >= 12,
               let data = list.first(where: { $0.id == "data" }) else { return nil }
-        let byteRate = le32(bytes, format.range.lowerBound + 8)
+        let byteRate = ByteReader.le32(bytes, format.range.lowerBound + 8)
         return byteRate > 0 ? Double(data.range.count) / Double(byteRate) : nil
     }
 }

@@ -1,3 +1,4 @@
+import ParleyWire
 import ParleyHTTP
 import XCTest
 @testable import ParleyAPI
@@ -28,7 +29,7 @@ final class ErrorModelTests: XCTestCase {
         XCTAssertTrue(APIError.transport(.cannotConnect(url: "http://127.0.0.1:9/v1", reason: "connection refused"))
             .description.contains("http://127.0.0.1:9/v1"))
         XCTAssertTrue(APIError.transport(.stalled(url: "u", seconds: 5)).description.contains("--idle-timeout"))
-        XCTAssertTrue(APIError.streamCut(reason: nil).description.contains("/retry"))
+        XCTAssertTrue(APIError.streamCut(reason: nil).description.contains("the text so far is kept"))  // /retry is the session's to offer
         XCTAssertTrue(APIError.errorEvent(code: "worker_error", message: "died").description.contains("died"))
         XCTAssertTrue(APIError.invalidBaseURL("x", reason: "it has no host").description.contains("--base-url"))
     }

@@ -1,3 +1,4 @@
+import ParleyWire
 import Foundation
 import XCTest
 @testable import ParleyAPI

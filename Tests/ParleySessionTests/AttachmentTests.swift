@@ -1,5 +1,5 @@
 import Foundation
-import ParleyAPI
+import ParleyWire
 import XCTest
 @testable import ParleySession
 

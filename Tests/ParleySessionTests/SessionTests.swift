@@ -1,12 +1,12 @@
-import ParleyAPI
+import ParleyWire
 import XCTest
 @testable import ParleySession
 
 /// Every transition of the session, from each state, as a table; then the turns built from them.
 final class SessionTests: XCTestCase {
     let settings = ChatSettings(model: "m", systemPrompt: "Be brief.", temperature: 0.5)
-    let retryable = TurnFailure(sentence: "warming up", isRetryable: true, retryAfter: 3)
-    let fatal = TurnFailure(sentence: "bad request", isRetryable: false)
+    let retryable = TurnFailure(.badReply, sentence: "warming up", isRetryable: true, retryAfter: 3)
+    let fatal = TurnFailure(.badReply, sentence: "bad request", isRetryable: false)
 
     /// A session brought to `state` with one exchange behind it.
     func session(in state: SessionState) -> Session {
@@ -44,6 +44,7 @@ final class SessionTests: XCTestCase {
         case .startRequest: return "start"
         case .cancelRequest: return "cancel"
         case .scheduleRetry: return "schedule"
+        case .suggestModels: return "suggest"
         case let .persist(change):
             switch change {
             case .save: return "save"
@@ -80,7 +81,7 @@ final class SessionTests: XCTestCase {
         Row(from: .idle, event: .headers, to: .idle, effects: []),
         Row(from: .idle, event: .content("x"), to: .idle, effects: []),
         Row(from: .idle, event: .finished(nil), to: .idle, effects: []),
-        Row(from: .idle, event: .failed(TurnFailure(sentence: "x")), to: .idle, effects: []),
+        Row(from: .idle, event: .failed(TurnFailure(.badReply, sentence: "x")), to: .idle, effects: []),
         Row(from: .idle, event: .cancel, to: .idle, effects: []),
         Row(from: .idle, event: .retryTimer, to: .idle, effects: []),
         // sending
@@ -88,9 +89,9 @@ final class SessionTests: XCTestCase {
         Row(from: .sending, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .sending, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
         Row(from: .sending, event: .finished(nil), to: .idle, effects: ["save", "render.ended.complete"]),
-        Row(from: .sending, event: .failed(TurnFailure(sentence: "warming up", isRetryable: true, retryAfter: 3)), to: waiting,
+        Row(from: .sending, event: .failed(TurnFailure(.badReply, sentence: "warming up", isRetryable: true, retryAfter: 3)), to: waiting,
             effects: ["schedule", "render.waiting"]),
-        Row(from: .sending, event: .failed(TurnFailure(sentence: "bad request")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
+        Row(from: .sending, event: .failed(TurnFailure(.badReply, sentence: "bad request")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
         Row(from: .sending, event: .cancel, to: .cancelling, effects: ["cancel"]),
         Row(from: .sending, event: .submit("again"), to: .sending, effects: []),
         Row(from: .sending, event: .retryTimer, to: .sending, effects: []),
@@ -98,7 +99,7 @@ final class SessionTests: XCTestCase {
         Row(from: .streaming, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .streaming, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
         Row(from: .streaming, event: .finished(Usage(completionTokens: 1)), to: .idle, effects: ["save", "render.ended.complete"]),
-        Row(from: .streaming, event: .failed(TurnFailure(sentence: "cut")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
+        Row(from: .streaming, event: .failed(TurnFailure(.badReply, sentence: "cut")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
         Row(from: .streaming, event: .cancel, to: .cancelling, effects: ["cancel"]),
         Row(from: .streaming, event: .headers, to: .streaming, effects: []),
         Row(from: .streaming, event: .regenerate, to: .streaming, effects: []),
@@ -108,7 +109,7 @@ final class SessionTests: XCTestCase {
         Row(from: waiting, event: .content("x"), to: waiting, effects: []),
         Row(from: waiting, event: .submit("x"), to: waiting, effects: []),
         // cancelling
-        Row(from: .cancelling, event: .failed(TurnFailure(sentence: "cancelled")), to: .idle, effects: ["render.ended.cancelled"]),
+        Row(from: .cancelling, event: .failed(TurnFailure(.badReply, sentence: "cancelled")), to: .idle, effects: ["render.ended.cancelled"]),
         Row(from: .cancelling, event: .finished(nil), to: .idle, effects: ["render.ended.cancelled"]),
         Row(from: .cancelling, event: .content("late"), to: .cancelling, effects: []),
         Row(from: .cancelling, event: .cancel, to: .cancelling, effects: []),
@@ -130,7 +131,7 @@ final class SessionTests: XCTestCase {
             for ending in state == Self.waiting ? [SessionEvent.cancel] : [.cancel, .failed(fatal)] {
                 var machine = session(in: state)
                 _ = machine.handle(ending, now: 2)
-                if machine.state == .cancelling { _ = machine.handle(.failed(TurnFailure(sentence: "cancelled")), now: 2.1) }
+                if machine.state == .cancelling { _ = machine.handle(.failed(TurnFailure(.badReply, sentence: "cancelled")), now: 2.1) }
                 XCTAssertEqual(machine.state, .idle, "\(state) + \(ending)")
                 XCTAssertEqual(machine.messages.first?.text, "first", "the conversation is kept")
             }
@@ -158,7 +159,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(submitted.map(Self.kind), ["save", "start"])
         XCTAssertEqual(submitted.first, .persist(.save(index: 0, message: Message(role: .user, text: "hello"))))
         _ = machine.handle(.content("partial"), now: 1)
-        let cancelled = machine.handle(.cancel, now: 2) + machine.handle(.failed(TurnFailure(sentence: "cancelled")), now: 2.1)
+        let cancelled = machine.handle(.cancel, now: 2) + machine.handle(.failed(TurnFailure(.badReply, sentence: "cancelled")), now: 2.1)
         guard case let .persist(.save(index, message)) = cancelled[1] else { return XCTFail("\(cancelled)") }
         XCTAssertEqual(index, 1)
         XCTAssertEqual(message.status, .cancelled)
@@ -170,7 +171,7 @@ final class SessionTests: XCTestCase {
         var machine = session(in: .streaming)
         _ = machine.handle(.content("half a rep"), now: 1.2)
         _ = machine.handle(.cancel, now: 1.3)
-        _ = machine.handle(.failed(TurnFailure(sentence: "cancelled")), now: 1.31)
+        _ = machine.handle(.failed(TurnFailure(.badReply, sentence: "cancelled")), now: 1.31)
         XCTAssertEqual(machine.messages.last, Message(role: .assistant, text: "half a rep", status: .cancelled,
                                                       timings: Timings(sentAt: 1, firstTokenAt: 1.2, endedAt: 1.31)))
         XCTAssertEqual(machine.nextMessageNumber, 5)
@@ -179,7 +180,7 @@ final class SessionTests: XCTestCase {
     func testFailureKeepsPartialTextAndOffersRetryWhichReplacesIt() {
         var machine = session(in: .streaming)
         _ = machine.handle(.content("partial"), now: 1.2)
-        _ = machine.handle(.failed(TurnFailure(sentence: "cut")), now: 1.3)
+        _ = machine.handle(.failed(TurnFailure(.badReply, sentence: "cut")), now: 1.3)
         XCTAssertEqual(machine.messages.last?.status, .failed)
         XCTAssertTrue(machine.canRetry)
         let effects = machine.handle(.retry, now: 2)
@@ -220,7 +221,7 @@ final class SessionTests: XCTestCase {
         var delays: [Double] = []
         var now = 0.0
         while true {
-            let effects = machine.handle(.failed(TurnFailure(sentence: "busy", isRetryable: true)), now: now)
+            let effects = machine.handle(.failed(TurnFailure(.badReply, sentence: "busy", isRetryable: true)), now: now)
             guard case let .scheduleRetry(delay) = effects.first else {
                 XCTAssertEqual(effects.map(Self.kind), ["render.ended.failed", "render.failed"])
                 break

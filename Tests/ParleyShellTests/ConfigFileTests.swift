@@ -1,3 +1,4 @@
+import ParleyWire
 import XCTest
 @testable import ParleyShell
 

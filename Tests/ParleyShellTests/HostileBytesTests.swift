@@ -1,3 +1,4 @@
+import ParleyWire
 import ParleyAPI
 import ParleyRender
 import XCTest

@@ -1,3 +1,4 @@
+import ParleyWire
 import ParleyPictures
 import ParleyTerminal
 import XCTest

@@ -1,3 +1,4 @@
+import ParleyWire
 import XCTest
 @testable import ParleyShell
 
@@ -5,13 +6,13 @@ import XCTest
 final class ListingTests: XCTestCase {
     func testASearchHitShowsThePartOfTheLineWithTheMatch() {
         let line = "The tides rise and fall twice a day because the moon pulls on the oceans of the earth"
-        XCTAssertEqual(Shell.excerpt(of: line, around: ["tides"], room: 100), line, "a line that fits is whole")
-        XCTAssertEqual(Shell.excerpt(of: line, around: ["tides"], room: 30), "The tides rise and fall twice…")
-        let far = Shell.excerpt(of: line, around: ["OCEANS"], room: 30)
+        XCTAssertEqual(SearchCommand.excerpt(of: line, around: ["tides"], room: 100), line, "a line that fits is whole")
+        XCTAssertEqual(SearchCommand.excerpt(of: line, around: ["tides"], room: 30), "The tides rise and fall twice…")
+        let far = SearchCommand.excerpt(of: line, around: ["OCEANS"], room: 30)
         XCTAssertEqual(far.count, 30)
         XCTAssertTrue(far.hasPrefix("…") && far.lowercased().contains("oceans"), far)
-        XCTAssertEqual(Shell.excerpt(of: line, around: ["earth"], room: 30), "…ls on the oceans of the earth", "the end is not cut")
-        XCTAssertEqual(Shell.excerpt(of: line, around: ["absent"], room: 30), "The tides rise and fall twice…")
+        XCTAssertEqual(SearchCommand.excerpt(of: line, around: ["earth"], room: 30), "…ls on the oceans of the earth", "the end is not cut")
+        XCTAssertEqual(SearchCommand.excerpt(of: line, around: ["absent"], room: 30), "The tides rise and fall twice…")
     }
 
     func testCutKeepsTheLengthWithAnEllipsis() {
@@ -26,7 +27,7 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual("東京の天気予報".cut(to: 8), "東京の…", "a wide character that would cross the edge is left out")
         XCTAssertEqual("café".cut(to: 4), "café", "a combining accent takes no column")
         let line = "今日は東京で雨が降っていますが、明日は晴れるでしょう。"
-        let hit = Shell.excerpt(of: line, around: ["明日"], room: 20)
+        let hit = SearchCommand.excerpt(of: line, around: ["明日"], room: 20)
         XCTAssertLessThanOrEqual(hit.terminalColumns, 20, hit)
         XCTAssertTrue(hit.contains("明日"), hit)
     }

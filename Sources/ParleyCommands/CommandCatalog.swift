@@ -22,63 +22,39 @@ public struct CommandSpec: Sendable, Equatable {
     public enum ArgumentKind: Sendable, Equatable { case nothing, model, paths, file, command, fixed([String]) }
 
     public var usage: String { arguments.isEmpty ? "/\(name)" : "/\(name) \(arguments)" }
+
+    public init(name: String, aliases: [String] = [], arguments: String = "", help: String,
+                availability: CommandAvailability = .idle, completes: ArgumentKind = .nothing) {
+        self.name = name
+        self.aliases = aliases
+        self.arguments = arguments
+        self.help = help
+        self.availability = availability
+        self.completes = completes
+    }
 }
 
-/// The one table of slash commands.
-public enum CommandTable {
-    public static let all: [CommandSpec] = [
-        spec("help", ["?"], "[command]", "list commands, or show one command's help", completes: .command),
-        spec("model", [], "[name|N|--refresh]", "list the server's models to pick one, or switch to model name or N (--refresh asks the server again)",
-             completes: .model),
-        spec("system", [], "[text|--clear]", "show, set or clear the system prompt", completes: .fixed(["--clear"])),
-        spec("temp", ["temperature"], "[0-2]", "show or set the temperature"),
-        spec("top_p", ["topp"], "[0-1]", "show or set top_p"),
-        spec("max", ["max_tokens"], "[N|auto]", "show or set the most tokens a reply may have", completes: .fixed(["auto"])),
-        spec("settings", [], "", "show every setting and where it comes from"),
-        spec("reset", [], "", "return every setting to its default"),
-        spec("regen", ["regenerate"], "", "ask again for the last reply (it is replaced)"),
-        spec("retry", [], "", "send again the message whose request failed"),
-        spec("edit", [], "N", "edit your message N; Enter resends it and drops what came after"),
-        spec("history", [], "", "list this conversation's messages, numbered"),
-        spec("think", [], "[N]", "show the reasoning of reply N (default: the last)"),
-        spec("attach", [], "PATH...", "add images (JPEG, PNG, GIF, WebP) to the next message", completes: .paths),
-        spec("detach", [], "[N|all]", "remove pending image N, or all of them", completes: .fixed(["all"])),
-        spec("copy", [], "[N|code]", "copy reply N (default the last) to the clipboard, or its last code block", completes: .fixed(["code"])),
-        spec("say", [], "[N] [--save FILE.wav [--force]]", "read reply N (default the last) aloud, or save it as audio", completes: .fixed(["--save"])),
-        spec("code", [], "[curl|python|ts] [--save FILE [--force]]", "a snippet that repeats this conversation's last request",
-             completes: .fixed(["curl", "python", "ts"])),
-        spec("new", [], "", "start a new conversation"),
-        spec("chats", [], "", "list the conversations, most recent first"),
-        spec("open", [], "N|ID|TITLE", "open a conversation (N as /chats numbers them)"),
-        spec("rename", [], "TITLE", "give this conversation a title"),
-        spec("delete", [], "[N] [--yes]", "delete this conversation, or conversation N of /chats", completes: .fixed(["--yes"])),
-        spec("search", [], "TEXT", "find messages in every conversation"),
-        spec("save", [], "FILE [--force]", "save this conversation as Markdown, or JSON for a .json FILE", completes: .file),
-        spec("stats", [], "", "token usage and timings of the last reply"),
-        spec("debug", [], "", "the last request's JSON and the events received (key redacted)"),
-        spec("quit", ["exit", "q"], "", "leave parley (Ctrl-D too)", availability: .always),
-    ]
+/// What `/help`, Tab and "did you mean" know of a list of commands: their rows.
+public struct CommandCatalog: Sendable {
+    public let all: [CommandSpec]
 
-    private static func spec(_ name: String, _ aliases: [String], _ arguments: String, _ help: String,
-                             availability: CommandAvailability = .idle,
-                             completes: CommandSpec.ArgumentKind = .nothing) -> CommandSpec {
-        CommandSpec(name: name, aliases: aliases, arguments: arguments, help: help, availability: availability,
-                    completes: completes)
+    public init(_ all: [CommandSpec]) {
+        self.all = all
     }
 
     /// The command named `word` (a name or alias, whole word, without the slash).
-    public static func lookup(_ word: String) -> CommandSpec? {
+    public func lookup(_ word: String) -> CommandSpec? {
         let lowered = word.lowercased()
         return all.first { $0.name == lowered || $0.aliases.contains(lowered) }
     }
 
     /// The command whose name is nearest to `word`, if near enough to be a likely typo.
-    public static func suggestion(for word: String) -> CommandSpec? {
+    public func suggestion(for word: String) -> CommandSpec? {
         let lowered = word.lowercased()
         var best: (spec: CommandSpec, distance: Int)?
         for spec in all {
             for name in [spec.name] + spec.aliases {
-                let distance = editDistance(lowered, name)
+                let distance = Self.editDistance(lowered, name)
                 if distance < (best?.distance ?? Int.max) { best = (spec, distance) }
             }
             if spec.name.hasPrefix(lowered), lowered.count >= 2, (best?.distance ?? Int.max) > 1 { best = (spec, 1) }
@@ -91,11 +67,11 @@ public enum CommandTable {
     /// line up in a column after the usual usages and wrap within it; a longer usage has its
     /// description on the next line, and a terminal too narrow for two columns has every description
     /// under its usage. Without a width (piped), each command keeps one line.
-    public static func helpText(width: Int? = nil) -> String {
+    public func helpText(width: Int? = nil) -> String {
         var lines: [String] = []
         let widest = all.map { $0.usage.count }.max() ?? 0
-        let column = (width == nil ? widest : min(widest, usualUsageLength)) + 2
-        let twoColumns = width.map { $0 - column >= minimumHelpColumn } ?? true
+        let column = (width == nil ? widest : min(widest, Self.usualUsageLength)) + 2
+        let twoColumns = width.map { $0 - column >= Self.minimumHelpColumn } ?? true
         let indent = twoColumns ? column : 4
         for spec in all {
             let aliases = spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"
@@ -104,7 +80,7 @@ public enum CommandTable {
                 lines.append(spec.usage.padding(toLength: column) + help)
                 continue
             }
-            var wrapped = wordWrap(help, width: width - indent)
+            var wrapped = Self.wordWrap(help, width: width - indent)
             if twoColumns, spec.usage.count + 2 <= column {
                 lines.append(spec.usage.padding(toLength: column) + wrapped.removeFirst())
             } else {
@@ -120,7 +96,7 @@ public enum CommandTable {
         var line = "Keys:"
         for (index, key) in keys.enumerated() {
             let item = key + (index == keys.count - 1 ? "." : ";")
-            if line.count + 1 + item.count > (width ?? pipedKeysWidth), line != "Keys:" {
+            if line.count + 1 + item.count > (width ?? Self.pipedKeysWidth), line != "Keys:" {
                 lines.append(line)
                 line = item
             } else {
@@ -166,7 +142,7 @@ public enum CommandTable {
     }
 
     /// Damerau-Levenshtein distance (adjacent swaps count one), for "did you mean".
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -199,7 +175,7 @@ public enum Nearest {
         let lowered = word.lowercased()
         return candidates.map { candidate -> (String, Int) in
             let name = candidate.lowercased()
-            let distance = name.contains(lowered) || lowered.contains(name) ? 0 : CommandTable.editDistance(lowered, name)
+            let distance = name.contains(lowered) || lowered.contains(name) ? 0 : CommandCatalog.editDistance(lowered, name)
             return (candidate, distance)
         }
         .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }

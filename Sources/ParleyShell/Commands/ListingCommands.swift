@@ -1,0 +1,111 @@
+import Foundation
+import ParleyCommands
+import ParleyRender
+import ParleyStore
+
+/// `/history`: one line a message, numbered; in a terminal, as much of it as the line has room for.
+struct HistoryCommand: PlainCommand, Equatable {
+    static let spec = CommandSpec(name: "history", help: "list this conversation's messages, numbered")
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        let messages = shell.session.messages
+        guard !messages.isEmpty else {
+            shell.console.print("No messages yet.")
+            return .done
+        }
+        let model = shell.session.settings.model.map(Shell.shortModelName) ?? "assistant"
+        let columns = shell.console.columns
+        let lines = messages.enumerated().map { index, message -> String in
+            let who = message.role == .user ? "you" : model
+            let status = message.status == .complete ? "" : " [\(message.status.rawValue)]"
+            let images = message.attachments.isEmpty ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
+            let text = TerminalSanitizer.clean(message.text)
+            let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let head = "#\(index + 1) \(who): "
+            let tail = images + status
+            let room = columns.map { max(20, $0 - head.terminalColumns - tail.terminalColumns) } ?? 71
+            let start = text.contains("\n") ? firstLine + "…" : firstLine
+            return head + start.cut(to: room) + tail
+        }
+        shell.console.print(lines.joined(separator: "\n"))
+        return .done
+    }
+}
+
+/// `/search TEXT`: messages of every conversation, the words found marked.
+struct SearchCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "search", arguments: "TEXT", help: "find messages in every conversation")
+    var text: String
+
+    init(argument: String) throws(CommandRefusal) {
+        guard !argument.isEmpty else { throw CommandRefusal("Search for what?") }
+        text = argument
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        guard let store = shell.requireStore() else { return .done }
+        let hits: [SearchHit]
+        do {
+            hits = try store.search(text)
+        } catch {
+            shell.fail("\(error)")
+            return .done
+        }
+        guard !hits.isEmpty else {
+            shell.console.print("No message contains \"\(text)\".")
+            return .done
+        }
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let model = shell.session.settings.model.map(Shell.shortModelName) ?? "assistant"
+        let columns = shell.console.columns
+        let style = shell.console.style
+        let lines = hits.map { hit -> String in
+            let content = TerminalSanitizer.clean(hit.content)
+            let line = content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
+                .map(String.init) ?? content
+            let who = hit.role == "user" ? "you" : model
+            let title = TerminalSanitizer.clean(hit.conversationTitle)
+            guard let columns else {
+                return "\(title) #\(hit.messageNumber) \(who): " + Self.highlight(String(line.prefix(160)), words, style: style)
+            }
+            // In a terminal, one line a hit: a shorter title, and the part of the line with the match.
+            let head = "\(title.cut(to: 30)) #\(hit.messageNumber) \(who): "
+            return head + Self.highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.terminalColumns)), words, style: style)
+        }
+        shell.console.print(lines.joined(separator: "\n"))
+        return .done
+    }
+
+    /// At most `room` columns of `line`, showing the first of `words` found in it: its start, or
+    /// a part from a little before the match, "…" marking what is left out.
+    static func excerpt(of line: String, around words: [String], room: Int) -> String {
+        let total = line.terminalColumns
+        guard total > room else { return line }
+        let match = words.compactMap { line.range(of: $0, options: .caseInsensitive) }.min { $0.lowerBound < $1.lowerBound }
+        guard let match, line[..<match.upperBound].terminalColumns > room - 1 else { return line.cut(to: room) }
+        // From a third of the room before the match, but no later than the end needs.
+        let skip = max(1, min(line[..<match.lowerBound].terminalColumns - room / 3, total - (room - 1)))
+        var dropped = 0
+        let rest = line.drop { character in
+            guard dropped < skip else { return false }
+            dropped += LineWrapper.columns(of: character)
+            return true
+        }
+        return ("…" + rest).cut(to: room)
+    }
+
+    /// `line` with each of `words` in bold yellow (when styles are on).
+    static func highlight(_ line: String, _ words: [String], style: Style) -> String {
+        guard style.enabled else { return line }
+        var result = line
+        for word in words {
+            var searchStart = result.startIndex
+            while let range = result.range(of: word, options: .caseInsensitive, range: searchStart..<result.endIndex) {
+                let marked = Style.bold + Style.yellow + result[range] + Style.reset
+                result.replaceSubrange(range, with: marked)
+                searchStart = result.index(range.lowerBound, offsetBy: marked.count)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import ParleyCommands
+import ParleyWire
+
+/// `/model [name|N|--refresh]`.
+struct ModelCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(
+        name: "model", arguments: "[name|N|--refresh]",
+        help: "list the server's models to pick one, or switch to model name or N (--refresh asks the server again)",
+        completes: .model)
+
+    enum Action: Equatable { case list(refresh: Bool), switchTo(String) }
+    var action: Action
+
+    init(argument: String) {
+        action = switch argument {
+        case "": .list(refresh: false)
+        case "--refresh": .list(refresh: true)
+        default: .switchTo(argument)
+        }
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        switch action {
+        case let .list(refresh): await shell.pickModel(refresh: refresh)
+        case let .switchTo(name): await shell.switchModel(to: name)
+        }
+        return .done
+    }
+}
+
+/// `/system [text|--clear]`.
+struct SystemCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "system", arguments: "[text|--clear]", help: "show, set or clear the system prompt",
+                                  completes: .fixed(["--clear"]))
+
+    enum Action: Equatable { case show, clear, set(String) }
+    var action: Action
+
+    init(argument: String) {
+        action = argument.isEmpty ? .show : argument == "--clear" ? .clear : .set(argument)
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        switch action {
+        case .show:
+            shell.console.print(shell.session.settings.systemPrompt.map { "System prompt: \($0)" } ?? "No system prompt is set.")
+        case .clear:
+            shell.session.settings.systemPrompt = nil
+            shell.console.notice("System prompt cleared.")
+        case let .set(text):
+            shell.session.settings.systemPrompt = text
+            shell.console.notice("System prompt set.")
+        }
+        return .done
+    }
+}
+
+/// A setting read from its text by `SettingValue`: a refusal is the range's sentence with the usage.
+private func checked<Value>(_ read: () throws(SettingError) -> Value) throws(CommandRefusal) -> Value {
+    do {
+        return try read()
+    } catch {
+        throw CommandRefusal(error.description)
+    }
+}
+
+/// `/temp [0-2]`.
+struct TemperatureCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "temp", aliases: ["temperature"], arguments: "[0-2]", help: "show or set the temperature")
+    /// Nil shows it.
+    var value: Double?
+
+    init(value: Double?) {
+        self.value = value
+    }
+
+    init(argument: String) throws(CommandRefusal) {
+        value = argument.isEmpty ? nil : try checked { () throws(SettingError) in try SettingValue.temperature(argument) }
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        if let value {
+            shell.session.settings.temperature = value
+            shell.console.notice("Temperature: \(SettingValue.format(value))")
+        } else {
+            shell.console.print("Temperature: \(shell.session.settings.temperature.map(SettingValue.format) ?? "server default")")
+        }
+        return .done
+    }
+}
+
+/// `/top_p [0-1]`.
+struct TopPCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "top_p", aliases: ["topp"], arguments: "[0-1]", help: "show or set top_p")
+    var value: Double?
+
+    init(value: Double?) {
+        self.value = value
+    }
+
+    init(argument: String) throws(CommandRefusal) {
+        value = argument.isEmpty ? nil : try checked { () throws(SettingError) in try SettingValue.topP(argument) }
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        if let value {
+            shell.session.settings.topP = value
+            shell.console.notice("top_p: \(SettingValue.format(value))")
+        } else {
+            shell.console.print("top_p: \(shell.session.settings.topP.map(SettingValue.format) ?? "server default")")
+        }
+        return .done
+    }
+}
+
+/// `/max [N|auto]`.
+struct MaxTokensCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "max", aliases: ["max_tokens"], arguments: "[N|auto]",
+                                  help: "show or set the most tokens a reply may have", completes: .fixed(["auto"]))
+
+    enum Action: Equatable { case show, auto, limit(Int) }
+    var action: Action
+
+    init(action: Action) {
+        self.action = action
+    }
+
+    init(argument: String) throws(CommandRefusal) {
+        guard !argument.isEmpty else {
+            self.init(action: .show)
+            return
+        }
+        let limit = try checked { () throws(SettingError) in try SettingValue.maxTokens(argument) }
+        self.init(action: limit.map(Action.limit) ?? .auto)
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        switch action {
+        case .show:
+            shell.console.print("Max tokens: \(shell.session.settings.maxTokens.map(String.init) ?? "auto")")
+        case .auto:
+            shell.session.settings.maxTokens = nil
+            shell.console.notice("Max tokens: auto")
+        case let .limit(limit):
+            shell.session.settings.maxTokens = limit
+            shell.console.notice("Max tokens: \(limit)")
+        }
+        return .done
+    }
+}
+
+/// `/settings`.
+struct SettingsCommand: PlainCommand, Equatable {
+    static let spec = CommandSpec(name: "settings", help: "show every setting and where it comes from")
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        shell.console.print(Self.table(shell))
+        return .done
+    }
+
+    /// Each setting, its value and where the value comes from: the conversation, the command line,
+    /// the config, remembered, or the default; then the endpoint and the key's variable, with why.
+    @MainActor static func table(_ shell: Shell) -> String {
+        let settings = shell.session.settings
+        let launch = shell.launchSettings
+        let flags = shell.configuration.flagSettings
+        let profile = shell.configuration.profileSettings
+        func source(_ current: AnyHashable?, _ launch: AnyHashable?, _ flag: AnyHashable?, _ config: AnyHashable?) -> String {
+            if current != launch { return "conversation" }
+            if current == nil { return "default" }
+            if flag != nil { return "command line" }
+            if config != nil { return "config" }
+            return "remembered"
+        }
+        let endpoint = shell.configuration.endpoint
+        let rows: [(String, String, String)] = [
+            ("model", settings.model ?? "none", source(settings.model, launch.model, flags.model, profile.model)),
+            ("system", settings.systemPrompt.map { "\"\($0)\"" } ?? "none",
+             source(settings.systemPrompt, launch.systemPrompt, flags.systemPrompt, profile.systemPrompt)),
+            ("temperature", settings.temperature.map(SettingValue.format) ?? "server default",
+             source(settings.temperature, launch.temperature, flags.temperature, profile.temperature)),
+            ("top_p", settings.topP.map(SettingValue.format) ?? "server default",
+             source(settings.topP, launch.topP, flags.topP, profile.topP)),
+            ("max tokens", settings.maxTokens.map(String.init) ?? "auto",
+             source(settings.maxTokens, launch.maxTokens, flags.maxTokens, profile.maxTokens)),
+            ("endpoint", endpoint.baseURL, endpoint.baseURLSource),
+            ("api key", endpoint.keySource.map { "from \($0)" } ?? "none", endpoint.keyReason),
+        ]
+        let width = rows.map { $0.0.count }.max() ?? 0
+        return rows.map { name, value, source in
+            name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value + (source.isEmpty ? "" : "  (\(source))")
+        }.joined(separator: "\n")
+    }
+}
+
+/// `/reset`.
+struct ResetCommand: PlainCommand, Equatable {
+    static let spec = CommandSpec(name: "reset", help: "return every setting to its default")
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        let model = shell.session.settings.model
+        shell.session.settings = shell.launchSettings
+        shell.session.settings.model = model
+        shell.console.notice("Settings are back to their defaults.")
+        return .done
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import ParleyCommands
+
+/// `/regen`: the session truncates after the last message and asks again.
+struct RegenerateCommand: PlainCommand, Equatable {
+    static let spec = CommandSpec(name: "regen", aliases: ["regenerate"], help: "ask again for the last reply (it is replaced)")
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        if !(await shell.turn(.regenerate)) { shell.anyFailure = true }
+        return .done
+    }
+}
+
+/// `/retry`: the session sends again the message whose request failed.
+struct RetryCommand: PlainCommand, Equatable {
+    static let spec = CommandSpec(name: "retry", help: "send again the message whose request failed")
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        if !(await shell.turn(.retry)) { shell.anyFailure = true }
+        return .done
+    }
+}
+
+/// `/edit N`: the message in the line editor; Enter resends it and drops what came after.
+struct EditCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(name: "edit", arguments: "N", help: "edit your message N; Enter resends it and drops what came after")
+    var number: Int
+
+    init(number: Int) {
+        self.number = number
+    }
+
+    init(argument: String) throws(CommandRefusal) {
+        guard !argument.isEmpty else { throw CommandRefusal("Which message? /history shows their numbers.") }
+        number = try CommandParser.number(argument, of: "a message")
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        let messages = shell.session.messages
+        guard messages.indices.contains(number - 1), messages[number - 1].role == .user else {
+            shell.fail("Message \(number) is not one of your messages; /history shows their numbers.")
+            return .done
+        }
+        guard let editor = shell.editor else {
+            shell.fail("/edit needs a terminal to edit in.")
+            return .done
+        }
+        switch editor.readLine(prompt: "edit #\(number) › ", initialText: messages[number - 1].text) {
+        case let .line(text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
+            editor.remember(text)
+            _ = await shell.turn(.edit(number: number, text: text))
+        default:
+            shell.console.notice("Edit abandoned; nothing changed.")
+        }
+        return .done
+    }
+}

@@ -1,0 +1,52 @@
+import ParleySession
+import ParleyWire
+import XCTest
+
+/// The session's rule for a server that refuses connections: the bundled model, which `make run`
+/// starts as parley opens, is waited for briefly; any other endpoint is said at once.
+final class RetryPolicyTests: XCTestCase {
+    let refused = TurnFailure(.cannotConnect, sentence: "Cannot connect to http://127.0.0.1:8077/v1. Is the server running?")
+
+    /// How many tries a session makes, and how long it waits in all, when every try is refused.
+    func tries(_ policy: RetryPolicy) -> (tries: Int, waited: Double, sentence: String?) {
+        var session = Session(settings: ChatSettings(model: "m"), retryPolicy: policy)
+        _ = session.handle(.submit("hi"), now: 0)
+        var now = 0.0
+        var tries = 1
+        while true {
+            let effects = session.handle(.failed(refused), now: now, jitter: 0.5)
+            guard case let .scheduleRetry(delay)? = effects.first else {
+                let sentence = effects.compactMap { effect -> String? in
+                    if case let .render(.failed(text)) = effect { return text }
+                    return nil
+                }.first
+                return (tries, now, sentence)
+            }
+            now += delay
+            tries += 1
+            _ = session.handle(.retryTimer, now: now)
+        }
+    }
+
+    func testTheBundledModelStartingIsWaitedForBriefly() {
+        // 2, 4, 8 and 16 s: 30 in all, then it gives up.
+        let result = tries(RetryPolicy(totalWait: 300, startingModelWait: RetryPolicy.bundledModelStartWait))
+        XCTAssertEqual(result.tries, 5)
+        XCTAssertLessThanOrEqual(result.waited, 30)
+        let adjusted = RetryPolicy(startingModelWait: 30).adjusted(refused)
+        XCTAssertEqual(adjusted.waitReason, "is not answering yet (scripts/local-model start starts it)")
+    }
+
+    func testAnyOtherRefusedConnectionIsSaidAtOnce() {
+        let result = tries(RetryPolicy(totalWait: 300))
+        XCTAssertEqual(result.tries, 1)
+        XCTAssertEqual(result.sentence, refused.sentence + " /retry sends it again.")
+    }
+
+    func testOnlyARefusedConnectionIsTakenForAStartingModel() {
+        let policy = RetryPolicy(startingModelWait: 30)
+        for kind: TurnFailure.Kind in [.unreachable, .http(status: 400, code: nil), .cut, .badReply] {
+            XCTAssertFalse(policy.adjusted(TurnFailure(kind, sentence: "x")).isRetryable, "\(kind)")
+        }
+    }
+}
