@@ -70,8 +70,10 @@ extension Shell {
         let lines = models.enumerated().map { index, model -> String in
             let mark = model.id == current ? "*" : " "
             let id = TerminalSanitizer.clean(model.id)
-            let status = showStatus ? "  " + ModelStatus.styled(model.status, style: console.style) : ""
-            return "\(mark)\(String(index + 1).leftPadded(to: 3)). " + id.padding(toLength: width, withPad: " ", startingAt: 0) + status
+            // Ids are padded only to line the statuses up after them.
+            let status = showStatus ? id.padding(toLength: width, withPad: " ", startingAt: 0).dropFirst(id.count) + "  "
+                + ModelStatus.styled(model.status, style: console.style) : ""
+            return "\(mark)\(String(index + 1).leftPadded(to: 3)). " + id + status
         }
         console.print(lines.joined(separator: "\n"))
         guard let editor else {

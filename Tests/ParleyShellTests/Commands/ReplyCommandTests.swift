@@ -1,0 +1,132 @@
+import Foundation
+import ParleyWire
+import TestSupport
+import XCTest
+@testable import ParleyShell
+
+/// `/think`, `/copy`, `/say`, `/code`, `/stats`, `/debug`, `/attach` and `/detach` in-process.
+final class ReplyCommandTests: XCTestCase {
+    static let images = ParleyProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Images")
+
+    func testThinkShowsAReplysReasoning() async throws {
+        try await onMain {
+            let thoughtful = ScriptedChat.Reply.events([.opened, .reasoning("Paris is the capital."), .content("Paris."),
+                                                        .finished(finishReason: "stop", usage: nil)])
+            let shell = try Harness(replies: [thoughtful, ScriptedChat.text("Plain.")])
+            await shell.enter("/think")
+            XCTAssertEqual(shell.take().err, "error: No reply has reasoning yet.\n")
+            await shell.enter("Capital?")
+            await shell.enter("More?")
+            _ = shell.take()
+            await shell.enter("/think")
+            XCTAssertEqual(shell.take().out, "Reasoning of reply #2:\nParis is the capital.\n")
+            await shell.enter("/think 4")
+            XCTAssertEqual(shell.take().out, "Reply #4 has no reasoning.\n")
+            await shell.enter("/think 1")
+            XCTAssertEqual(shell.take().err, "error: Message 1 is not a reply; /history shows the numbers.\n")
+        }
+    }
+
+    func testCopyGivesTheClipboardTheReplyWithoutEscapesOrItsCode() async throws {
+        try await onMain {
+            let reply = "Run this:\n```sh\necho \u{1B}]52;c;aGk=\u{07}hi\n```\nDone."
+            let shell = try Harness(replies: [ScriptedChat.text(reply)])
+            await shell.enter("/copy")
+            XCTAssertEqual(shell.take().err, "error: There is no reply yet.\n")
+            await shell.enter("Show me")
+            await shell.enter("/copy")
+            await shell.enter("/copy code")
+            XCTAssertEqual(shell.clipboard.copied.count, 2)
+            XCTAssertFalse(shell.clipboard.copied.contains { $0.contains("\u{1B}") || $0.contains("\u{07}") }, "no escape reaches the clipboard")
+            XCTAssertEqual(shell.clipboard.copied.last?.hasPrefix("echo "), true)
+            XCTAssertTrue(shell.take().err.hasSuffix("characters (xclip).\n"))
+            shell.clipboard.ways = []
+            await shell.enter("/copy")
+            XCTAssertEqual(shell.take().err, "error: No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).\n")
+            await shell.enter("/copy three")
+            XCTAssertTrue(shell.take().err.hasPrefix("error: \"three\" is neither a message number nor code."))
+        }
+    }
+
+    func testSaySpeaksOrSavesAWAV() async throws {
+        try await onMain {
+            // A real WAV: 44-byte header, one 16-bit sample.
+            var wav = Array("RIFF".utf8) + ByteReader.le32(38) + Array("WAVEfmt ".utf8) + ByteReader.le32(16)
+            wav += [1, 0, 1, 0] + ByteReader.le32(8000) + ByteReader.le32(16000) + [2, 0, 16, 0]
+            wav += Array("data".utf8) + ByteReader.le32(2) + [0, 0]
+            let shell = try Harness(replies: [ScriptedChat.text("Hello **there**.")])
+            await shell.enter("Greet me")
+            _ = shell.take()
+            await shell.enter("/say")
+            XCTAssertEqual(shell.take().err, "error: Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.\n")
+            shell.speech.voice = wav
+            await shell.enter("/say")
+            XCTAssertEqual(shell.speech.played, [wav])
+            let file = shell.path("hello.wav")
+            await shell.enter("/say --save \(file)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), Data(wav))
+            XCTAssertEqual(shell.take().err, "Speaking… (Esc stops)\nSaved the audio (0.0 s) to \(file).\n")
+            await shell.enter("/say --save \(file)")
+            XCTAssertTrue(shell.take().err.hasPrefix("error: \(file) exists; /say --save \(file) --force replaces it."))
+        }
+    }
+
+    func testCodeRepeatsTheLastRequestInEachLanguage() async throws {
+        try await onMain {
+            let shell = try Harness(replies: [ScriptedChat.text("ok")])
+            await shell.enter("Say ok")
+            _ = shell.take()
+            await shell.enter("/code")
+            let curl = shell.take().out
+            XCTAssertTrue(curl.contains("curl") && curl.contains("http://127.0.0.1:9/v1/chat/completions") && curl.contains("Say ok"), curl)
+            await shell.enter("/code python")
+            XCTAssertTrue(shell.take().out.contains("from openai import OpenAI"))
+            let file = shell.path("ask.ts")
+            await shell.enter("/code ts --save \(file)")
+            XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("import OpenAI from \"openai\";"))
+            await shell.enter("/code rust")
+            XCTAssertEqual(shell.take().err, "Saved the ts snippet to \(file).\nerror: \"rust\" is not curl, python or ts. Usage: /code [curl|python|ts] [--save FILE [--force]]\n")
+        }
+    }
+
+    func testStatsAndDebugDescribeTheLastReply() async throws {
+        try await onMain {
+            let shell = try Harness(replies: [ScriptedChat.text("ok", usage: Usage(promptTokens: 12, completionTokens: 3, totalTokens: 15))])
+            await shell.enter("/stats")
+            await shell.enter("/debug")
+            XCTAssertEqual(shell.take().out, "No reply yet.\nNo request yet.\n")
+            await shell.enter("hi")
+            _ = shell.take()
+            await shell.enter("/stats")
+            XCTAssertTrue(shell.take().out.hasPrefix("tokens: 12 in, 3 out\n"))
+            await shell.enter("/debug")
+            let debug = shell.take().out
+            XCTAssertTrue(debug.hasPrefix("POST http://127.0.0.1:9/v1/chat/completions\n{"), debug)
+            XCTAssertTrue(debug.contains("\"content\" : \"hi\"") && debug.hasSuffix("1 event(s) received:\ndata: {\"scripted\": true}\n"), debug)
+        }
+    }
+
+    func testAttachChecksImagesByContentAndDetachRemovesThem() async throws {
+        try await onMain {
+            let images = ReplyCommandTests.images
+            let shell = try Harness(replies: [ScriptedChat.text("A cat.")], interactive: true, pictures: "PICTURE")
+            await shell.enter("/attach \(images.path)/cat.jpg \(images.path)/not-really.png \(images.path)/pixel.png")
+            let said = shell.take()
+            XCTAssertTrue(said.err.contains("not-really.png is not a JPEG, PNG, GIF or WebP image"), said.err)
+            XCTAssertTrue(said.out.hasPrefix("For the next message:\n  [1] cat.jpg · JPEG · "), said.out)
+            XCTAssertTrue(said.out.contains("PICTURE:cat.jpg\n") && said.out.contains("PICTURE:pixel.png\n"), "the terminal's pictures, under their lines")
+            XCTAssertEqual(shell.session.pendingAttachments.map(\.name), ["cat.jpg", "pixel.png"])
+            await shell.enter("/detach 1")
+            XCTAssertEqual(shell.session.pendingAttachments.map(\.name), ["pixel.png"])
+            await shell.enter("/detach 5")
+            XCTAssertEqual(shell.take().err, "error: There is no image 5; 1 are waiting.\n")
+            await shell.enter("What is it?")
+            guard case let .parts(parts)? = shell.chat.requests.last?.messages.last?.content else { return XCTFail("no image sent") }
+            XCTAssertEqual(parts.count, 2)
+            await shell.enter("/detach")
+            XCTAssertEqual(shell.take().err, "error: No image is waiting to be sent.\n")
+            await shell.enter("/attach")
+            XCTAssertEqual(shell.take().err, "error: Attach which files? Usage: /attach PATH...\n")
+        }
+    }
+}
