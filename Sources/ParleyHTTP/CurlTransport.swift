@@ -5,9 +5,11 @@ import Foundation
 /// another thread can wake, so a cancel takes effect at once rather than at curl's next callback.
 public final class CurlTransport: HTTPTransport {
     public let userAgent: String
+    let options: CurlOptions
 
-    public init(userAgent: String) {
+    public init(userAgent: String, options: CurlOptions = .libcurl) {
         self.userAgent = userAgent
+        self.options = options
     }
 
     /// Starts opening libcurl on a thread of its own (see CCurl), to be ready by the first request;
@@ -32,7 +34,7 @@ public final class CurlTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequest) -> BoundedStream<HTTPEvent> {
         let stream = BoundedStream<HTTPEvent>(capacity: Self.queuedPieces)
-        let transfer = CurlTransfer(request: request, userAgent: userAgent, continuation: stream)
+        let transfer = CurlTransfer(request: request, userAgent: userAgent, options: options, continuation: stream)
         stream.onReaderGone = { transfer.cancel() }
         let thread = Thread { transfer.run() }
         thread.name = "parley-http"
@@ -45,6 +47,7 @@ public final class CurlTransport: HTTPTransport {
 final class CurlTransfer: @unchecked Sendable {
     private let request: HTTPRequest
     private let userAgent: String
+    private let options: CurlOptions
     private let continuation: BoundedStream<HTTPEvent>
 
     private let lock = NSLock()
@@ -61,9 +64,10 @@ final class CurlTransfer: @unchecked Sendable {
     private var pendingBody: [UInt8] = []
     static let handOverBytes = 256 * 1024
 
-    init(request: HTTPRequest, userAgent: String, continuation: BoundedStream<HTTPEvent>) {
+    init(request: HTTPRequest, userAgent: String, options: CurlOptions, continuation: BoundedStream<HTTPEvent>) {
         self.request = request
         self.userAgent = userAgent
+        self.options = options
         self.continuation = continuation
     }
 
@@ -108,7 +112,10 @@ final class CurlTransfer: @unchecked Sendable {
             errorBuffer.deallocate()
         }
 
-        configure(easy, errorBuffer: errorBuffer, headerList: &headerList)
+        if let refusal = configure(easy, errorBuffer: errorBuffer, headerList: &headerList) {
+            continuation.finish(throwing: HTTPError.transfer(url: request.url, reason: refusal))
+            return
+        }
         parley_curl_multi_add_handle(multiHandle, easy)
         lock.lock()
         multi = multiHandle
@@ -152,52 +159,55 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
+    /// Sets every option of the request; the first one libcurl refused, said, or nil.
     private func configure(_ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
-                           headerList: inout UnsafeMutablePointer<curl_slist>?) {
-        parley_curl_setopt_string(easy, CURLOPT_URL, request.url)
-        parley_curl_setopt_string(easy, CURLOPT_USERAGENT, userAgent)
-        parley_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        parley_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        parley_curl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        parley_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
-        parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
-        parley_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
-        parley_curl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+                           headerList: inout UnsafeMutablePointer<curl_slist>?) -> String? {
+        var checks = OptionChecks()
+        checks.check(options.string(easy, CURLOPT_URL, request.url), "CURLOPT_URL")
+        checks.check(options.string(easy, CURLOPT_USERAGENT, userAgent), "CURLOPT_USERAGENT")
+        checks.check(options.long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        checks.check(options.string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "CURLOPT_PROTOCOLS_STR")
+        checks.check(options.string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "CURLOPT_REDIR_PROTOCOLS_STR")
+        checks.check(options.long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000)), "CURLOPT_CONNECTTIMEOUT_MS")
+        checks.check(options.long(easy, CURLOPT_SSL_VERIFYPEER, 1), "CURLOPT_SSL_VERIFYPEER")
+        checks.check(options.long(easy, CURLOPT_SSL_VERIFYHOST, 2), "CURLOPT_SSL_VERIFYHOST")
+        checks.check(options.long(easy, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")
         // Larger reads when much is waiting (a fast stream): fewer hand-overs between threads. A slow
         // stream's bytes still come as soon as they arrive.
-        parley_curl_setopt_long(easy, CURLOPT_BUFFERSIZE, 256 * 1024)
-        parley_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        checks.check(options.long(easy, CURLOPT_BUFFERSIZE, 256 * 1024), "CURLOPT_BUFFERSIZE")
+        checks.check(options.pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
 
         headerList = parley_curl_slist_append(headerList, "Expect:")
         for header in request.headers {
             headerList = parley_curl_slist_append(headerList, "\(header.name): \(header.value)")
         }
-        parley_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        checks.check(options.pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)), "CURLOPT_HTTPHEADER")
 
         switch request.method {
         case .get:
-            parley_curl_setopt_long(easy, CURLOPT_HTTPGET, 1)
+            checks.check(options.long(easy, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
         case .post:
             let body = request.body ?? []
-            parley_curl_setopt_long(easy, CURLOPT_POST, 1)
-            parley_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, body.count)
+            checks.check(options.long(easy, CURLOPT_POST, 1), "CURLOPT_POST")
+            checks.check(options.long(easy, CURLOPT_POSTFIELDSIZE, body.count), "CURLOPT_POSTFIELDSIZE")
             body.withUnsafeBufferPointer { buffer in
-                _ = parley_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS,
-                                               UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+                let bytes = UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+                checks.check(options.pointer(easy, CURLOPT_COPYPOSTFIELDS, bytes), "CURLOPT_COPYPOSTFIELDS")
             }
         }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
-        parley_curl_setopt_write(easy) { pointer, size, count, context in
+        checks.check(parley_curl_setopt_write(easy) { pointer, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             return transfer.received(body: UnsafeRawBufferPointer(start: pointer, count: size * count))
-        }
-        parley_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
-        parley_curl_setopt_header(easy) { pointer, size, count, context in
+        }, "CURLOPT_WRITEFUNCTION")
+        checks.check(options.pointer(easy, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
+        checks.check(parley_curl_setopt_header(easy) { pointer, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             return transfer.received(headerLine: UnsafeRawBufferPointer(start: pointer, count: size * count))
-        }
-        parley_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        }, "CURLOPT_HEADERFUNCTION")
+        checks.check(options.pointer(easy, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
+        return checks.refusal
     }
 
     private func received(headerLine raw: UnsafeRawBufferPointer) -> Int {

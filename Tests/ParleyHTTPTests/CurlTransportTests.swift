@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import TestSupport
 import XCTest
@@ -20,6 +21,26 @@ final class CurlTransportTests: XCTestCase {
         } catch {
             return (head, body, error)
         }
+    }
+
+    func testAnOptionLibcurlRefusesStopsTheRequestBeforeAnythingIsSent() async throws {
+        let server = try StubServer { _, _ in .response(status: 200, body: "{}") }
+        // The rules that matter most: only http and https, and certificates verified.
+        for (option, name) in [(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR"), (CURLOPT_SSL_VERIFYPEER, "CURLOPT_SSL_VERIFYPEER"),
+                               (CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR"), (CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER")] {
+            let refusing = CurlTransport(userAgent: "parley/test", options: .refusing(option))
+            var failure: Error?
+            do {
+                for try await _ in refusing.send(HTTPRequest(method: .get, url: server.baseURL + "/models")) {}
+            } catch {
+                failure = error
+            }
+            guard case let .transfer(_, reason)? = failure as? HTTPError else { return XCTFail("\(name): \(String(describing: failure))") }
+            XCTAssertEqual(reason, "libcurl refused the option \(name) (An unknown option was passed in to libcurl), so nothing was sent")
+        }
+        XCTAssertEqual(server.requests.count, 0, "no request reached the server")
+        let live = await collect(HTTPRequest(method: .get, url: server.baseURL + "/models"))
+        XCTAssertNil(live.error, "libcurl's own setter takes them all")
     }
 
     func testPostSendsBodyHeadersAndUserAgent() async throws {

@@ -56,7 +56,6 @@ static inline void parley_curl_slist_free_all(struct curl_slist *l) { parley_cur
 static inline CURLcode parley_curl_setopt_long(CURL *h, CURLoption o, long v) { return parley_curl.easy_setopt(h, o, v); }
 static inline CURLcode parley_curl_setopt_string(CURL *h, CURLoption o, const char *v) { return parley_curl.easy_setopt(h, o, v); }
 static inline CURLcode parley_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return parley_curl.easy_setopt(h, o, v); }
-static inline CURLcode parley_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return parley_curl.easy_setopt(h, o, v); }
 
 typedef size_t (*parley_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 static inline CURLcode parley_curl_setopt_write(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
