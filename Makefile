@@ -4,7 +4,7 @@ export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
 VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
-.PHONY: all deps build run test bench model test-tools clean
+.PHONY: all deps build run test bench model test-tools format format-check clean
 
 all: build
 
@@ -25,7 +25,18 @@ model: deps
 test-tools: model
 	@$(VENV_PYTHON) -c 'import jsonschema, openai' 2>/dev/null || $(PARLEY_MODEL_HOME)/venv/bin/pip install --quiet jsonschema openai
 
-test: deps model test-tools
+# The code's form: swift format (it ships with the toolchain) under .swift-format. `make format`
+# formats in place; `make test` fails, first thing, on code it would change or a file over 400 lines.
+SWIFT_FILES := Sources Tests Package.swift
+format:
+	swift format format --in-place --recursive --parallel $(SWIFT_FILES)
+
+format-check:
+	@swift format lint --strict --recursive --parallel $(SWIFT_FILES) || { echo "format-check: run 'make format'" >&2; exit 1; }
+	@long=$$(find Sources Tests -name '*.swift' -exec awk 'END { if (NR > 400) print FILENAME " (" NR " lines)" }' {} \;); \
+	  if [ -n "$$long" ]; then echo "format-check: files over 400 lines: $$long" >&2; exit 1; fi
+
+test: format-check deps model test-tools
 	swift build --build-tests
 	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
 

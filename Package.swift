@@ -3,9 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "parley",
-    platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley", targets: ["parley"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,9 +21,10 @@ let package = Package(
 
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
-        // OpenAI's wire types, settings, the SSE decoder and the chat stream parser; pure, no I/O.
+        // OpenAI's wire types, the chat settings, image formats, model statuses; pure, no I/O.
         .target(name: "ParleyWire"),
-        // The chat client over a transport, the endpoint and its key, and the error model.
+        // The chat client over a transport, the SSE decoder and stream parser, the endpoint and its key,
+        // and the error model.
         .target(name: "ParleyAPI", dependencies: ["ParleyWire", "ParleyHTTP"]),
         // Markdown to ANSI, the escape sanitizer; writes to an injected sink.
         .target(name: "ParleyRender"),
@@ -34,32 +34,42 @@ let package = Package(
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
         // Conversations, messages and preferences in SQLite.
         .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        // The slash-command table and parser; pure.
-        .target(name: "ParleyCommands"),
-        // The pure session state machine.
+        // What /help, Tab and "did you mean" read of the commands (their rows), and the line parser; pure.
+        // Each command itself (row, parsing, what it does) is a type in ParleyShell/Commands.
+        .target(name: "ParleyCommands", dependencies: ["ParleyRender"]),
+        // The pure session state machine and its policy (retries and waits, model choice, cancel);
+        // it sees wire types only: neither libcurl nor the store.
         .target(name: "ParleySession", dependencies: ["ParleyWire"]),
-        // The loop: reads lines, feeds the session, carries out its effects.
-        .target(name: "ParleyShell", dependencies: [
-            "ParleySession", "ParleyStore", "ParleyCommands", "ParleyWire", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
-            "ParleyPictures",
-        ]),
-        .executableTarget(name: "parley", dependencies: [
-            "ParleyShell",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // The loop: reads lines, hands commands to their types and messages to the session, and carries
+        // out the session's effects through injected services (Services/).
+        .target(
+            name: "ParleyShell",
+            dependencies: [
+                "ParleySession", "ParleyStore", "ParleyCommands", "ParleyWire", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
+                "ParleyPictures",
+            ]),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "ParleyShell", "ParleyHTTP", "ParleySession",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .target(name: "TestSupport", dependencies: ["ParleyHTTP"], path: "Tests/TestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "TestSupport"]),
-        .testTarget(name: "ParleyAPITests", dependencies: ["ParleyWire", "ParleyAPI", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ParleyAPITests", dependencies: ["ParleyWire", "ParleyAPI", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"], exclude: ["Golden"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession", "ParleyWire"]),
         .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
-        .testTarget(name: "ParleyShellTests", dependencies: [
-            "ParleyShell", "ParleyCommands", "ParleySession", "ParleyStore", "ParleyWire", "ParleyAPI", "ParleyRender", "TestSupport",
-        ]),
+        .testTarget(
+            name: "ParleyShellTests",
+            dependencies: [
+                "ParleyShell", "ParleyCommands", "ParleySession", "ParleyStore", "ParleyWire", "ParleyAPI", "ParleyRender", "TestSupport",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Images"], resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,7 +18,8 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .invalidBaseURL(url, reason):
-            return "The base URL \"\(url)\" cannot be used: \(reason). Give one like http://127.0.0.1:8077/v1 (--base-url or PARLEY_BASE_URL)."
+            return
+                "The base URL \"\(url)\" cannot be used: \(reason). Give one like http://127.0.0.1:8077/v1 (--base-url or PARLEY_BASE_URL)."
         case let .transport(error):
             return error.description
         case let .http(failure):
@@ -68,8 +69,10 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
     public var keySource: String?
     public var url: String
 
-    public init(status: Int, code: String? = nil, message: String? = nil, retryAfter: Double? = nil,
-                keySource: String? = nil, url: String) {
+    public init(
+        status: Int, code: String? = nil, message: String? = nil, retryAfter: Double? = nil,
+        keySource: String? = nil, url: String
+    ) {
         self.status = status
         self.code = code
         self.message = message

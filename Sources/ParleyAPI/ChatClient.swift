@@ -1,6 +1,6 @@
 import Foundation
-import ParleyWire
 import ParleyHTTP
+import ParleyWire
 
 /// Talks to an OpenAI-compatible API through an `HTTPTransport`.
 public struct ChatClient: Sendable {
@@ -12,7 +12,10 @@ public struct ChatClient: Sendable {
     /// Error bodies are read up to this size; the rest is dropped.
     static let errorBodyLimit = 64 * 1024
 
-    public init(endpoint: Endpoint, transport: any HTTPTransport, idleTimeout: Double = 60, connectTimeout: Double = 10) {
+    public init(
+        endpoint: Endpoint, transport: any HTTPTransport, idleTimeout: Double = HTTPRequest.defaultIdleTimeout,
+        connectTimeout: Double = HTTPRequest.defaultConnectTimeout
+    ) {
         self.endpoint = endpoint
         self.transport = transport
         self.idleTimeout = idleTimeout
@@ -23,8 +26,9 @@ public struct ChatClient: Sendable {
         var headers = [HTTPHeader(name: "Accept", value: accept)]
         if body != nil { headers.append(HTTPHeader(name: "Content-Type", value: "application/json")) }
         if let key = endpoint.apiKey { headers.append(HTTPHeader(name: "Authorization", value: "Bearer \(key)")) }
-        return HTTPRequest(method: method, url: endpoint.url(path), headers: headers, body: body,
-                           connectTimeout: connectTimeout, idleTimeout: idleTimeout)
+        return HTTPRequest(
+            method: method, url: endpoint.url(path), headers: headers, body: body,
+            connectTimeout: connectTimeout, idleTimeout: idleTimeout)
     }
 
     /// How many events' raw data a stream hands to `rawEvents` at most (the first ones).
@@ -35,7 +39,9 @@ public struct ChatClient: Sendable {
     /// batch, neighbouring pieces of content (or of reasoning) come joined as one event. The stream
     /// ends after `.finished`, or throws an `APIError` (`CancellationError` when cancelled); ending
     /// the iteration cancels the request.
-    public func streamChatBatches(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<[ChatEvent], Error> {
+    public func streamChatBatches(_ request: ChatRequest, rawEvents: (@Sendable (String) -> Void)? = nil) -> AsyncThrowingStream<
+        [ChatEvent], Error
+    > {
         var request = request
         request.stream = true
         let http = httpRequest(.post, "chat/completions", body: request.jsonBody(), accept: "text/event-stream")
@@ -52,8 +58,10 @@ public struct ChatClient: Sendable {
         }
     }
 
-    private func run(_ http: HTTPRequest, into continuation: AsyncThrowingStream<[ChatEvent], Error>.Continuation,
-                     rawEvents: (@Sendable (String) -> Void)?) async throws {
+    private func run(
+        _ http: HTTPRequest, into continuation: AsyncThrowingStream<[ChatEvent], Error>.Continuation,
+        rawEvents: (@Sendable (String) -> Void)?
+    ) async throws {
         var parser = ChatStreamParser()
         parser.rawEventsToRecord = rawEvents != nil ? Self.rawEventLimit : 0
         var head: HTTPResponseHead?
@@ -112,8 +120,9 @@ public struct ChatClient: Sendable {
         if envelope == nil, !body.isEmpty {
             message = Self.summary(ofErrorBody: body)
         }
-        return HTTPFailure(status: head.status, code: envelope?.code, message: message, retryAfter: head.retryAfter(),
-                           keySource: endpoint.keySource, url: endpoint.baseURL)
+        return HTTPFailure(
+            status: head.status, code: envelope?.code, message: message, retryAfter: head.retryAfter(),
+            keySource: endpoint.keySource, url: endpoint.baseURL)
     }
 
     /// What a body that is not OpenAI's error JSON says, in one short line: an HTML page (a proxy's,
@@ -135,7 +144,8 @@ public struct ChatClient: Sendable {
 
     static func events(fromCompletion body: [UInt8]) throws(APIError) -> [ChatEvent] {
         guard let completion = try? JSONDecoder().decode(ChatCompletion.self, from: Data(body)),
-              let choice = completion.choices.first else {
+            let choice = completion.choices.first
+        else {
             throw .invalidEvent(ChatStreamParser.excerpt(String(decoding: body.prefix(200), as: UTF8.self)))
         }
         var events: [ChatEvent] = []

@@ -122,7 +122,7 @@ public struct ChatStreamParser: Sendable {
     /// Feeds body bytes into `sink`: the usual events' plain content goes in as bytes, no string made
     /// for each. Throws, after the events before it, on an error event or an invalid one.
     public mutating func feed<Bytes: Collection, Sink: ChatEventSink>(_ bytes: Bytes, into sink: inout Sink) throws(APIError)
-        where Bytes.Element == UInt8 {
+    where Bytes.Element == UInt8 {
         var failure: APIError?
         var failed = false  // checked per event: cheaper than comparing the optional error
         var decoder = ServerSentEventDecoder()
@@ -165,7 +165,9 @@ public struct ChatStreamParser: Sendable {
         // The usual event, read by the template: only its content. Plain text goes to the sink as it lies.
         if let (content, escaped) = template?.contentBytes(of: raw.data) {
             if content.isEmpty { return }
-            let noTag = content.count == 1 ? content[0] != UInt8(ascii: "<")
+            let noTag =
+                content.count == 1
+                ? content[0] != UInt8(ascii: "<")
                 : memchr(content.baseAddress!, Int32(UInt8(ascii: "<")), content.count) == nil
             if !escaped, noTag, thinkTags.isPlain {
                 sink.addContent(content)

@@ -73,8 +73,9 @@ enum ChunkScanner {
         /// it has escapes; nil when the bytes do not fit the template.
         func contentBytes(of bytes: UnsafeBufferPointer<UInt8>) -> (UnsafeBufferPointer<UInt8>, escaped: Bool)? {
             guard bytes.count >= prefix.count + suffix.count, let base = bytes.baseAddress,
-                  memcmp(base, prefix, prefix.count) == 0,
-                  memcmp(base + (bytes.count - suffix.count), suffix, suffix.count) == 0 else { return nil }
+                memcmp(base, prefix, prefix.count) == 0,
+                memcmp(base + (bytes.count - suffix.count), suffix, suffix.count) == 0
+            else { return nil }
             let middle = UnsafeBufferPointer(rebasing: bytes[prefix.count..<(bytes.count - suffix.count)])
             // The middle must be one whole string body: no bare quote, no control byte, no escape that
             // would reach into the suffix.
@@ -194,7 +195,10 @@ enum ChunkScanner {
         /// Consumes `byte` (after whitespace) when it is next.
         mutating func peek(_ byte: UInt8) -> Bool {
             whitespace()
-            if at < bytes.count, bytes[at] == byte { at += 1; return true }
+            if at < bytes.count, bytes[at] == byte {
+                at += 1
+                return true
+            }
             return false
         }
 
@@ -242,7 +246,11 @@ enum ChunkScanner {
             var index = 0
             while index < raw.count {
                 let byte = raw[index]
-                guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
+                guard byte == UInt8(ascii: "\\") else {
+                    out.append(byte)
+                    index += 1
+                    continue
+                }
                 guard index + 1 < raw.count else { return nil }
                 let kind = raw[index + 1]
                 index += 2
@@ -257,7 +265,8 @@ enum ChunkScanner {
                     guard var scalar = hex4(raw, index) else { return nil }
                     index += 4
                     if (0xD800...0xDBFF).contains(scalar), index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"),
-                       raw[index + 1] == UInt8(ascii: "u"), let low = hex4(raw, index + 2), (0xDC00...0xDFFF).contains(low) {
+                        raw[index + 1] == UInt8(ascii: "u"), let low = hex4(raw, index + 2), (0xDC00...0xDFFF).contains(low)
+                    {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         index += 6
                     }

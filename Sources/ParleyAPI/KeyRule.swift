@@ -32,12 +32,14 @@ public enum KeyRule {
         let openAIBase = value("OPENAI_BASE_URL", in: environment).flatMap { try? Endpoint.validateBaseURL($0) }
         if let choice = found("PARLEY_API_KEY", "it goes to any endpoint") { return choice }
         if let profile, let variable = profile.apiKeyVariable,
-           let choice = found(variable, "the api_key_env of profile \(profile.name)") {
+            let choice = found(variable, "the api_key_env of profile \(profile.name)")
+        {
             return choice
         }
         if host == openAIHost, let choice = found("OPENAI_API_KEY", "the endpoint is OpenAI's host, \(openAIHost)") { return choice }
         if let openAIBase, openAIBase == baseURL,
-           let choice = found("OPENAI_API_KEY", "the endpoint is OPENAI_BASE_URL") {
+            let choice = found("OPENAI_API_KEY", "the endpoint is OPENAI_BASE_URL")
+        {
             return choice
         }
         if host == casolaHost, let choice = found("CASOLA_API_KEY", "the endpoint is Casola's host, \(casolaHost)") { return choice }
@@ -53,7 +55,9 @@ public enum KeyRule {
             withheld.append("CASOLA_API_KEY goes only to \(casolaHost)")
         }
         let advice = "PARLEY_API_KEY would go to this endpoint"
-        let reason = withheld.isEmpty ? "no key variable for this endpoint is set; \(advice)"
+        let reason =
+            withheld.isEmpty
+            ? "no key variable for this endpoint is set; \(advice)"
             : withheld.joined(separator: "; ") + "; \(advice)"
         return Choice(key: nil, variable: nil, reason: reason)
     }

@@ -30,8 +30,9 @@ public struct ServerSentEventBytes {
     }
 
     public var event: ServerSentEvent {
-        ServerSentEvent(type: type.isEmpty ? "message" : String(decoding: type, as: UTF8.self),
-                        data: String(decoding: data, as: UTF8.self), id: id)
+        ServerSentEvent(
+            type: type.isEmpty ? "message" : String(decoding: type, as: UTF8.self),
+            data: String(decoding: data, as: UTF8.self), id: id)
     }
 }
 
@@ -105,7 +106,8 @@ public struct ServerSentEventDecoder: Sendable {
                 previousWasCR = false
                 let end = Self.lineEnd(base + index, count - index, hasCR: hasCR) + index
                 if line.isEmpty, end + 1 < count, base[end] == 0x0A, base[end + 1] == 0x0A, !hasData, !atStreamStart,
-                   let value = Self.dataValue(UnsafeBufferPointer(start: base + index, count: end - index)) {
+                    let value = Self.dataValue(UnsafeBufferPointer(start: base + index, count: end - index))
+                {
                     // The usual event, "data: ...\n\n", whole in the buffer: dispatched from where it lies.
                     let id = lastEventID
                     eventType.withUnsafeBufferPointer { type in emit(ServerSentEventBytes(type: type, data: value, id: id)) }
@@ -132,7 +134,8 @@ public struct ServerSentEventDecoder: Sendable {
     /// A line's field name and value: split at the first colon, one space after it dropped; a line
     /// without a colon is all name, with an empty value.
     private static func fieldAndValue(_ line: Slice<UnsafeBufferPointer<UInt8>>)
-        -> (field: Slice<UnsafeBufferPointer<UInt8>>, value: Slice<UnsafeBufferPointer<UInt8>>) {
+        -> (field: Slice<UnsafeBufferPointer<UInt8>>, value: Slice<UnsafeBufferPointer<UInt8>>)
+    {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return (line, line[line.endIndex...]) }
         var value = line[(colon + 1)...]
         if value.first == UInt8(ascii: " ") { value = value.dropFirst() }

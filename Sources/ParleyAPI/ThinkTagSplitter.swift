@@ -4,7 +4,7 @@ public struct ThinkTagSplitter: Sendable {
     private static let open = "<think>"
     private static let close = "</think>"
     private var inside = false
-    private var held = ""   // a possible start of a tag
+    private var held = ""  // a possible start of a tag
 
     public init() {}
 

@@ -1,3 +1,5 @@
+import ParleyRender
+
 /// When a command may run.
 public enum CommandAvailability: Sendable, Equatable {
     /// At the prompt, between replies.
@@ -19,12 +21,17 @@ public struct CommandSpec: Sendable, Equatable {
 
     /// `paths`: words typed as a terminal types them (quoted or backslash-escaped); `file`: one file,
     /// the rest of the line as it stands.
-    public enum ArgumentKind: Sendable, Equatable { case nothing, model, paths, file, command, fixed([String]) }
+    public enum ArgumentKind: Sendable, Equatable {
+        case nothing, model, paths, file, command
+        case fixed([String])
+    }
 
     public var usage: String { arguments.isEmpty ? "/\(name)" : "/\(name) \(arguments)" }
 
-    public init(name: String, aliases: [String] = [], arguments: String = "", help: String,
-                availability: CommandAvailability = .idle, completes: ArgumentKind = .nothing) {
+    public init(
+        name: String, aliases: [String] = [], arguments: String = "", help: String,
+        availability: CommandAvailability = .idle, completes: ArgumentKind = .nothing
+    ) {
         self.name = name
         self.aliases = aliases
         self.arguments = arguments
@@ -80,7 +87,7 @@ public struct CommandCatalog: Sendable {
                 lines.append(spec.usage.padding(toLength: column) + help)
                 continue
             }
-            var wrapped = Self.wordWrap(help, width: width - indent)
+            var wrapped = LineWrapper.lines(of: help, width: width - indent)
             if twoColumns, spec.usage.count + 2 <= column {
                 lines.append(spec.usage.padding(toLength: column) + wrapped.removeFirst())
             } else {
@@ -90,9 +97,11 @@ public struct CommandCatalog: Sendable {
         }
         lines.append("")
         // The keys, broken between them, never inside one.
-        let keys = ["Enter sends", "\"\"\" opens and closes a multi-line message", "Alt-Enter adds a line",
-                    "Esc or Ctrl-C stops a reply", "Ctrl-C clears the line", "Ctrl-D leaves", "Alt-N new chat",
-                    "Alt-S settings"]
+        let keys = [
+            "Enter sends", "\"\"\" opens and closes a multi-line message", "Alt-Enter adds a line",
+            "Esc or Ctrl-C stops a reply", "Ctrl-C clears the line", "Ctrl-D leaves", "Alt-N new chat",
+            "Alt-S settings",
+        ]
         var line = "Keys:"
         for (index, key) in keys.enumerated() {
             let item = key + (index == keys.count - 1 ? "." : ";")
@@ -115,25 +124,6 @@ public struct CommandCatalog: Sendable {
     /// Piped, the keys are given in lines of about this length.
     static let pipedKeysWidth = 100
 
-    /// `text` in lines of at most `width` characters, broken at spaces; a word longer than a line
-    /// has a line of its own.
-    static func wordWrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if line.isEmpty {
-                line = String(word)
-            } else if line.count + 1 + word.count <= width {
-                line += " " + word
-            } else {
-                lines.append(line)
-                line = String(word)
-            }
-        }
-        lines.append(line)
-        return lines
-    }
-
     /// `/help CMD`.
     public static func helpText(for spec: CommandSpec) -> String {
         var text = "usage: \(spec.usage)\n\(spec.help)"
@@ -143,7 +133,8 @@ public struct CommandCatalog: Sendable {
 
     /// Damerau-Levenshtein distance (adjacent swaps count one), for "did you mean".
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)

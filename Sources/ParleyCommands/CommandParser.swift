@@ -100,8 +100,10 @@ public enum CommandParser {
     /// Completions for the text before the cursor: the word they would replace, as typed, and what
     /// may replace it. Command names after a lone `/word`, then the argument kind the command's row
     /// names; `models` and `paths` supply the lists (`paths` is given a path as it reads, `~` and all).
-    public static func completions(for before: String, catalog: CommandCatalog, models: () -> [String],
-                                   paths: (String) -> [String]) -> (word: String, candidates: [String]) {
+    public static func completions(
+        for before: String, catalog: CommandCatalog, models: () -> [String],
+        paths: (String) -> [String]
+    ) -> (word: String, candidates: [String]) {
         guard before.hasPrefix("/") else { return ("", []) }
         let parts = before.split(separator: " ", omittingEmptySubsequences: false)
         if parts.count == 1 {

@@ -58,7 +58,10 @@ public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked S
     /// No more elements; the reader sees the end (or `error`) after those already queued.
     func finish(throwing error: Error? = nil) {
         condition.lock()
-        guard !finished else { condition.unlock(); return }
+        guard !finished else {
+            condition.unlock()
+            return
+        }
         finished = true
         failure = error
         let waiting = self.waiting

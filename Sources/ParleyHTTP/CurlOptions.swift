@@ -9,9 +9,11 @@ public struct CurlOptions: Sendable {
     public var string: @Sendable (UnsafeMutableRawPointer, CURLoption, String) -> CURLcode
     public var pointer: @Sendable (UnsafeMutableRawPointer, CURLoption, UnsafeMutableRawPointer?) -> CURLcode
 
-    public init(long: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, Int) -> CURLcode,
-                string: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, String) -> CURLcode,
-                pointer: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, UnsafeMutableRawPointer?) -> CURLcode) {
+    public init(
+        long: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, Int) -> CURLcode,
+        string: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, String) -> CURLcode,
+        pointer: @escaping @Sendable (UnsafeMutableRawPointer, CURLoption, UnsafeMutableRawPointer?) -> CURLcode
+    ) {
         self.long = long
         self.string = string
         self.pointer = pointer

@@ -160,8 +160,10 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     /// Sets every option of the request; the first one libcurl refused, said, or nil.
-    private func configure(_ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
-                           headerList: inout UnsafeMutablePointer<curl_slist>?) -> String? {
+    private func configure(
+        _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+        headerList: inout UnsafeMutablePointer<curl_slist>?
+    ) -> String? {
         var checks = OptionChecks()
         checks.check(options.string(easy, CURLOPT_URL, request.url), "CURLOPT_URL")
         checks.check(options.string(easy, CURLOPT_USERAGENT, userAgent), "CURLOPT_USERAGENT")
@@ -197,15 +199,17 @@ final class CurlTransfer: @unchecked Sendable {
         }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
-        checks.check(parley_curl_setopt_write(easy) { pointer, size, count, context in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
-            return transfer.received(body: UnsafeRawBufferPointer(start: pointer, count: size * count))
-        }, "CURLOPT_WRITEFUNCTION")
+        checks.check(
+            parley_curl_setopt_write(easy) { pointer, size, count, context in
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+                return transfer.received(body: UnsafeRawBufferPointer(start: pointer, count: size * count))
+            }, "CURLOPT_WRITEFUNCTION")
         checks.check(options.pointer(easy, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
-        checks.check(parley_curl_setopt_header(easy) { pointer, size, count, context in
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
-            return transfer.received(headerLine: UnsafeRawBufferPointer(start: pointer, count: size * count))
-        }, "CURLOPT_HEADERFUNCTION")
+        checks.check(
+            parley_curl_setopt_header(easy) { pointer, size, count, context in
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+                return transfer.received(headerLine: UnsafeRawBufferPointer(start: pointer, count: size * count))
+            }, "CURLOPT_HEADERFUNCTION")
         checks.check(options.pointer(easy, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
         return checks.refusal
     }
@@ -273,9 +277,9 @@ final class CurlTransfer: @unchecked Sendable {
         case CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT:
             return .cannotConnect(url: url, reason: Self.plainReason(reason))
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
-             CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CRL_BADFILE,
-             CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CRL_BADFILE,
+            CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
             return .tls(url: url, reason: reason)
         default:
             return .transfer(url: url, reason: reason)

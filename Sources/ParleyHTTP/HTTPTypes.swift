@@ -2,7 +2,10 @@ import Foundation
 
 /// One HTTP request: what to send and how long to wait.
 public struct HTTPRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+    public enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+    }
 
     public var method: Method
     public var url: String
@@ -13,8 +16,14 @@ public struct HTTPRequest: Sendable {
     /// Seconds the transfer may stay silent (no header or body byte) before it ends with `HTTPError.stalled`.
     public var idleTimeout: Double
 
-    public init(method: Method, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
-                connectTimeout: Double = 10, idleTimeout: Double = 60) {
+    /// `--idle-timeout`'s default, and the connection's.
+    public static let defaultIdleTimeout: Double = 60
+    public static let defaultConnectTimeout: Double = 10
+
+    public init(
+        method: Method, url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
+        connectTimeout: Double = defaultConnectTimeout, idleTimeout: Double = defaultIdleTimeout
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -48,7 +48,8 @@ public enum InlinePicture {
 
     /// The file's pixels made small enough for `rows` lines and `maxColumns` columns.
     static func thumbnail(_ data: Data, cell: CellSize) -> Picture? {
-        let width = maxColumns * cell.width, height = rows * cell.height
+        let width = maxColumns * cell.width
+        let height = rows * cell.height
         // Both sides at least twice the thumbnail's height: a JPEG may be decoded smaller (a photo's
         // thumbnail costs a fraction of its pixels), and the thumbnail, however wide, is still made
         // smaller, never larger.

@@ -26,10 +26,15 @@ public struct Picture: Equatable, Sendable {
         var out = [UInt8](repeating: 0, count: newWidth * newHeight * 4)
         rgba.withUnsafeBufferPointer { source in
             for y in 0..<newHeight {
-                let top = y * height / newHeight, bottom = max(top + 1, (y + 1) * height / newHeight)
+                let top = y * height / newHeight
+                let bottom = max(top + 1, (y + 1) * height / newHeight)
                 for x in 0..<newWidth {
-                    let left = x * width / newWidth, right = max(left + 1, (x + 1) * width / newWidth)
-                    var red = 0, green = 0, blue = 0, alpha = 0
+                    let left = x * width / newWidth
+                    let right = max(left + 1, (x + 1) * width / newWidth)
+                    var red = 0
+                    var green = 0
+                    var blue = 0
+                    var alpha = 0
                     for sy in top..<bottom {
                         var index = (sy * width + left) * 4
                         for _ in left..<right {

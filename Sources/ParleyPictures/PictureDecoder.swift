@@ -27,7 +27,8 @@ public enum PictureDecoder {
         case nil:
             return nil
         }
-        var width: Int32 = 0, height: Int32 = 0
+        var width: Int32 = 0
+        var height: Int32 = 0
         let pixels = data.withUnsafeBytes { raw in
             decode(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, Int64(maxPixels), &width, &height)
         }

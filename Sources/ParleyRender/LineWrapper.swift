@@ -137,6 +137,28 @@ public struct LineWrapper: Sendable {
         marker.read(character)
     }
 
+    /// `text`, known whole, in lines of at most `width` columns, broken at spaces; a word longer than
+    /// a line has a line of its own. (A stream is fitted as it comes by the wrapper itself.)
+    public static func lines(of text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ") {
+            let columns = word.reduce(0) { $0 + Self.columns(of: $1) }
+            if line.isEmpty {
+                (line, used) = (String(word), columns)
+            } else if used + 1 + columns <= width {
+                line += " " + word
+                used += 1 + columns
+            } else {
+                lines.append(line)
+                (line, used) = (String(word), columns)
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// The columns a character takes in a terminal: two for East Asian wide and emoji, none for
     /// combining marks and zero-width characters, else one.
     public static func columns(of character: Character) -> Int {
@@ -146,7 +168,7 @@ public struct LineWrapper: Sendable {
         if scalar.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
         switch value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
             return 2
         case 0x200B...0x200F, 0x2060...0x2064, 0xFEFF:
             return 0

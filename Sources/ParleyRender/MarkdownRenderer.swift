@@ -13,18 +13,18 @@ public struct MarkdownRenderer: Sendable {
 
     private let style: Style
     private var kind = LineKind.undecided
-    private var held = ""            // the start of a line not yet decided
+    private var held = ""  // the start of a line not yet decided
     private var inFence = false
-    private var fence = ""           // the opening fence's marker, e.g. ``` or ~~~~
+    private var fence = ""  // the opening fence's marker, e.g. ``` or ~~~~
     // Inline state, reset at each line end.
     private var bold = false
     private var italic = false
     private var code = false
-    private var marker: Character?   // a `*` or `_` waiting for the next character
-    private var link: String?        // `[text](url` collected so far
+    private var marker: Character?  // a `*` or `_` waiting for the next character
+    private var link: String?  // `[text](url` collected so far
     private var previous: Character = " "
-    private var lineStyle = ""       // codes that hold for the whole line (heading, quote)
-    private var table: [String] = [] // the lines of a table (or of what may still start one), held
+    private var lineStyle = ""  // codes that hold for the whole line (heading, quote)
+    private var table: [String] = []  // the lines of a table (or of what may still start one), held
     /// The columns a table may take; a wider one is written as its source lines.
     private let tableWidth: Int?
 
@@ -117,7 +117,8 @@ public struct MarkdownRenderer: Sendable {
             return
         }
         if let hashes = Optional(body.prefix { $0 == "#" }), (1...6).contains(hashes.count),
-           body.count == hashes.count || body.dropFirst(hashes.count).first == " " {
+            body.count == hashes.count || body.dropFirst(hashes.count).first == " "
+        {
             kind = .heading
             lineStyle = style.codes(Style.bold, hashes.count == 1 ? Style.magenta : Style.blue)
             out += lineStyle + (style.enabled ? "" : String(hashes) + " ")
@@ -223,7 +224,8 @@ public struct MarkdownRenderer: Sendable {
         let lines = table
         table = []
         if style.enabled, lines.count >= 2,
-           let rendered = TableLayout(lines: lines, style: style, inline: inlineOnly).render(within: tableWidth) {
+            let rendered = TableLayout(lines: lines, style: style, inline: inlineOnly).render(within: tableWidth)
+        {
             out += rendered
             return
         }
@@ -239,10 +241,11 @@ public struct MarkdownRenderer: Sendable {
 
     static func isDelimiterRow(_ line: String) -> Bool {
         let cells = TableLayout.cells(line)
-        return !cells.isEmpty && cells.allSatisfy { cell in
-            let dashes = cell.drop { $0 == ":" }.reversed().drop { $0 == ":" }
-            return !dashes.isEmpty && dashes.allSatisfy { $0 == "-" }
-        }
+        return !cells.isEmpty
+            && cells.allSatisfy { cell in
+                let dashes = cell.drop { $0 == ":" }.reversed().drop { $0 == ":" }
+                return !dashes.isEmpty && dashes.allSatisfy { $0 == "-" }
+            }
     }
 
     /// A table cell's inline Markdown (bold, italic, code, links), styles closed at its end.
@@ -280,7 +283,8 @@ public struct MarkdownRenderer: Sendable {
                     bold.toggle()
                     out += bold ? Style.bold : Style.reset + lineStyle + restyle()
                 } else {
-                    out.append(pending); out.append(pending)
+                    out.append(pending)
+                    out.append(pending)
                 }
                 previous = character
                 return

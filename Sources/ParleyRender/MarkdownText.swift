@@ -50,7 +50,8 @@ public enum MarkdownText {
             out += rest[..<open]
             let after = rest[rest.index(after: open)...]
             if let close = after.firstIndex(of: "]"), after[close...].dropFirst().first == "(",
-               let end = after[close...].firstIndex(of: ")") {
+                let end = after[close...].firstIndex(of: ")")
+            {
                 out += after[..<close]
                 rest = after[after.index(after: end)...]
             } else {
@@ -67,7 +68,8 @@ public enum MarkdownText {
         var rest = Substring(text)
         while rest.count > limit {
             let window = rest.prefix(limit)
-            let cut = window.lastIndex(where: { ".!?\n".contains($0) }).map { window.index(after: $0) }
+            let cut =
+                window.lastIndex(where: { ".!?\n".contains($0) }).map { window.index(after: $0) }
                 ?? window.lastIndex(of: " ").map { window.index(after: $0) } ?? window.endIndex
             result.append(String(rest[..<cut]).trimmingCharacters(in: .whitespaces))
             rest = rest[cut...]

@@ -7,10 +7,10 @@
 public struct TerminalSanitizer: Sendable {
     private enum Mode: Sendable {
         case text
-        case escape          // after ESC
-        case csi             // ESC [ ... final byte 0x40-0x7E
-        case string          // OSC, DCS, SOS, PM, APC: until BEL or ST
-        case stringEscape    // ESC inside a string: ST is ESC \
+        case escape  // after ESC
+        case csi  // ESC [ ... final byte 0x40-0x7E
+        case string  // OSC, DCS, SOS, PM, APC: until BEL or ST
+        case stringEscape  // ESC inside a string: ST is ESC \
     }
 
     private var mode = Mode.text
@@ -26,7 +26,7 @@ public struct TerminalSanitizer: Sendable {
             case .text:
                 switch value {
                 case 0x1B: mode = .escape
-                case 0x9B: mode = .csi                       // C1 CSI
+                case 0x9B: mode = .csi  // C1 CSI
                 case 0x90, 0x98, 0x9D, 0x9E, 0x9F: mode = .string  // C1 DCS, SOS, OSC, PM, APC
                 case 0x0A, 0x09: out.append(scalar)
                 case 0x00..<0x20: out.append(contentsOf: "^\(Character(Unicode.Scalar(value + 0x40)!))".unicodeScalars)
@@ -37,21 +37,21 @@ public struct TerminalSanitizer: Sendable {
                 }
             case .escape:
                 switch value {
-                case 0x5B: mode = .csi                              // [
-                case 0x5D, 0x50, 0x58, 0x5E, 0x5F: mode = .string   // ] P X ^ _
-                case 0x20...0x2F: mode = .escape                    // intermediate bytes: ESC ( B etc.
-                default: mode = .text                               // the final byte of a two-byte escape
+                case 0x5B: mode = .csi  // [
+                case 0x5D, 0x50, 0x58, 0x5E, 0x5F: mode = .string  // ] P X ^ _
+                case 0x20...0x2F: mode = .escape  // intermediate bytes: ESC ( B etc.
+                default: mode = .text  // the final byte of a two-byte escape
                 }
             case .csi:
-                if (0x40...0x7E).contains(value) { mode = .text }
-                else if !(0x20...0x3F).contains(value) {
+                if (0x40...0x7E).contains(value) {
+                    mode = .text
+                } else if !(0x20...0x3F).contains(value) {
                     // Not a CSI byte: the sequence is broken; drop it and treat this scalar as text.
                     mode = .text
                     out.append(contentsOf: sanitize(String(scalar)).unicodeScalars)
                 }
             case .string:
-                if value == 0x07 || value == 0x9C { mode = .text }
-                else if value == 0x1B { mode = .stringEscape }
+                if value == 0x07 || value == 0x9C { mode = .text } else if value == 0x1B { mode = .stringEscape }
             case .stringEscape:
                 mode = value == 0x5C ? .text : .string
             }
@@ -66,7 +66,7 @@ public struct TerminalSanitizer: Sendable {
         for byte in text.utf8 {
             if byte < 0x20, byte != 0x0A, byte != 0x09 { return false }
             if byte == 0x7F { return false }
-            if previous == 0xC2, (0x80...0x9F).contains(byte) { return false }                      // C1
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return false }  // C1
             if beforePrevious == 0xE2, previous == 0x80, (0xAA...0xAE).contains(byte) { return false }  // U+202A–202E
             if beforePrevious == 0xE2, previous == 0x81, (0xA6...0xA9).contains(byte) { return false }  // U+2066–2069
             beforePrevious = previous

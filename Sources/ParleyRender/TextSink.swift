@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where rendered text goes. Writes are buffered until `flush`.
@@ -42,9 +42,9 @@ public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
     var offset = 0
     while offset < bytes.count {
         #if canImport(Glibc)
-        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
         #else
-        let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
         #endif
         if written < 0 {
             if errno == EINTR { continue }

@@ -104,7 +104,6 @@ public enum ImageInspector {
         return "its content is not an image format parley knows"
     }
 
-
     /// The IHDR chunk must come first, whole.
     static func png(_ b: [UInt8]) -> (Int, Int)? {
         guard b.count >= 33, b[12..<16].elementsEqual("IHDR".utf8) else { return nil }
@@ -117,8 +116,14 @@ public enum ImageInspector {
         while offset + 4 <= b.count {
             guard b[offset] == 0xFF else { return nil }
             let marker = b[offset + 1]
-            if marker == 0xFF { offset += 1; continue }
-            if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { offset += 2; continue }
+            if marker == 0xFF {
+                offset += 1
+                continue
+            }
+            if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 {
+                offset += 2
+                continue
+            }
             let length = ByteReader.be16(b, offset + 2)
             if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
                 guard offset + 9 <= b.count else { return nil }

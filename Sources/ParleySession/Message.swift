@@ -14,8 +14,10 @@ public struct Message: Sendable, Equatable {
     /// Images sent with a user message, resent as they are by /regen, /retry, /edit and /open.
     public var attachments: [Attachment]
 
-    public init(role: Role, text: String, reasoning: String = "", status: Status = .complete,
-                usage: Usage? = nil, timings: Timings? = nil, attachments: [Attachment] = []) {
+    public init(
+        role: Role, text: String, reasoning: String = "", status: Status = .complete,
+        usage: Usage? = nil, timings: Timings? = nil, attachments: [Attachment] = []
+    ) {
         self.role = role
         self.text = text
         self.reasoning = reasoning
@@ -40,8 +42,10 @@ public struct Timings: Sendable, Equatable, Codable {
     public var reasoningStartedAt: Double?
     public var reasoningEndedAt: Double?
 
-    public init(sentAt: Double, firstTokenAt: Double? = nil, endedAt: Double,
-                reasoningStartedAt: Double? = nil, reasoningEndedAt: Double? = nil) {
+    public init(
+        sentAt: Double, firstTokenAt: Double? = nil, endedAt: Double,
+        reasoningStartedAt: Double? = nil, reasoningEndedAt: Double? = nil
+    ) {
         self.sentAt = sentAt
         self.firstTokenAt = firstTokenAt
         self.endedAt = endedAt

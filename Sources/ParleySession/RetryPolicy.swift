@@ -10,7 +10,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// endpoint that refuses connections is said at once.
     public var startingModelWait: Double?
 
-    /// `--wait`'s default.
+    /// `--wait`'s default: seconds to wait in all for a busy or warming model.
     public static let defaultTotalWait: Double = 300
     /// How long the bundled model is given to start.
     public static let bundledModelStartWait: Double = 30

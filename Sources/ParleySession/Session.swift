@@ -134,8 +134,9 @@ public struct Session: Sendable, Equatable {
         for message in messages where message.role == .user || !message.text.isEmpty {
             wire.append(message.wire)
         }
-        return ChatRequest(model: model, messages: wire, temperature: settings.temperature, topP: settings.topP,
-                           maxTokens: settings.maxTokens)
+        return ChatRequest(
+            model: model, messages: wire, temperature: settings.temperature, topP: settings.topP,
+            maxTokens: settings.maxTokens)
     }
 
     public mutating func handle(_ event: SessionEvent, now: Double, jitter: Double = 0.5) -> [SessionEffect] {
@@ -193,7 +194,8 @@ public struct Session: Sendable, Equatable {
             var policy = retryPolicy
             if let limit = failure.waitLimit { policy.totalWait = min(policy.totalWait, limit) }
             if failure.isRetryable, nothingReceived, let attempt = attemptNumber,
-               let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter) {
+                let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter)
+            {
                 waited += delay
                 state = .waitingForModel(retryAt: now + delay, attempt: attempt + 1)
                 return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.waitReason, seconds: delay, attempt: attempt + 1))]
@@ -273,8 +275,9 @@ public struct Session: Sendable, Equatable {
     private mutating func end(_ status: Message.Status, now: Double) -> [SessionEffect] {
         if reasoningStartedAt != nil, reasoningEndedAt == nil { reasoningEndedAt = now }
         reply.status = status
-        reply.timings = Timings(sentAt: sentAt, firstTokenAt: firstTokenAt, endedAt: now,
-                                reasoningStartedAt: reasoningStartedAt, reasoningEndedAt: reasoningEndedAt)
+        reply.timings = Timings(
+            sentAt: sentAt, firstTokenAt: firstTokenAt, endedAt: now,
+            reasoningStartedAt: reasoningStartedAt, reasoningEndedAt: reasoningEndedAt)
         let ended = reply
         let hasContent = !reply.text.isEmpty || !reply.reasoning.isEmpty
         var effects: [SessionEffect] = []

@@ -27,8 +27,10 @@ public struct TurnFailure: Error, Sendable, Equatable {
     /// The most seconds to wait in all for this kind of failure, when less than the policy's.
     public var waitLimit: Double?
 
-    public init(_ kind: Kind, sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil,
-                waitReason: String = "is busy", waitLimit: Double? = nil) {
+    public init(
+        _ kind: Kind, sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil,
+        waitReason: String = "is busy", waitLimit: Double? = nil
+    ) {
         self.kind = kind
         self.sentence = sentence
         self.isRetryable = isRetryable

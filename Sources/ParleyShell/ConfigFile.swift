@@ -36,7 +36,8 @@ public struct ConfigFile: Sendable, Equatable {
 
     public static func location(environment: [String: String]) -> String {
         if let path = environment["PARLEY_CONFIG"], !path.isEmpty { return PathWords.expandTilde(path) }
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
         return (base as NSString).appendingPathComponent("parley/config.toml")
     }

@@ -17,8 +17,10 @@ final class Console {
     private let outWidth: () -> Int
 
     /// `wraps`: lines are broken to fit the terminal (colours or not; a dumb one may not move its cursor).
-    init(outSink: any TextSink, errSink: any TextSink, style: Style, errStyle: Style, outIsTerminal: Bool, errIsTerminal: Bool,
-         wraps: Bool, outWidth: @escaping () -> Int, errWidth: @escaping () -> Int) {
+    init(
+        outSink: any TextSink, errSink: any TextSink, style: Style, errStyle: Style, outIsTerminal: Bool, errIsTerminal: Bool,
+        wraps: Bool, outWidth: @escaping () -> Int, errWidth: @escaping () -> Int
+    ) {
         self.outSink = outSink
         self.errSink = errSink
         self.style = style
@@ -34,17 +36,19 @@ final class Console {
     static func live(environment: [String: String], noColor: Bool) -> Console {
         let outIsTerminal = TerminalDevice.isTerminal(1)
         let errIsTerminal = TerminalDevice.isTerminal(2)
-        return Console(outSink: FileSink(fd: 1), errSink: FileSink(fd: 2),
-                       style: Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: outIsTerminal)),
-                       errStyle: Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: errIsTerminal)),
-                       outIsTerminal: outIsTerminal, errIsTerminal: errIsTerminal, wraps: environment["TERM"] != "dumb",
-                       outWidth: { TerminalDevice.width(1) ?? 80 }, errWidth: { TerminalDevice.width(2) ?? 80 })
+        return Console(
+            outSink: FileSink(fd: 1), errSink: FileSink(fd: 2),
+            style: Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: outIsTerminal)),
+            errStyle: Style(enabled: Style.enabled(environment: environment, noColorFlag: noColor, stdoutIsTerminal: errIsTerminal)),
+            outIsTerminal: outIsTerminal, errIsTerminal: errIsTerminal, wraps: environment["TERM"] != "dumb",
+            outWidth: { TerminalDevice.width(1) ?? 80 }, errWidth: { TerminalDevice.width(2) ?? 80 })
     }
 
     /// Plain text into two sinks, as a pipe gets it: for tests.
     static func plain(out: any TextSink, err: any TextSink) -> Console {
-        Console(outSink: out, errSink: err, style: Style(enabled: false), errStyle: Style(enabled: false),
-                outIsTerminal: false, errIsTerminal: false, wraps: false, outWidth: { 80 }, errWidth: { 80 })
+        Console(
+            outSink: out, errSink: err, style: Style(enabled: false), errStyle: Style(enabled: false),
+            outIsTerminal: false, errIsTerminal: false, wraps: false, outWidth: { 80 }, errWidth: { 80 })
     }
 
     /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a

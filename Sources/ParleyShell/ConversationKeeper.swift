@@ -1,8 +1,8 @@
-import ParleyWire
 import Foundation
 import ParleyAPI
 import ParleySession
 import ParleyStore
+import ParleyWire
 
 /// Keeps the session's conversation in the store: creates it at its first message, follows every
 /// change the session reports, saves its settings, and titles it from its first message. When the
@@ -75,36 +75,40 @@ final class ConversationKeeper {
     }
 
     static func stored(_ message: Message) -> StoredMessage {
-        StoredMessage(role: message.role.rawValue, content: message.text, reasoning: message.reasoning,
-                      attachments: message.attachments.map {
-                          StoredAttachment(name: $0.name, format: $0.format.rawValue, width: $0.width, height: $0.height, data: $0.data)
-                      },
-                      status: message.status.rawValue, usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
+        StoredMessage(
+            role: message.role.rawValue, content: message.text, reasoning: message.reasoning,
+            attachments: message.attachments.map {
+                StoredAttachment(name: $0.name, format: $0.format.rawValue, width: $0.width, height: $0.height, data: $0.data)
+            },
+            status: message.status.rawValue, usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
     }
 
     /// One decoder for every message of a conversation being opened, not two a message.
     private static let decoder = JSONDecoder()
 
     static func message(_ stored: StoredMessage) -> Message {
-        Message(role: Role(rawValue: stored.role) ?? .user, text: stored.content, reasoning: stored.reasoning,
-                status: Message.Status(rawValue: stored.status) ?? .complete,
-                usage: stored.usage.flatMap { try? decoder.decode(Usage.self, from: Data($0.utf8)) },
-                timings: stored.timings.flatMap { try? decoder.decode(Timings.self, from: Data($0.utf8)) },
-                attachments: stored.attachments.compactMap { stored in
-                    ImageFormat(rawValue: stored.format).map {
-                        Attachment(name: stored.name, format: $0, width: stored.width, height: stored.height, data: stored.data)
-                    }
-                })
+        Message(
+            role: Role(rawValue: stored.role) ?? .user, text: stored.content, reasoning: stored.reasoning,
+            status: Message.Status(rawValue: stored.status) ?? .complete,
+            usage: stored.usage.flatMap { try? decoder.decode(Usage.self, from: Data($0.utf8)) },
+            timings: stored.timings.flatMap { try? decoder.decode(Timings.self, from: Data($0.utf8)) },
+            attachments: stored.attachments.compactMap { stored in
+                ImageFormat(rawValue: stored.format).map {
+                    Attachment(name: stored.name, format: $0, width: stored.width, height: stored.height, data: stored.data)
+                }
+            })
     }
 
     static func stored(_ settings: ChatSettings) -> StoredSettings {
-        StoredSettings(model: settings.model, systemPrompt: settings.systemPrompt, temperature: settings.temperature,
-                       topP: settings.topP, maxTokens: settings.maxTokens)
+        StoredSettings(
+            model: settings.model, systemPrompt: settings.systemPrompt, temperature: settings.temperature,
+            topP: settings.topP, maxTokens: settings.maxTokens)
     }
 
     static func settings(_ stored: StoredSettings) -> ChatSettings {
-        ChatSettings(model: stored.model, systemPrompt: stored.systemPrompt, temperature: stored.temperature,
-                     topP: stored.topP, maxTokens: stored.maxTokens)
+        ChatSettings(
+            model: stored.model, systemPrompt: stored.systemPrompt, temperature: stored.temperature,
+            topP: stored.topP, maxTokens: stored.maxTokens)
     }
 
     private static func json<T: Encodable>(_ value: T) -> String? {

@@ -71,8 +71,10 @@ extension Shell {
             let mark = model.id == current ? "*" : " "
             let id = TerminalSanitizer.clean(model.id)
             // Ids are padded only to line the statuses up after them.
-            let status = showStatus ? id.padding(toLength: width, withPad: " ", startingAt: 0).dropFirst(id.count) + "  "
-                + ModelStatus.styled(model.status, style: console.style) : ""
+            let status =
+                showStatus
+                ? id.padding(toLength: width, withPad: " ", startingAt: 0).dropFirst(id.count) + "  "
+                    + ModelStatus.styled(model.status, style: console.style) : ""
             return "\(mark)\(String(index + 1).leftPadded(to: 3)). " + id + status
         }
         console.print(lines.joined(separator: "\n"))
@@ -97,7 +99,10 @@ extension Shell {
         var name = argument
         if let number = Int(argument) {
             guard models.indices.contains(number - 1) else {
-                fail(models.isEmpty ? "There is no list of models to pick \(number) from; give the name." : "There is no model \(number); /model lists \(models.count).")
+                fail(
+                    models.isEmpty
+                        ? "There is no list of models to pick \(number) from; give the name."
+                        : "There is no model \(number); /model lists \(models.count).")
                 return false
             }
             name = models[number - 1].id

@@ -110,7 +110,8 @@ extension Shell {
             do {
                 while left > 0 {
                     if live, let waiting = pendingWait {
-                        console.errSink.write("\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: Int(left.rounded(.up)))))
+                        console.errSink.write(
+                            "\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: Int(left.rounded(.up)))))
                         console.errSink.flush()
                     }
                     let step = min(1, left)
@@ -145,19 +146,26 @@ extension Shell {
             console.out.begin()
             replyOpen = true
         case let .content(text):
-            if !replyOpen { console.out.begin(); replyOpen = true }
+            if !replyOpen {
+                console.out.begin()
+                replyOpen = true
+            }
             console.out.content(text)
         case let .reasoning(text):
-            if !replyOpen { console.out.begin(); replyOpen = true }
+            if !replyOpen {
+                console.out.begin()
+                replyOpen = true
+            }
             console.out.reasoning(text)
         case let .replyEnded(message):
             guard replyOpen else { return }
             replyOpen = false
-            let status: String? = switch message.status {
-            case .complete: nil
-            case .cancelled: "[cancelled]"
-            case .failed: "[failed]"
-            }
+            let status: String? =
+                switch message.status {
+                case .complete: nil
+                case .cancelled: "[cancelled]"
+                case .failed: "[failed]"
+                }
             console.out.end(status: status)
             if !isOneShot { console.outSink.write("\n") }
             console.outSink.flush()
@@ -198,8 +206,9 @@ extension TurnFailure {
     init(_ error: APIError) {
         switch error {
         case let .http(failure):
-            self.init(.http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
-                      retryAfter: failure.retryAfter, waitReason: error.waitReason)
+            self.init(
+                .http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
+                retryAfter: failure.retryAfter, waitReason: error.waitReason)
         case .transport(.cannotConnect):
             self.init(.cannotConnect, sentence: error.description, waitReason: error.waitReason)
         case .transport, .invalidBaseURL:

@@ -16,7 +16,11 @@ public enum Parley {
 /// asks (`Shell+Turn`) through the injected `Services`.
 @MainActor
 public final class Shell {
-    enum Mode { case interactive, oneShot(String), script }
+    enum Mode {
+        case interactive
+        case oneShot(String)
+        case script
+    }
 
     let configuration: ShellConfiguration
     let environment: [String: String]
@@ -49,15 +53,18 @@ public final class Shell {
 
     /// Opens the store and the conversation, with the live services. A store that is not parley's, or
     /// is newer, is refused. `transcript` is the `--transcript` file, already opened (`openTranscript`).
-    public convenience init(configuration: ShellConfiguration, environment: [String: String],
-                            transcript: TranscriptFile? = nil) throws(StoreError) {
-        let mode: Mode = if let prompt = configuration.prompt {
-            .oneShot(prompt)
-        } else if TerminalDevice.isTerminal(0) && TerminalDevice.isTerminal(1) {
-            .interactive
-        } else {
-            .script
-        }
+    public convenience init(
+        configuration: ShellConfiguration, environment: [String: String],
+        transcript: TranscriptFile? = nil
+    ) throws(StoreError) {
+        let mode: Mode =
+            if let prompt = configuration.prompt {
+                .oneShot(prompt)
+            } else if TerminalDevice.isTerminal(0) && TerminalDevice.isTerminal(1) {
+                .interactive
+            } else {
+                .script
+            }
         var store: Store?
         var storeWarning: String?
         let writable = DataDirectory.prepare(configuration.dataDirectory)
@@ -72,16 +79,19 @@ public final class Shell {
             storeWarning = "History is not being saved: \(configuration.dataDirectory.path) cannot be written."
         }
         let services = Services.live(configuration: configuration, environment: environment, store: store)
-        self.init(configuration: configuration, environment: environment, services: services, mode: mode,
-                  dataDirectoryWritable: writable, storeWarning: storeWarning, transcript: transcript)
+        self.init(
+            configuration: configuration, environment: environment, services: services, mode: mode,
+            dataDirectoryWritable: writable, storeWarning: storeWarning, transcript: transcript)
         if let pictures = services.pictures as? TerminalPictures {
             pictures.typed = { [unowned self] in editor?.typeAhead($0) }
         }
     }
 
     /// A shell over the given services: how tests run it in-process.
-    init(configuration: ShellConfiguration, environment: [String: String], services: Services, mode: Mode,
-         dataDirectoryWritable: Bool = true, storeWarning: String? = nil, transcript: TranscriptFile? = nil) {
+    init(
+        configuration: ShellConfiguration, environment: [String: String], services: Services, mode: Mode,
+        dataDirectoryWritable: Bool = true, storeWarning: String? = nil, transcript: TranscriptFile? = nil
+    ) {
         self.configuration = configuration
         self.environment = environment
         self.services = services
@@ -94,9 +104,11 @@ public final class Shell {
             settings.model = try? services.conversations.store?.preference(Self.modelPreference(configuration.endpoint.baseURL))
         }
         launchSettings = settings
-        session = Session(settings: settings, retryPolicy: RetryPolicy(
-            totalWait: configuration.wait,
-            startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil))
+        session = Session(
+            settings: settings,
+            retryPolicy: RetryPolicy(
+                totalWait: configuration.wait,
+                startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil))
         services.conversations.onFailure = { [unowned self] in console.error($0) }
     }
 
@@ -134,7 +146,9 @@ public final class Shell {
             return false
         }
         guard let conversation = found else {
-            console.error(configuration.chat.map { "No conversation matches \"\($0)\"; /chats lists them." } ?? "There is no conversation to continue yet.")
+            console.error(
+                configuration.chat.map { "No conversation matches \"\($0)\"; /chats lists them." }
+                    ?? "There is no conversation to continue yet.")
             return false
         }
         openConversation(conversation)
@@ -194,8 +208,9 @@ public final class Shell {
         let editor = LineEditor(programName: "parley", historyPath: historyFile)
         let models = services.models
         editor.completer = { before in
-            CommandParser.completions(for: before, catalog: SlashCommands.catalog, models: { models.names },
-                                      paths: PathCompletion.candidates)
+            CommandParser.completions(
+                for: before, catalog: SlashCommands.catalog, models: { models.names },
+                paths: PathCompletion.candidates)
         }
         services.lineReader = editor
         if session.settings.model == nil, case let .use(only)? = try? await modelChoice(canAsk: false) {
@@ -286,7 +301,8 @@ public final class Shell {
         if isInteractive, let paths = Self.droppedImagePaths(text), let editor {
             let names = paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
             if case let .line(answer) = editor.readLine(prompt: "Attach \(names)? [Y/n] ", initialText: nil),
-               ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) {
+                ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+            {
                 await attach(paths)
                 return
             }

@@ -1,7 +1,10 @@
-import ParleyWire
 import Foundation
-import ParleyCommands
 import ParleyAPI
+import ParleyCommands
+import ParleyHTTP
+import ParleySession
+import ParleyStore
+import ParleyWire
 
 /// What the command line asked for, before it is checked.
 public struct ShellOptions: Sendable {
@@ -11,8 +14,8 @@ public struct ShellOptions: Sendable {
     public var temperature: String?
     public var topP: String?
     public var maxTokens: String?
-    public var idleTimeout: Double = 60
-    public var wait: Double = 300
+    public var idleTimeout = HTTPRequest.defaultIdleTimeout
+    public var wait = RetryPolicy.defaultTotalWait
     public var dataDir: String?
     public var noColor = false
     /// The one-shot prompt, when given.
@@ -78,8 +81,9 @@ public struct ShellConfiguration: Sendable {
         if let requested {
             guard let profile = config?.profiles[requested] else {
                 let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
-                throw OptionError("There is no profile \"\(requested)\" in \(config?.path ?? ConfigFile.location(environment: environment))"
-                    + (known.isEmpty ? "." : "; it has: \(known)."))
+                throw OptionError(
+                    "There is no profile \"\(requested)\" in \(config?.path ?? ConfigFile.location(environment: environment))"
+                        + (known.isEmpty ? "." : "; it has: \(known)."))
             }
             chosen = profile
         } else if let name = config?.defaultProfile {
@@ -87,21 +91,25 @@ public struct ShellConfiguration: Sendable {
         }
         let endpoint: Endpoint
         do {
-            endpoint = try Endpoint.resolve(flagBaseURL: options.baseURL, environment: environment, profile: chosen.map {
-                Endpoint.Profile(name: $0.name, baseURL: $0.baseURL, apiKeyVariable: $0.apiKeyVariable, explicit: requested != nil)
-            })
+            endpoint = try Endpoint.resolve(
+                flagBaseURL: options.baseURL, environment: environment,
+                profile: chosen.map {
+                    Endpoint.Profile(name: $0.name, baseURL: $0.baseURL, apiKeyVariable: $0.apiKeyVariable, explicit: requested != nil)
+                })
         } catch {
             throw OptionError(error.description)
         }
-        let flags = try settings(model: options.model, system: options.system, temperature: options.temperature,
-                                 topP: options.topP, maxTokens: options.maxTokens, origin: "")
+        let flags = try settings(
+            model: options.model, system: options.system, temperature: options.temperature,
+            topP: options.topP, maxTokens: options.maxTokens, origin: "")
         // A profile's settings go with its endpoint (or with naming it).
         let profileInUse = chosen.flatMap { requested != nil || endpoint.baseURLSource == "profile \($0.name)" ? $0 : nil }
         var fromProfile = ChatSettings()
         if let profile = profileInUse {
             do {
-                fromProfile = try settings(model: profile.model, system: profile.system, temperature: profile.temperature,
-                                           topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
+                fromProfile = try settings(
+                    model: profile.model, system: profile.system, temperature: profile.temperature,
+                    topP: profile.topP, maxTokens: profile.maxTokens, origin: " (profile \(profile.name) in \(config?.path ?? ""))")
             } catch {
                 throw error.inTheConfigFile
             }
@@ -120,24 +128,29 @@ public struct ShellConfiguration: Sendable {
             warnings.append("Warning: the config file \(config.path) can be read by others; chmod 600 it.")
         }
         if endpoint.apiKey != nil, let url = URLComponents(string: endpoint.baseURL), url.scheme?.lowercased() == "http",
-           let host = url.host, !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), !host.hasPrefix("127.") {
-            warnings.append("Warning: the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
+            let host = url.host, !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), !host.hasPrefix("127.")
+        {
+            warnings.append(
+                "Warning: the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
         }
-        return ShellConfiguration(endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
-                                  ttsModel: profileInUse?.ttsModel, voice: profileInUse?.voice,
-                                  idleTimeout: options.idleTimeout,
-                                  wait: options.wait,
-                                  dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
-                                  noColor: options.noColor, prompt: options.prompt,
-                                  continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
-                                  warnings: warnings)
+        return ShellConfiguration(
+            endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,
+            ttsModel: profileInUse?.ttsModel, voice: profileInUse?.voice,
+            idleTimeout: options.idleTimeout,
+            wait: options.wait,
+            dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
+            noColor: options.noColor, prompt: options.prompt,
+            continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
+            warnings: warnings)
     }
 }
 
 extension ShellConfiguration {
     /// Checks settings given as text (flags or a profile); `origin` says where they came from in errors.
-    static func settings(model: String?, system: String?, temperature: String?, topP: String?, maxTokens: String?,
-                         origin: String) throws(OptionError) -> ChatSettings {
+    static func settings(
+        model: String?, system: String?, temperature: String?, topP: String?, maxTokens: String?,
+        origin: String
+    ) throws(OptionError) -> ChatSettings {
         var settings = ChatSettings(model: model?.trimmingCharacters(in: .whitespaces), systemPrompt: system)
         if settings.model?.isEmpty == true { throw OptionError("A model needs a name\(origin).") }
         do {
@@ -148,43 +161,5 @@ extension ShellConfiguration {
             throw OptionError(error.description.dropLast() + "\(origin).")
         }
         return settings
-    }
-}
-
-/// Where parley keeps its files: `--data-dir`, else `PARLEY_HOME`, else `$XDG_DATA_HOME/parley`,
-/// else `~/.local/share/parley`. Created 0700; files in it are 0600.
-public enum DataDirectory {
-    public static func resolve(flag: String?, environment: [String: String]) -> URL {
-        func expand(_ path: String) -> URL {
-            URL(fileURLWithPath: PathWords.expandTilde(path))
-        }
-        if let flag, !flag.isEmpty { return expand(flag) }
-        if let home = environment["PARLEY_HOME"], !home.isEmpty { return expand(home) }
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return expand(xdg).appendingPathComponent("parley") }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return URL(fileURLWithPath: home).appendingPathComponent(".local/share/parley")
-    }
-
-    /// Creates the directory (0700) if needed; false when it cannot be written.
-    @discardableResult
-    public static func prepare(_ url: URL) -> Bool {
-        let manager = FileManager.default
-        do {
-            try manager.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: url.path)
-        } catch {
-            return false
-        }
-        return manager.isWritableFile(atPath: url.path)
-    }
-
-    /// Writes `data` to `url` readable and writable by the user alone (0600), replacing it atomically.
-    public static func writePrivate(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]),
-              rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw OptionError("Cannot write \(url.path).")
-        }
     }
 }

@@ -40,7 +40,8 @@ enum WAV {
     static func duration(_ bytes: [UInt8]) -> Double? {
         let list = chunks(bytes)
         guard let format = list.first(where: { $0.id == "fmt " }), format.range.count >= 12,
-              let data = list.first(where: { $0.id == "data" }) else { return nil }
+            let data = list.first(where: { $0.id == "data" })
+        else { return nil }
         let byteRate = ByteReader.le32(bytes, format.range.lowerBound + 8)
         return byteRate > 0 ? Double(data.range.count) / Double(byteRate) : nil
     }
@@ -49,7 +50,8 @@ enum WAV {
 /// Programs found on PATH: audio players and local speech synthesizers.
 enum LocalPrograms {
     static let players: [(name: String, arguments: [String])] = [
-        ("paplay", []), ("aplay", ["-q"]), ("afplay", []), ("ffplay", ["-nodisp", "-autoexit", "-loglevel", "quiet"]), ("mpv", ["--really-quiet"]),
+        ("paplay", []), ("aplay", ["-q"]), ("afplay", []), ("ffplay", ["-nodisp", "-autoexit", "-loglevel", "quiet"]),
+        ("mpv", ["--really-quiet"]),
     ]
 
     static func find(_ name: String, path: String?) -> URL? {

@@ -1,9 +1,9 @@
-import ParleyWire
 import Foundation
-import ParleyCommands
 import ParleyAPI
+import ParleyCommands
 import ParleyRender
 import ParleySession
+import ParleyWire
 
 /// Conversations as files: Markdown (`/save`, `--transcript`) or JSON (`/save FILE.json`). Server text
 /// is sanitized: no escape sequence reaches a file.
@@ -25,13 +25,7 @@ enum Transcript {
     }
 
     static func settingsLines(_ settings: ChatSettings) -> [String] {
-        var lines: [String] = []
-        if let model = settings.model { lines.append("model: \(clean(model))") }
-        if let system = settings.systemPrompt { lines.append("system: \(clean(system))") }
-        if let temperature = settings.temperature { lines.append("temperature: \(SettingValue.format(temperature))") }
-        if let topP = settings.topP { lines.append("top_p: \(SettingValue.format(topP))") }
-        if let maxTokens = settings.maxTokens { lines.append("max_tokens: \(maxTokens)") }
-        return lines
+        ChatSetting.allCases.compactMap { setting in settings.text(of: setting).map { "\(setting.rawValue): \(clean($0))" } }
     }
 
     /// The JSON form: title, settings, and messages shaped as `/debug` shows them (role, content) plus
@@ -39,11 +33,7 @@ enum Transcript {
     static func json(title: String, settings: ChatSettings, messages: [Message]) -> Data {
         var object: [String: Any] = ["title": clean(title)]
         var settingsObject: [String: Any] = [:]
-        settingsObject["model"] = settings.model
-        settingsObject["system"] = settings.systemPrompt
-        settingsObject["temperature"] = settings.temperature
-        settingsObject["top_p"] = settings.topP
-        settingsObject["max_tokens"] = settings.maxTokens
+        for setting in ChatSetting.allCases { settingsObject[setting.rawValue] = settings.jsonValue(of: setting) }
         object["settings"] = settingsObject
         object["messages"] = messages.map { message -> [String: Any] in
             var entry: [String: Any] = ["role": message.role.rawValue, "content": clean(message.text), "status": message.status.rawValue]
@@ -57,7 +47,8 @@ enum Transcript {
             }
             return entry
         }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
     }
 
     static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }

@@ -10,8 +10,10 @@ public struct StoredConversation: Sendable, Equatable {
     public var updated: Date
     public var settings: StoredSettings
 
-    public init(id: String = UUID().uuidString.lowercased(), title: String, titleIsCustom: Bool = false,
-                created: Date = Date(), updated: Date = Date(), settings: StoredSettings = StoredSettings()) {
+    public init(
+        id: String = UUID().uuidString.lowercased(), title: String, titleIsCustom: Bool = false,
+        created: Date = Date(), updated: Date = Date(), settings: StoredSettings = StoredSettings()
+    ) {
         self.id = id
         self.title = title
         self.titleIsCustom = titleIsCustom
@@ -51,8 +53,10 @@ public struct StoredMessage: Sendable, Equatable {
     /// JSON of the timings, when known.
     public var timings: String?
 
-    public init(role: String, content: String, reasoning: String = "", attachments: [StoredAttachment] = [], status: String = "complete",
-                usage: String? = nil, timings: String? = nil) {
+    public init(
+        role: String, content: String, reasoning: String = "", attachments: [StoredAttachment] = [], status: String = "complete",
+        usage: String? = nil, timings: String? = nil
+    ) {
         self.role = role
         self.content = content
         self.reasoning = reasoning
@@ -119,7 +123,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .cannotOpen(path, reason):
             return "The conversation store \(path) cannot be opened: \(reason)."
         case let .notAParleyStore(path):
-            return "\(path) is not a parley store (or it is damaged). It was left untouched; move it aside, or use --data-dir for another place."
+            return
+                "\(path) is not a parley store (or it is damaged). It was left untouched; move it aside, or use --data-dir for another place."
         case let .newerSchema(path):
             return "\(path) was written by a newer parley. It was left untouched; use that parley, or --data-dir for another place."
         case let .failed(reason):

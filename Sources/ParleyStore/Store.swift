@@ -88,7 +88,8 @@ public final class Store: Sendable {
         let applied = try migrator.appliedIdentifiers(db)
         if !applied.isSubset(of: Set(migrator.migrations)) { throw StoreError.newerSchema(path: path) }
         if existed, applied.isEmpty, try !db.tableExists("grdb_migrations"),
-           try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0 {
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 > 0
+        {
             throw StoreError.notAParleyStore(path: path)
         }
     }
@@ -107,43 +108,44 @@ public final class Store: Sendable {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE conversation (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    title TEXT NOT NULL,
-                    titleIsCustom INTEGER NOT NULL DEFAULT 0,
-                    created REAL NOT NULL,
-                    updated REAL NOT NULL,
-                    model TEXT,
-                    settings TEXT NOT NULL DEFAULT '{}'
-                );
-                CREATE INDEX conversation_updated ON conversation(updated);
-                CREATE TABLE message (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    conversationId TEXT NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
-                    position INTEGER NOT NULL,
-                    role TEXT NOT NULL,
-                    content TEXT NOT NULL,
-                    reasoning TEXT NOT NULL DEFAULT '',
-                    attachments TEXT NOT NULL DEFAULT '[]',
-                    status TEXT NOT NULL,
-                    usage TEXT,
-                    timings TEXT,
-                    UNIQUE (conversationId, position)
-                );
-                CREATE VIRTUAL TABLE message_fts USING fts5(content, content='message', content_rowid='id');
-                CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
-                    INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
-                END;
-                CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
-                    INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
-                END;
-                CREATE TRIGGER message_fts_update AFTER UPDATE OF content ON message BEGIN
-                    INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
-                    INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
-                END;
-                CREATE TABLE preference (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE conversation (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        title TEXT NOT NULL,
+                        titleIsCustom INTEGER NOT NULL DEFAULT 0,
+                        created REAL NOT NULL,
+                        updated REAL NOT NULL,
+                        model TEXT,
+                        settings TEXT NOT NULL DEFAULT '{}'
+                    );
+                    CREATE INDEX conversation_updated ON conversation(updated);
+                    CREATE TABLE message (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        conversationId TEXT NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        role TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        reasoning TEXT NOT NULL DEFAULT '',
+                        attachments TEXT NOT NULL DEFAULT '[]',
+                        status TEXT NOT NULL,
+                        usage TEXT,
+                        timings TEXT,
+                        UNIQUE (conversationId, position)
+                    );
+                    CREATE VIRTUAL TABLE message_fts USING fts5(content, content='message', content_rowid='id');
+                    CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
+                        INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
+                    END;
+                    CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+                        INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
+                    END;
+                    CREATE TRIGGER message_fts_update AFTER UPDATE OF content ON message BEGIN
+                        INSERT INTO message_fts(message_fts, rowid, content) VALUES ('delete', old.id, old.content);
+                        INSERT INTO message_fts(rowid, content) VALUES (new.id, new.content);
+                    END;
+                    CREATE TABLE preference (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    """)
         }
         migrator.registerMigration("v2-attachment-bytes") { db in
             try db.execute(sql: "CREATE TABLE attachment (sha256 TEXT PRIMARY KEY NOT NULL, bytes BLOB NOT NULL)")
@@ -158,11 +160,15 @@ public final class Store: Sendable {
     }
 
     private static func insert(_ conversation: StoredConversation, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO conversation (id, title, titleIsCustom, created, updated, model, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [conversation.id, conversation.title, conversation.titleIsCustom,
-                             conversation.created.timeIntervalSince1970, conversation.updated.timeIntervalSince1970,
-                             conversation.settings.model, json(conversation.settings)])
+        try db.execute(
+            sql: """
+                INSERT INTO conversation (id, title, titleIsCustom, created, updated, model, settings) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                conversation.id, conversation.title, conversation.titleIsCustom,
+                conversation.created.timeIntervalSince1970, conversation.updated.timeIntervalSince1970,
+                conversation.settings.model, json(conversation.settings),
+            ])
     }
 
     public func conversation(id: String) throws(StoreError) -> StoredConversation? {
@@ -174,12 +180,16 @@ public final class Store: Sendable {
     /// Conversations, most recent first.
     public func conversations(limit: Int = 50) throws(StoreError) -> [ConversationSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT c.id, c.title, c.updated, (SELECT count(*) FROM message m WHERE m.conversationId = c.id) AS count
-                FROM conversation c ORDER BY c.updated DESC, c.rowid DESC LIMIT ?
-                """, arguments: [limit]).map { row in
-                ConversationSummary(id: row["id"], title: row["title"], messageCount: row["count"],
-                                    updated: Date(timeIntervalSince1970: row["updated"]))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.title, c.updated, (SELECT count(*) FROM message m WHERE m.conversationId = c.id) AS count
+                    FROM conversation c ORDER BY c.updated DESC, c.rowid DESC LIMIT ?
+                    """, arguments: [limit]
+            ).map { row in
+                ConversationSummary(
+                    id: row["id"], title: row["title"], messageCount: row["count"],
+                    updated: Date(timeIntervalSince1970: row["updated"]))
             }
         }
     }
@@ -194,12 +204,17 @@ public final class Store: Sendable {
     /// (case-insensitive; the most recent when several are).
     public func find(_ text: String) throws(StoreError) -> StoredConversation? {
         try read { db in
-            if text.count >= 4, let row = try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE id LIKE ? ORDER BY updated DESC LIMIT 1",
-                                                           arguments: [Self.likePrefix(text.lowercased())]) {
+            if text.count >= 4,
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM conversation WHERE id LIKE ? ORDER BY updated DESC LIMIT 1",
+                    arguments: [Self.likePrefix(text.lowercased())])
+            {
                 return Self.conversation(row)
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE title = ? COLLATE NOCASE ORDER BY updated DESC LIMIT 1",
-                                    arguments: [text]).map(Self.conversation)
+            return try Row.fetchOne(
+                db, sql: "SELECT * FROM conversation WHERE title = ? COLLATE NOCASE ORDER BY updated DESC LIMIT 1",
+                arguments: [text]
+            ).map(Self.conversation)
         }
     }
 
@@ -211,8 +226,9 @@ public final class Store: Sendable {
 
     public func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE conversation SET settings = ?, model = ? WHERE id = ?",
-                           arguments: [Self.json(settings), settings.model, id])
+            try db.execute(
+                sql: "UPDATE conversation SET settings = ?, model = ? WHERE id = ?",
+                arguments: [Self.json(settings), settings.model, id])
         }
     }
 
@@ -228,30 +244,40 @@ public final class Store: Sendable {
     /// with `creating`, makes that conversation first, and with `retitling`, gives it that title unless
     /// the user named it: each in the same transaction (a new conversation and its first message, or
     /// an edited first message and the title made from it, are one write).
-    public func save(_ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
-                     retitling title: String? = nil, now: Date = Date()) throws(StoreError) {
+    public func save(
+        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
+        retitling title: String? = nil, now: Date = Date()
+    ) throws(StoreError) {
         var references: [StoredAttachment.Reference] = []
         for attachment in message.attachments {
-            references.append(StoredAttachment.Reference(name: attachment.name, format: attachment.format, width: attachment.width,
-                                                         height: attachment.height, sha256: SHA256.hex(attachment.data)))
+            references.append(
+                StoredAttachment.Reference(
+                    name: attachment.name, format: attachment.format, width: attachment.width,
+                    height: attachment.height, sha256: SHA256.hex(attachment.data)))
         }
         let attachmentsJSON = Self.json(references)
         try write { db in
             if let creating { try Self.insert(creating, db) }
             for (attachment, reference) in zip(message.attachments, references) {
-                try db.execute(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)", arguments: [reference.sha256, attachment.data])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)", arguments: [reference.sha256, attachment.data])
             }
-            try db.execute(sql: """
-                INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
-                    reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
-                    usage = excluded.usage, timings = excluded.timings
-                """, arguments: [conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
-                                 message.status, message.usage, message.timings])
+            try db.execute(
+                sql: """
+                    INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
+                        reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
+                        usage = excluded.usage, timings = excluded.timings
+                    """,
+                arguments: [
+                    conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
+                    message.status, message.usage, message.timings,
+                ])
             try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
             if let title {
-                try db.execute(sql: "UPDATE conversation SET title = ? WHERE id = ? AND titleIsCustom = 0", arguments: [title, conversationID])
+                try db.execute(
+                    sql: "UPDATE conversation SET title = ? WHERE id = ? AND titleIsCustom = 0", arguments: [title, conversationID])
             }
         }
     }
@@ -266,16 +292,20 @@ public final class Store: Sendable {
     public func messages(in conversationID: String) throws(StoreError) -> [StoredMessage] {
         let decoder = JSONDecoder()
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY position", arguments: [conversationID]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM message WHERE conversationId = ? ORDER BY position", arguments: [conversationID]).map {
+                row in
                 let json: String = row["attachments"]
                 // Nearly every message has none: "[]" needs no decoding.
                 let references = json == "[]" ? [] : (try? decoder.decode([StoredAttachment.Reference].self, from: Data(json.utf8))) ?? []
                 let attachments = try references.map { reference in
-                    let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM attachment WHERE sha256 = ?", arguments: [reference.sha256]) ?? Data()
-                    return StoredAttachment(name: reference.name, format: reference.format, width: reference.width, height: reference.height, data: bytes)
+                    let bytes =
+                        try Data.fetchOne(db, sql: "SELECT bytes FROM attachment WHERE sha256 = ?", arguments: [reference.sha256]) ?? Data()
+                    return StoredAttachment(
+                        name: reference.name, format: reference.format, width: reference.width, height: reference.height, data: bytes)
                 }
-                return StoredMessage(role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: attachments,
-                                     status: row["status"], usage: row["usage"], timings: row["timings"])
+                return StoredMessage(
+                    role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: attachments,
+                    status: row["status"], usage: row["usage"], timings: row["timings"])
             }
         }
     }
@@ -286,12 +316,16 @@ public final class Store: Sendable {
         guard !words.isEmpty else { return [] }
         let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.conversationId, c.title, m.position, m.role, m.content FROM message_fts f
-                JOIN message m ON m.id = f.rowid JOIN conversation c ON c.id = m.conversationId
-                WHERE message_fts MATCH ? ORDER BY c.updated DESC, m.position LIMIT ?
-                """, arguments: [query, limit]).map { row in
-                SearchHit(conversationID: row[0], conversationTitle: row[1], messageNumber: (row[2] as Int) + 1, role: row[3], content: row[4])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.conversationId, c.title, m.position, m.role, m.content FROM message_fts f
+                    JOIN message m ON m.id = f.rowid JOIN conversation c ON c.id = m.conversationId
+                    WHERE message_fts MATCH ? ORDER BY c.updated DESC, m.position LIMIT ?
+                    """, arguments: [query, limit]
+            ).map { row in
+                SearchHit(
+                    conversationID: row[0], conversationTitle: row[1], messageNumber: (row[2] as Int) + 1, role: row[3], content: row[4])
             }
         }
     }
@@ -304,8 +338,9 @@ public final class Store: Sendable {
 
     public func setPreference(_ key: String, _ value: String) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "INSERT INTO preference (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                           arguments: [key, value])
+            try db.execute(
+                sql: "INSERT INTO preference (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key, value])
         }
     }
 
@@ -328,9 +363,10 @@ public final class Store: Sendable {
     private static func conversation(_ row: Row) -> StoredConversation {
         let settingsJSON: String = row["settings"]
         let settings = (try? JSONDecoder().decode(StoredSettings.self, from: Data(settingsJSON.utf8))) ?? StoredSettings()
-        return StoredConversation(id: row["id"], title: row["title"], titleIsCustom: row["titleIsCustom"],
-                                  created: Date(timeIntervalSince1970: row["created"]), updated: Date(timeIntervalSince1970: row["updated"]),
-                                  settings: settings)
+        return StoredConversation(
+            id: row["id"], title: row["title"], titleIsCustom: row["titleIsCustom"],
+            created: Date(timeIntervalSince1970: row["created"]), updated: Date(timeIntervalSince1970: row["updated"]),
+            settings: settings)
     }
 
     static func json<T: Encodable>(_ value: T) -> String {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a terminal said of its graphics when asked.
@@ -96,7 +96,8 @@ public enum GraphicsProbe {
             case .apc:
                 // ESC _ G i=31;OK ESC \   (an error would say i=31;ENOTSUPPORTED:...)
                 if body.hasPrefix("G"), body.split(separator: ";").first?.split(separator: ",").contains("Gi=31") == true,
-                   body.hasSuffix(";OK") {
+                    body.hasSuffix(";OK")
+                {
                     graphics.kitty = true
                 }
             case .csi where reply.final == UInt8(ascii: "c") && body.hasPrefix("?"):
@@ -137,7 +138,10 @@ public enum GraphicsProbe {
         var found: [Reply] = []
         var index = 0
         while index + 1 < bytes.count {
-            guard bytes[index] == 0x1B else { index += 1; continue }
+            guard bytes[index] == 0x1B else {
+                index += 1
+                continue
+            }
             let start = index + 2
             switch bytes[index + 1] {
             case UInt8(ascii: "["):

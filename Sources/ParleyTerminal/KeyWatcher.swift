@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Watches the keyboard while a reply streams: a lone Esc or Ctrl-C calls `onCancel`; Ctrl-Z stops the
 /// job until it is continued. An Esc that starts a longer sequence (an arrow key, Alt-something) is
@@ -51,8 +52,10 @@ public final class KeyWatcher: @unchecked Sendable {
     private func watch() {
         var escapePending = false  // an Esc came; lone if nothing follows within 40 ms
         while true {
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakePipe[0], events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakePipe[0], events: Int16(POLLIN), revents: 0),
+            ]
             let timeout: Int32 = escapePending ? 40 : -1
             let ready = poll(&fds, 2, timeout)
             if fds[1].revents != 0 { return }

@@ -1,10 +1,11 @@
 import CEditLine
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What reading a line gave.
 public enum LineInput: Sendable, Equatable {
@@ -63,9 +64,11 @@ public final class LineEditor {
         parley_el_set_getcfn(editLine) { editLine, character in
             LineEditor.from(editLine).readCharacter(into: character)
         }
-        parley_el_set_prompt_esc(editLine, { editLine in
-            LineEditor.from(editLine).prompt
-        }, LineEditor.promptEscape)
+        parley_el_set_prompt_esc(
+            editLine,
+            { editLine in
+                LineEditor.from(editLine).prompt
+            }, LineEditor.promptEscape)
 
         bind("parley-interrupt", "^C") { $0.finish(.interrupted) }
         bind("parley-escape", "^]") { $0.finish(.interrupted) }
@@ -99,8 +102,10 @@ public final class LineEditor {
 
     // Each bound key's Swift code, found by the function's name.
     private var handlers: [String: (LineEditor) -> UInt8] = [:]
-    private static let names = ["parley-interrupt", "parley-escape", "parley-new-chat", "parley-settings",
-                                "parley-newline", "parley-complete", "parley-prefill", "parley-suspend"]
+    private static let names = [
+        "parley-interrupt", "parley-escape", "parley-new-chat", "parley-settings",
+        "parley-newline", "parley-complete", "parley-prefill", "parley-suspend",
+    ]
 
     private func bind(_ name: String, _ keys: String, _ handler: @escaping (LineEditor) -> UInt8) {
         handlers[name] = handler

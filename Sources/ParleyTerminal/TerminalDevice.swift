@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Facts about the terminal, and its modes.
@@ -19,7 +19,8 @@ public enum TerminalDevice {
     public static func cellPixels(_ fd: Int32 = 1) -> (width: Int, height: Int)? {
         var size = winsize()
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0,
-              size.ws_xpixel >= size.ws_col, size.ws_ypixel >= size.ws_row else { return nil }
+            size.ws_xpixel >= size.ws_col, size.ws_ypixel >= size.ws_row
+        else { return nil }
         return (Int(size.ws_xpixel / size.ws_col), Int(size.ws_ypixel / size.ws_row))
     }
 
@@ -52,11 +53,11 @@ public enum TerminalDevice {
     private static func installRestoringHandler(_ number: Int32) {
         var action = sigaction()
         #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = { received in
-            TerminalDevice.restoreMode()
-            Glibc.signal(received, SIG_DFL)
-            raise(received)
-        }
+            action.__sigaction_handler.sa_handler = { received in
+                TerminalDevice.restoreMode()
+                Glibc.signal(received, SIG_DFL)
+                raise(received)
+            }
         #endif
         action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
         sigaction(number, &action, nil)
@@ -71,11 +72,13 @@ public enum TerminalDevice {
     /// stop, and after 200 ms it goes on. The default stop stands meanwhile, so no other handler
     /// (libedit's) runs on another thread.
     public static func stopJob() {
-        var byDefault = sigaction(), noting = sigaction()
-        var stop = sigaction(), resume = sigaction()
+        var byDefault = sigaction()
+        var noting = sigaction()
+        var stop = sigaction()
+        var resume = sigaction()
         #if canImport(Glibc)
-        byDefault.__sigaction_handler.sa_handler = SIG_DFL
-        noting.__sigaction_handler.sa_handler = { _ in TerminalDevice.continued = true }
+            byDefault.__sigaction_handler.sa_handler = SIG_DFL
+            noting.__sigaction_handler.sa_handler = { _ in TerminalDevice.continued = true }
         #endif
         sigaction(SIGTSTP, &byDefault, &stop)
         sigaction(SIGCONT, &noting, &resume)

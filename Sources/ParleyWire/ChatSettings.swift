@@ -8,8 +8,10 @@ public struct ChatSettings: Sendable, Equatable {
     public var topP: Double?
     public var maxTokens: Int?
 
-    public init(model: String? = nil, systemPrompt: String? = nil, temperature: Double? = nil,
-                topP: Double? = nil, maxTokens: Int? = nil) {
+    public init(
+        model: String? = nil, systemPrompt: String? = nil, temperature: Double? = nil,
+        topP: Double? = nil, maxTokens: Int? = nil
+    ) {
         self.model = model
         self.systemPrompt = systemPrompt
         self.temperature = temperature
@@ -59,12 +61,59 @@ public enum SettingValue {
             throw SettingError("\(name) must be a number from \(format(range.lowerBound)) to \(format(range.upperBound)), not \"\(text)\".")
         }
         guard range.contains(value) else {
-            throw SettingError("\(name) must be from \(format(range.lowerBound)) to \(format(range.upperBound)); \(trimmed) is out of range.")
+            throw SettingError(
+                "\(name) must be from \(format(range.lowerBound)) to \(format(range.upperBound)); \(trimmed) is out of range.")
         }
         return value
     }
 
     public static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// The five settings by name: the closed set `/settings`, transcripts and the JSON export list.
+public enum ChatSetting: String, Sendable, CaseIterable {
+    case model
+    case system
+    case temperature
+    case topP = "top_p"
+    case maxTokens = "max_tokens"
+
+    /// How `/settings` labels it.
+    public var label: String {
+        switch self {
+        case .maxTokens: "max tokens"
+        default: rawValue
+        }
+    }
+}
+
+extension ChatSettings {
+    /// The setting's value as text, nil when unset (the server's default).
+    public func text(of setting: ChatSetting) -> String? {
+        switch setting {
+        case .model: model
+        case .system: systemPrompt
+        case .temperature: temperature.map(SettingValue.format)
+        case .topP: topP.map(SettingValue.format)
+        case .maxTokens: maxTokens.map(String.init)
+        }
+    }
+
+    /// The setting's value as JSON takes it (a number for the numbers), nil when unset.
+    public func jsonValue(of setting: ChatSetting) -> Any? {
+        switch setting {
+        case .model: model
+        case .system: systemPrompt
+        case .temperature: temperature
+        case .topP: topP
+        case .maxTokens: maxTokens
+        }
+    }
+
+    /// Whether two settings give `setting` the same value.
+    public func same(_ setting: ChatSetting, as other: ChatSettings) -> Bool {
+        text(of: setting) == other.text(of: setting)
     }
 }

@@ -86,8 +86,10 @@ public struct ChatRequest: Sendable, Equatable, Encodable {
     public var maxTokens: Int?
     public var stream: Bool
 
-    public init(model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil,
-                maxTokens: Int? = nil, stream: Bool = true) {
+    public init(
+        model: String, messages: [ChatMessage], temperature: Double? = nil, topP: Double? = nil,
+        maxTokens: Int? = nil, stream: Bool = true
+    ) {
         self.model = model
         self.messages = messages
         self.temperature = temperature
@@ -134,7 +136,9 @@ public struct Usage: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case totalTokens = "total_tokens"
     }
 }
 
@@ -143,7 +147,10 @@ public struct ChatStreamChunk: Sendable, Equatable, Decodable {
     public struct Choice: Sendable, Equatable, Decodable {
         public var delta: Delta?
         public var finishReason: String?
-        private enum CodingKeys: String, CodingKey { case delta, finishReason = "finish_reason" }
+        private enum CodingKeys: String, CodingKey {
+            case delta
+            case finishReason = "finish_reason"
+        }
     }
 
     public struct Delta: Sendable, Equatable, Decodable {
@@ -161,7 +168,8 @@ public struct ChatStreamChunk: Sendable, Equatable, Decodable {
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             content = try container.decodeIfPresent(String.self, forKey: .content)
-            reasoning = try container.decodeIfPresent(String.self, forKey: .reasoning_content)
+            reasoning =
+                try container.decodeIfPresent(String.self, forKey: .reasoning_content)
                 ?? container.decodeIfPresent(String.self, forKey: .reasoning)
         }
     }
@@ -180,13 +188,17 @@ public struct ChatCompletion: Sendable, Equatable, Decodable {
             public init(from decoder: Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
                 content = try container.decodeIfPresent(String.self, forKey: .content)
-                reasoning = try container.decodeIfPresent(String.self, forKey: .reasoning_content)
+                reasoning =
+                    try container.decodeIfPresent(String.self, forKey: .reasoning_content)
                     ?? container.decodeIfPresent(String.self, forKey: .reasoning)
             }
         }
         public var message: Message
         public var finishReason: String?
-        private enum CodingKeys: String, CodingKey { case message, finishReason = "finish_reason" }
+        private enum CodingKeys: String, CodingKey {
+            case message
+            case finishReason = "finish_reason"
+        }
     }
 
     public var choices: [Choice]
@@ -210,7 +222,10 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, ownedBy = "owned_by", status, type, vision, modalities, inputModalities = "input_modalities"
+        case id
+        case ownedBy = "owned_by"
+        case status, type, vision, modalities
+        case inputModalities = "input_modalities"
     }
 
     public init(from decoder: Decoder) throws {
@@ -222,7 +237,8 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
         if let vision = try? container.decodeIfPresent(Bool.self, forKey: .vision) {
             acceptsImages = vision
         } else if let modalities = (try? container.decodeIfPresent([String].self, forKey: .inputModalities))
-                    ?? (try? container.decodeIfPresent([String].self, forKey: .modalities)) {
+            ?? (try? container.decodeIfPresent([String].self, forKey: .modalities))
+        {
             acceptsImages = modalities.contains("image")
         }
     }

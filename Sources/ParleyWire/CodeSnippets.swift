@@ -151,7 +151,10 @@ public struct SpeechRequest: Sendable, Equatable, Encodable {
         self.responseFormat = responseFormat
     }
 
-    private enum CodingKeys: String, CodingKey { case model, input, voice, responseFormat = "response_format" }
+    private enum CodingKeys: String, CodingKey {
+        case model, input, voice
+        case responseFormat = "response_format"
+    }
 
     /// The API's limit on `input`, in characters.
     public static let inputLimit = 4096

@@ -1,6 +1,9 @@
 /// The image formats parley sends and shows, told by their bytes, never by a name.
 public enum ImageFormat: String, Sendable, Equatable, Codable, CaseIterable {
-    case jpeg = "JPEG", png = "PNG", gif = "GIF", webp = "WebP"
+    case jpeg = "JPEG"
+    case png = "PNG"
+    case gif = "GIF"
+    case webp = "WebP"
 
     public var mimeType: String {
         switch self {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import ParleyHTTP
+import ParleySession
 import ParleyShell
 
 @main
@@ -8,16 +10,16 @@ struct ParleyCommand: AsyncParsableCommand {
         commandName: "parley",
         abstract: "A chat shell for any OpenAI-compatible API.",
         discussion: """
-        parley                 interactive shell (stdin and stdout are terminals)
-        parley "PROMPT"        one shot: stream the reply to stdout, then exit
-        cmd | parley           script mode: each line is a message or a /command
+            parley                 interactive shell (stdin and stdout are terminals)
+            parley "PROMPT"        one shot: stream the reply to stdout, then exit
+            cmd | parley           script mode: each line is a message or a /command
 
-        The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
-        OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the config file's profile \
-        ($XDG_CONFIG_HOME/parley/config.toml, or PARLEY_CONFIG); the bundled local model at http://127.0.0.1:8077/v1. \
-        The key: PARLEY_API_KEY (or the profile's api_key_env) to any endpoint; OPENAI_API_KEY only to \
-        api.openai.com or OPENAI_BASE_URL; CASOLA_API_KEY only to api.casola.ai; otherwise none.
-        """,
+            The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
+            OPENAI_API_KEY is set); Casola when CASOLA_API_KEY is set; the config file's profile \
+            ($XDG_CONFIG_HOME/parley/config.toml, or PARLEY_CONFIG); the bundled local model at http://127.0.0.1:8077/v1. \
+            The key: PARLEY_API_KEY (or the profile's api_key_env) to any endpoint; OPENAI_API_KEY only to \
+            api.openai.com or OPENAI_BASE_URL; CASOLA_API_KEY only to api.casola.ai; otherwise none.
+            """,
         version: Parley.version
     )
 
@@ -43,10 +45,10 @@ struct ParleyCommand: AsyncParsableCommand {
     var maxTokens: String?
 
     @Option(help: ArgumentHelp("Give up on a reply after this many silent seconds.", valueName: "seconds"))
-    var idleTimeout: Double = 60
+    var idleTimeout = HTTPRequest.defaultIdleTimeout
 
     @Option(help: ArgumentHelp("Wait at most this long for a busy or warming model (0: never wait).", valueName: "seconds"))
-    var wait: Double = 300
+    var wait = RetryPolicy.defaultTotalWait
 
     @Option(help: ArgumentHelp("Where history and conversations are kept.", valueName: "dir"))
     var dataDir: String?
@@ -108,7 +110,7 @@ struct ParleyCommand: AsyncParsableCommand {
         let configuration: ShellConfiguration
         do {
             configuration = try ShellConfiguration.resolve(options, environment: environment)
-        } catch where error.concernsTheCommandLine {
+        } catch  where error.concernsTheCommandLine {
             throw ValidationError(error.description)
         } catch {
             // The config file's fault: said without the command line's usage, still exit 64.

@@ -72,8 +72,9 @@ final class ConversationTests: ParleyTestCase {
     func testATerminalClosedMidStreamKeepsTheMessageAndTheStoreOpens() throws {
         let slow: [StubServer.Step] = .slowReply(300, pause: 0.05)
         let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
-        var terminal: TerminalSession? = try TerminalSession([ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
-                                                             environment: environment)
+        var terminal: TerminalSession? = try TerminalSession(
+            [ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
+            environment: environment)
         try terminal?.waitFor("#1 ›")
         terminal?.send("typed before the hangup")
         try terminal?.waitFor("w3 ")
@@ -89,7 +90,10 @@ final class ConversationTests: ParleyTestCase {
     func testTwoScriptsWritingAtOnceLoseNothing() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
         let scripts = ["alpha", "beta"].map { word in (1...20).map { "\(word)\($0) \(word)" }.joined(separator: "\n") + "\n" }
-        final class Results: @unchecked Sendable { var list: [ParleyProcess.Result] = []; let lock = NSLock() }
+        final class Results: @unchecked Sendable {
+            var list: [ParleyProcess.Result] = []
+            let lock = NSLock()
+        }
         let results = Results()
         let group = DispatchGroup()
         for script in scripts {
@@ -97,7 +101,9 @@ final class ConversationTests: ParleyTestCase {
             let url = server.baseURL
             DispatchQueue.global().async(group: group) {
                 let result = try? ParleyProcess.run(["--base-url", url, "-m", "m"], input: script, environment: environment)
-                results.lock.lock(); results.list += result.map { [$0] } ?? []; results.lock.unlock()
+                results.lock.lock()
+                results.list += result.map { [$0] } ?? []
+                results.lock.unlock()
             }
         }
         group.wait()
@@ -123,17 +129,23 @@ final class ConversationTests: ParleyTestCase {
             roundEnvironment["PARLEY_HOME"] = home.path
             let environment = roundEnvironment
             let group = DispatchGroup()
-            final class Errors: @unchecked Sendable { var text = ""; let lock = NSLock() }
+            final class Errors: @unchecked Sendable {
+                var text = ""
+                let lock = NSLock()
+            }
             let errors = Errors()
             for word in ["alpha", "beta"] {
                 let url = server.baseURL
                 DispatchQueue.global().async(group: group) {
                     let result = try? ParleyProcess.run(["--base-url", url, "-m", "m", word], environment: environment)
-                    errors.lock.lock(); errors.text += result?.stderr ?? "did not finish"; errors.lock.unlock()
+                    errors.lock.lock()
+                    errors.text += result?.stderr ?? "did not finish"
+                    errors.lock.unlock()
                 }
             }
             group.wait()
-            XCTAssertFalse(errors.text.contains("not being saved") || errors.text.contains("did not finish"), "round \(round): \(errors.text)")
+            XCTAssertFalse(
+                errors.text.contains("not being saved") || errors.text.contains("did not finish"), "round \(round): \(errors.text)")
             let chats = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/chats\n", environment: environment)
             XCTAssertTrue(chats.stdout.contains("alpha") && chats.stdout.contains("beta"), "round \(round): \(chats.stdout)")
         }
@@ -145,8 +157,9 @@ final class ConversationTests: ParleyTestCase {
         let transcript = home.appendingPathComponent("log.md")
         let save = home.appendingPathComponent("chat.md")
         let json = home.appendingPathComponent("chat.json")
-        let result = try parley(server, ["--transcript", transcript.path],
-                                input: "\(long)\nand the sun?\n/save \(save.path)\n/save \(json.path)\n/save \(save.path)\n/chats\n")
+        let result = try parley(
+            server, ["--transcript", transcript.path],
+            input: "\(long)\nand the sun?\n/save \(save.path)\n/save \(json.path)\n/save \(save.path)\n/chats\n")
         XCTAssertEqual(result.status, 1, "the third /save is refused")
         XCTAssertTrue(result.stderr.contains("--force"), result.stderr)
         XCTAssertTrue(result.stdout.contains("Please explain in detail how the tides are caused…"), result.stdout)
@@ -158,7 +171,8 @@ final class ConversationTests: ParleyTestCase {
         XCTAssertEqual(messages.map { $0["role"] as? String }, ["user", "assistant", "user", "assistant"])
         XCTAssertEqual(messages.last?["content"] as? String, "Reply 2 with **bold**")
         let log = try String(contentsOf: transcript, encoding: .utf8)
-        XCTAssertEqual(log, "## You\n\n\(long)\n\n## m\n\nReply 1 with **bold**\n\n## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n\n")
+        XCTAssertEqual(
+            log, "## You\n\n\(long)\n\n## m\n\nReply 1 with **bold**\n\n## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n\n")
         for file in [transcript, save, json] {
             let mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue
             XCTAssertEqual(mode, 0o600, file.lastPathComponent)
@@ -190,7 +204,8 @@ final class ConversationTests: ParleyTestCase {
         defer { try? FileManager.default.removeItem(at: other) }
         let junk = Data("not sqlite".utf8)
         try junk.write(to: other.appendingPathComponent("parley.sqlite"))
-        let refused = try ParleyProcess.run(["--base-url", server.baseURL, "--data-dir", other.path, "-m", "m", "hi"], environment: environment)
+        let refused = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "--data-dir", other.path, "-m", "m", "hi"], environment: environment)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains(other.appendingPathComponent("parley.sqlite").path), refused.stderr)
         XCTAssertEqual(try Data(contentsOf: other.appendingPathComponent("parley.sqlite")), junk)

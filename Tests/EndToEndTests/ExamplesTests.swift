@@ -28,8 +28,10 @@ final class ExamplesTests: ParleyTestCase {
     func testTheConfigFilesTwoProfiles() throws {
         environment["PARLEY_CONFIG"] = examples.appendingPathComponent("config.toml").path
         let local = try ParleyProcess.run(["--show-endpoint"], environment: environment)
-        XCTAssertEqual(local.stdout, "http://127.0.0.1:8077/v1 (profile local)\n"
-                       + "key: none (no key variable for this endpoint is set; PARLEY_API_KEY would go to this endpoint)\n")
+        XCTAssertEqual(
+            local.stdout,
+            "http://127.0.0.1:8077/v1 (profile local)\n"
+                + "key: none (no key variable for this endpoint is set; PARLEY_API_KEY would go to this endpoint)\n")
         let hosted = try ParleyProcess.run(["--profile", "casola", "--show-endpoint"], environment: environment)
         XCTAssertEqual(hosted.stdout.split(separator: "\n").first, "https://api.casola.ai/openai/v1 (profile casola)")
         let missing = try ParleyProcess.run(["--profile", "nope", "--show-endpoint"], environment: environment)
@@ -56,6 +58,8 @@ final class ExamplesTests: ParleyTestCase {
         XCTAssertEqual(process.terminationStatus, 0)
         let text = try String(contentsOf: answers, encoding: .utf8)
         XCTAssertEqual(text.components(separatedBy: "## You\n").count - 1, 3, text)
-        XCTAssertTrue(text.contains("## You\n\nWhat is the capital of France?\n\n## SmolLM2-135M-Instruct\n\nThe capital of France is Paris.\n"), text)
+        XCTAssertTrue(
+            text.contains("## You\n\nWhat is the capital of France?\n\n## SmolLM2-135M-Instruct\n\nThe capital of France is Paris.\n"), text
+        )
     }
 }

@@ -16,7 +16,8 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertTrue(terminal.read(until: "#1 ›"), terminal.text)
         let before = terminal.output.count
         terminal.type("/attach \(cat)\r")
-        XCTAssertTrue(terminal.read(until: Self.query, after: before, timeout: 10), "parley asks the terminal: \(terminal.text.debugDescription)")
+        XCTAssertTrue(
+            terminal.read(until: Self.query, after: before, timeout: 10), "parley asks the terminal: \(terminal.text.debugDescription)")
         let afterQuery = terminal.output.count
         if let answer { terminal.type(answer) }
         XCTAssertTrue(terminal.read(until: "+1 image ›", after: afterQuery), terminal.text.debugDescription)
@@ -40,7 +41,9 @@ final class InlinePictureTerminalTests: ParleyTestCase {
     /// The image libraries are not loaded at start (they would slow every start); a JPEG's thumbnail
     /// opens libturbojpeg, and only it.
     func testAnImageLibraryIsOpenedOnlyWhenItsFormatIsShown() throws {
-        func mapped(_ terminal: PseudoTerminal) throws -> String { try String(contentsOfFile: "/proc/\(terminal.pid)/maps", encoding: .utf8) }
+        func mapped(_ terminal: PseudoTerminal) throws -> String {
+            try String(contentsOfFile: "/proc/\(terminal.pid)/maps", encoding: .utf8)
+        }
         let libraries = ["libturbojpeg", "libpng16", "libgif", "libwebp"]
         let server = try StubServer { _, _ in .reply(["seen"]) }
         environment["NO_COLOR"] = "1"  // the prompt's bytes as its words

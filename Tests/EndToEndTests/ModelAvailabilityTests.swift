@@ -5,7 +5,8 @@ import XCTest
 /// The model picker and waiting for a model, against the stub server.
 final class ModelAvailabilityTests: ParleyTestCase {
 
-    static let models = #"{"data":[{"id":"SmolLM2-135M-Instruct","status":"online"},{"id":"Qwen3-8B","status":"warming_up"},"#
+    static let models =
+        #"{"data":[{"id":"SmolLM2-135M-Instruct","status":"online"},{"id":"Qwen3-8B","status":"warming_up"},"#
         + #"{"id":"Llama-3-70B","status":"standby"},{"id":"Old-Model","status":"offline"}]}"#
 
     /// `/models` lists four models; chat requests get `chat(index)`.
@@ -86,7 +87,8 @@ final class ModelAvailabilityTests: ParleyTestCase {
 
     func testEscCancelsAWaitAndRetrySendsTheMessage() throws {
         let stub = try server { index in
-            index == 1 ? .error(status: 503, code: "model_warming_up", message: "warming", headers: ["Retry-After": "30"]) : .reply(["here"])
+            index == 1
+                ? .error(status: 503, code: "model_warming_up", message: "warming", headers: ["Retry-After": "30"]) : .reply(["here"])
         }
         let terminal = try shell(["--base-url", stub.baseURL, "-m", "Qwen3-8B"])
         terminal.send("wait for me")
@@ -102,7 +104,9 @@ final class ModelAvailabilityTests: ParleyTestCase {
 
     func testRetryAfterIsHonouredInAScript() throws {
         let stub = try server { index in
-            index == 1 ? .error(status: 429, code: "rate_limit", message: "slow down", headers: ["Retry-After": "1"]) : .reply(["after one second"])
+            index == 1
+                ? .error(status: 429, code: "rate_limit", message: "slow down", headers: ["Retry-After": "1"])
+                : .reply(["after one second"])
         }
         let started = Date()
         let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "m"], input: "hi\n", environment: environment)
@@ -132,8 +136,9 @@ final class ModelAvailabilityTests: ParleyTestCase {
 
     func testAnOfflineModelWarnsAndIsRefusedWithItsReason() throws {
         let stub = try server { _ in .error(status: 503, code: "not_configured", message: "Old-Model is offline") }
-        let result = try ParleyProcess.run(["--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
-                                           input: "/model Old-Model\nhello\n", environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
+            input: "/model Old-Model\nhello\n", environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("Warning: Old-Model is Offline"), result.stderr)
         XCTAssertTrue(result.stderr.contains("Old-Model is offline"), result.stderr)

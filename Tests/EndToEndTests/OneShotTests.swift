@@ -24,8 +24,9 @@ final class OneShotTests: ParleyTestCase {
 
     func testTheLocalModelAnswersTheCapitalOfFrance() throws {
         try LocalModel.require()
-        let result = try ParleyProcess.run(["--base-url", LocalModel.baseURL, "-m", LocalModel.name] + Self.franceArguments,
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", LocalModel.baseURL, "-m", LocalModel.name] + Self.franceArguments,
+            environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
         XCTAssertFalse(result.stdout.contains("\u{1B}"), "plain text when stdout is not a terminal")
@@ -68,8 +69,10 @@ final class OneShotTests: ParleyTestCase {
 
     /// A body the schema refuses makes the validator fail (so the check above can fail).
     func testTheValidatorRefusesABadBody() throws {
-        XCTAssertThrowsError(try validate(Array(#"{"model":"m","messages":[{"role":"bogus","content":"x"}]}"#.utf8),
-                                          schema: "CreateChatCompletionRequest"))
+        XCTAssertThrowsError(
+            try validate(
+                Array(#"{"model":"m","messages":[{"role":"bogus","content":"x"}]}"#.utf8),
+                schema: "CreateChatCompletionRequest"))
     }
 
     func testACutStreamPrintsTheTextThenTheErrorAndFails() throws {
@@ -107,8 +110,9 @@ final class OneShotTests: ParleyTestCase {
     func testAStalledStreamEndsWithTheIdleTimeout() throws {
         let server = try StubServer { _, _ in [.streamHead(), .delta("Thinking"), .pause(30), .close] }
         let started = Date()
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "1", "hi"],
-                                           environment: environment, timeout: 20)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "1", "hi"],
+            environment: environment, timeout: 20)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.hasPrefix("Thinking"))
         XCTAssertTrue(result.stderr.contains("--idle-timeout"), result.stderr)
@@ -128,8 +132,10 @@ final class OneShotTests: ParleyTestCase {
 
     func testBadOptionsAreRefusedBeforeAnyRequest() throws {
         let server = try StubServer { _, _ in .reply(["no"]) }
-        for (arguments, words) in [(["--temperature", "3"], "Temperature"), (["--top-p", "2"], "top_p"),
-                                   (["--max-tokens=-5"], "Max tokens"), (["--idle-timeout", "0"], "--idle-timeout")] {
+        for (arguments, words) in [
+            (["--temperature", "3"], "Temperature"), (["--top-p", "2"], "top_p"),
+            (["--max-tokens=-5"], "Max tokens"), (["--idle-timeout", "0"], "--idle-timeout"),
+        ] {
             let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"] + arguments + ["hi"], environment: environment)
             XCTAssertEqual(result.status, 64, "\(arguments)")
             XCTAssertTrue(result.stderr.contains(words), result.stderr)
@@ -159,8 +165,10 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertEqual(server.chats.count, 1)
         XCTAssertNil(server.chats.first?.headers["authorization"], "neither service's key goes to a third host")
         let shown = try ParleyProcess.run(["--base-url", server.baseURL, "--show-endpoint"], environment: environment)
-        XCTAssertEqual(shown.stdout.split(separator: "\n").last,
-                       "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)")
+        XCTAssertEqual(
+            shown.stdout.split(separator: "\n").last,
+            "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)"
+        )
         // Named as OPENAI_BASE_URL, the same host is where the OpenAI key is meant to go.
         environment["OPENAI_BASE_URL"] = server.baseURL
         let named = try ParleyProcess.run(["-m", "m", "hi"], environment: environment)

@@ -51,7 +51,13 @@ final class ReliabilityTests: ParleyTestCase {
     func testBrokenStreamsKeepTheTextMarkedAndOfferRetry() throws {
         let cases: [(String, [StubServer.Step], String)] = [
             ("invalid event", [.streamHead(), .delta("Kept"), .text("data: {not json\n\n"), .close], "not a chat reply"),
-            ("error event", [.streamHead(), .delta("Kept"), .text(#"data: {"error":{"code":"worker_error","message":"worker died"}}"# + "\n\n"), .close], "worker died"),
+            (
+                "error event",
+                [
+                    .streamHead(), .delta("Kept"), .text(#"data: {"error":{"code":"worker_error","message":"worker died"}}"# + "\n\n"),
+                    .close,
+                ], "worker died"
+            ),
             ("no choices", [.streamHead(), .delta("Kept"), .text(#"data: {"id":"x"}"# + "\n\n"), .close], "not a chat reply"),
             ("cut", [.streamHead(), .delta("Kept"), .close], "cut off"),
         ]
@@ -79,8 +85,9 @@ final class ReliabilityTests: ParleyTestCase {
         let blocker = home.appendingPathComponent("a-file")
         try Data("x".utf8).write(to: blocker)
         let server = try StubServer { _, _ in .reply(["still here"]) }
-        let result = try run(["--base-url", server.baseURL, "-m", "m", "--data-dir", blocker.appendingPathComponent("data").path],
-                             input: "one\ntwo\n")
+        let result = try run(
+            ["--base-url", server.baseURL, "-m", "m", "--data-dir", blocker.appendingPathComponent("data").path],
+            input: "one\ntwo\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.components(separatedBy: "still here").count - 1, 2)
         XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
@@ -146,8 +153,9 @@ final class ReliabilityTests: ParleyTestCase {
         let transcript = home.appendingPathComponent("t.md")
         let saved = home.appendingPathComponent("s.md")
         let json = home.appendingPathComponent("s.json")
-        let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", transcript.path],
-                             input: "hi\n/save \(saved.path)\n/save \(json.path)\n/history\n")
+        let result = try run(
+            ["--base-url", server.baseURL, "-m", "m", "--transcript", transcript.path],
+            input: "hi\n/save \(saved.path)\n/save \(json.path)\n/history\n")
         XCTAssertEqual(result.status, 0, result.stderr)
         for text in [result.stdout, result.stderr] + (try [transcript, saved, json].map { try String(contentsOf: $0, encoding: .utf8) }) {
             XCTAssertFalse(text.contains("\u{1B}") || text.contains("\u{9B}") || text.contains("\u{202E}"), text.debugDescription)
@@ -163,12 +171,15 @@ final class ReliabilityTests: ParleyTestCase {
         input.append(Data("/frobnicate\n/temp 7\n/attach \(home.path)/nothing.png\n/edit 99\n".utf8))
         let exact = try runBytes(["--base-url", server.baseURL, "-m", "m"], input: input)
         XCTAssertEqual(exact.status, 1)
-        for words in ["a message may hold at most 512 KB", "NUL byte", "Input line 3 is not valid UTF-8", "Unknown command /frobnicate",
-                      "Temperature must be from 0 to 2", "nothing.png does not exist", "Message 99 is not one of your messages"] {
+        for words in [
+            "a message may hold at most 512 KB", "NUL byte", "Input line 3 is not valid UTF-8", "Unknown command /frobnicate",
+            "Temperature must be from 0 to 2", "nothing.png does not exist", "Message 99 is not one of your messages",
+        ] {
             XCTAssertTrue(exact.stderr.contains(words), "\(words): \(exact.stderr)")
         }
-        XCTAssertEqual(server.chats.filter { $0.messages?.last?["content"] as? String != "\u{FFFD}" }.count,
-                       server.chats.count)
+        XCTAssertEqual(
+            server.chats.filter { $0.messages?.last?["content"] as? String != "\u{FFFD}" }.count,
+            server.chats.count)
         XCTAssertFalse(server.chats.contains { $0.bodyText.contains("badn") || $0.body.count > 512 * 1024 || $0.bodyText.contains("nul") })
     }
 
@@ -179,15 +190,17 @@ final class ReliabilityTests: ParleyTestCase {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "exec \"$0\" \"$@\" < '\(file.path)'", ParleyProcess.binary] + arguments
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return ParleyProcess.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                    stderr: String(decoding: stderr, as: UTF8.self))
+        return ParleyProcess.Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     // MARK: - Secrets and files
@@ -196,13 +209,17 @@ final class ReliabilityTests: ParleyTestCase {
         let key = "sk-RECOGNISABLE-secret-5f3a9c"
         environment["PARLEY_API_KEY"] = key
         let server = try StubServer { request, index in
-            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#)
+            request.path.hasSuffix("/models")
+                ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#)
                 : index == 3 ? .error(status: 401, code: "invalid_api_key", message: "bad key") : .reply(["fine"])
         }
         let out = home.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let script = ["hello", "/debug", "/code curl", "/code python --save \(out.path)/s.py", "/save \(out.path)/c.md",
-                      "/save \(out.path)/c.json", "/settings", "again", "third time"].joined(separator: "\n") + "\n"
+        let script =
+            [
+                "hello", "/debug", "/code curl", "/code python --save \(out.path)/s.py", "/save \(out.path)/c.md",
+                "/save \(out.path)/c.json", "/settings", "again", "third time",
+            ].joined(separator: "\n") + "\n"
         let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", "\(out.path)/t.md"], input: script)
         XCTAssertEqual(server.chats.first?.headers["authorization"], "Bearer \(key)", "the key is sent")
         XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
@@ -215,7 +232,9 @@ final class ReliabilityTests: ParleyTestCase {
         }
         // The files parley made are the user's alone.
         for file in ["parley.sqlite", "out/s.py", "out/c.md", "out/c.json", "out/t.md"] {
-            let mode = (try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent(file).path)[.posixPermissions] as? NSNumber)?.intValue
+            let mode =
+                (try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent(file).path)[.posixPermissions] as? NSNumber)?
+                .intValue
             XCTAssertEqual(mode, 0o600, file)
         }
         let directory = (try FileManager.default.attributesOfItem(atPath: home.path)[.posixPermissions] as? NSNumber)?.intValue
@@ -245,7 +264,11 @@ final class ReliabilityTests: ParleyTestCase {
 
     func testTenProcessesOfFiftyTurnsOnOneStore() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
-        final class Results: @unchecked Sendable { var statuses: [Int32] = []; var errors: [String] = []; let lock = NSLock() }
+        final class Results: @unchecked Sendable {
+            var statuses: [Int32] = []
+            var errors: [String] = []
+            let lock = NSLock()
+        }
         let results = Results()
         let group = DispatchGroup()
         for process in 0..<10 {
@@ -265,8 +288,11 @@ final class ReliabilityTests: ParleyTestCase {
         XCTAssertEqual(results.errors, [])
         let count = Process()
         count.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        count.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from message where role='user'\").fetchone()[0], c.execute(\"select count(*) from message where role='assistant' and status='complete'\").fetchone()[0])",
-                           home.appendingPathComponent("parley.sqlite").path]
+        count.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute(\"select count(*) from message where role='user'\").fetchone()[0], c.execute(\"select count(*) from message where role='assistant' and status='complete'\").fetchone()[0])",
+            home.appendingPathComponent("parley.sqlite").path,
+        ]
         let pipe = Pipe()
         count.standardOutput = pipe
         try count.run()

@@ -51,13 +51,16 @@ final class ReplyToolsTests: ParleyTestCase {
         func le32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
         let data = samples * 2
         return Array("RIFF".utf8) + le32(36 + data) + Array("WAVE".utf8) + Array("fmt ".utf8) + le32(16)
-            + [1, 0, 1, 0] + le32(16000) + le32(32000) + [2, 0, 16, 0] + Array("data".utf8) + le32(data) + [UInt8](repeating: 0, count: data)
+            + [1, 0, 1, 0] + le32(16000) + le32(32000) + [2, 0, 16, 0] + Array("data".utf8) + le32(data)
+            + [UInt8](repeating: 0, count: data)
     }
 
     func testSaySavesTheSpeechModelsAudio() throws {
         let long = String(repeating: "A sentence to read aloud. ", count: 300)  // over the API's 4096 characters
         let server = try StubServer { request, _ in
-            if request.path.hasSuffix("/models") { return .response(status: 200, body: #"{"data":[{"id":"m"},{"id":"voice-1","type":"tts"}]}"#) }
+            if request.path.hasSuffix("/models") {
+                return .response(status: 200, body: #"{"data":[{"id":"m"},{"id":"voice-1","type":"tts"}]}"#)
+            }
             if request.path.hasSuffix("/audio/speech") {
                 let wav = Self.wav(samples: 1600)
                 let head = "HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nContent-Length: \(wav.count)\r\nConnection: close\r\n\r\n"
@@ -66,8 +69,9 @@ final class ReplyToolsTests: ParleyTestCase {
             return .reply(["**" + long + "**"])
         }
         let saved = home.appendingPathComponent("reply.wav")
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "read this\n/say --save \(saved.path)\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: "read this\n/say --save \(saved.path)\n",
+            environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let speech = server.requests.filter { $0.path.hasSuffix("/audio/speech") }
         XCTAssertEqual(speech.count, 2, "sent in pieces under the input limit")
@@ -105,8 +109,9 @@ final class ReplyToolsTests: ParleyTestCase {
             request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#) : .reply(["Hello there."])
         }
         let saved = home.appendingPathComponent("espeak.wav")
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "hi\n/say --save \(saved.path)\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: "hi\n/say --save \(saved.path)\n",
+            environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let audio = try [UInt8](Data(contentsOf: saved))
         XCTAssertTrue(audio.starts(with: Array("RIFF".utf8)) && audio[8..<12].elementsEqual("WAVE".utf8))
@@ -132,19 +137,22 @@ final class ReplyToolsTests: ParleyTestCase {
         try "mine\n".write(to: snippet, atomically: false, encoding: .utf8)
         try "mine too\n".write(to: audio, atomically: false, encoding: .utf8)
         environment["PATH"] = "/nonexistent"  // nothing could speak: /say must refuse before trying
-        let refused = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
-                                            input: "hi\n/code curl --save \(snippet.path)\n/say --save \(audio.path)\n/code ts --save \(home.path)\n",
-                                            environment: environment)
+        let refused = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"],
+            input: "hi\n/code curl --save \(snippet.path)\n/say --save \(audio.path)\n/code ts --save \(home.path)\n",
+            environment: environment)
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("\(snippet.path) exists; /code curl --save \(snippet.path) --force replaces it."), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains("\(snippet.path) exists; /code curl --save \(snippet.path) --force replaces it."), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("\(audio.path) exists; /say --save \(audio.path) --force replaces it."), refused.stderr)
         XCTAssertTrue(refused.stderr.contains("\(home.path) is a directory; give a file name."), refused.stderr)
         XCTAssertFalse(refused.stderr.contains("Nothing can speak here"), "refused before any audio was made")
         XCTAssertEqual(try String(contentsOf: snippet, encoding: .utf8), "mine\n")
         XCTAssertEqual(try String(contentsOf: audio, encoding: .utf8), "mine too\n")
 
-        let forced = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
-                                           input: "hi\n/code curl --save \(snippet.path) --force\n", environment: environment)
+        let forced = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"],
+            input: "hi\n/code curl --save \(snippet.path) --force\n", environment: environment)
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(try String(contentsOf: snippet, encoding: .utf8).hasPrefix("curl "), "replaced with the snippet")
     }
@@ -155,9 +163,10 @@ final class ReplyToolsTests: ParleyTestCase {
         environment["PARLEY_API_KEY"] = "sk-local-not-checked"
         let curl = home.appendingPathComponent("ask.sh")
         let python = home.appendingPathComponent("ask.py")
-        let result = try ParleyProcess.run(["-m", LocalModel.name, "--temperature", "0", "-s", "You are a helpful assistant."],
-                                           input: "What is the capital of France?\n/code curl --save \(curl.path)\n/code python --save \(python.path)\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["-m", LocalModel.name, "--temperature", "0", "-s", "You are a helpful assistant."],
+            input: "What is the capital of France?\n/code curl --save \(curl.path)\n/code python --save \(python.path)\n",
+            environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("The capital of France is Paris."))
         let curlText = try String(contentsOf: curl, encoding: .utf8)
@@ -171,7 +180,8 @@ final class ReplyToolsTests: ParleyTestCase {
 
         let pythonBinary = ProcessInfo.processInfo.environment["PARLEY_PYTHON"] ?? "python3"
         if try run("/usr/bin/env", [pythonBinary, "-c", "import openai; print('ok')"], environment: environment) != "ok\n",
-           ProcessInfo.processInfo.environment["PARLEY_REQUIRE_MODEL"] != "1" {
+            ProcessInfo.processInfo.environment["PARLEY_REQUIRE_MODEL"] != "1"
+        {
             throw XCTSkip("\(pythonBinary) has no openai package (make test installs it)")
         }
         let printed = try run("/usr/bin/env", [pythonBinary, python.path], environment: environment)

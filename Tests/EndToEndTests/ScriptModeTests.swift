@@ -7,8 +7,9 @@ final class ScriptModeTests: ParleyTestCase {
 
     func testTheSecondQuestionCarriesTheFirstExchangeAtTheNewTemperature() throws {
         let server = try StubServer { _, index in .reply(index == 1 ? ["2 + 2 = 4."] : ["**12**."]) }
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
-                                           input: "What is 2+2?\n/temp 0.5\nAnd times 3?\n", environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"],
+            input: "What is 2+2?\n/temp 0.5\nAnd times 3?\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(server.chats.count, 2)
         let second = try XCTUnwrap(server.chats[1].json)
@@ -22,9 +23,12 @@ final class ScriptModeTests: ParleyTestCase {
 
     func testTheLocalModelInAScript() throws {
         try LocalModel.require()
-        let result = try ParleyProcess.run(["--base-url", LocalModel.baseURL, "-m", LocalModel.name, "--temperature", "0",
-                                            "-s", "You are a helpful assistant."],
-                                           input: "What is the capital of France?\n/history\n", environment: environment)
+        let result = try ParleyProcess.run(
+            [
+                "--base-url", LocalModel.baseURL, "-m", LocalModel.name, "--temperature", "0",
+                "-s", "You are a helpful assistant.",
+            ],
+            input: "What is the capital of France?\n/history\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("> What is the capital of France?\n\nThe capital of France is Paris.\n"), result.stdout)
         XCTAssertTrue(result.stdout.contains("#2 SmolLM2: The capital of France is Paris."), result.stdout)
@@ -33,8 +37,9 @@ final class ScriptModeTests: ParleyTestCase {
 
     func testAMultiLineBlockIsOneMessage() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
-                                           input: "\"\"\"\nline one\n\nline three\n\"\"\"\n", environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"],
+            input: "\"\"\"\nline one\n\nline three\n\"\"\"\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(messages.first?["content"] as? String, "line one\n\nline three")
@@ -63,13 +68,15 @@ final class ScriptModeTests: ParleyTestCase {
             default: return .reply(["second answer"])
             }
         }
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "hello\n/regen\n/history\n",
-                                           environment: environment, timeout: 30)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: "hello\n/regen\n/history\n",
+            environment: environment, timeout: 30)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("retrying in 1 s (try 2)"), result.stderr)
         XCTAssertTrue(result.stdout.contains("#2 m: second answer"), result.stdout)
-        XCTAssertTrue(result.stdout.hasPrefix("> hello\n\nfirst answer\n\n[regenerated]\n\nsecond answer\n\n"),
-                      "the transcript says the second answer replaced the first: \(result.stdout)")
+        XCTAssertTrue(
+            result.stdout.hasPrefix("> hello\n\nfirst answer\n\n[regenerated]\n\nsecond answer\n\n"),
+            "the transcript says the second answer replaced the first: \(result.stdout)")
         XCTAssertEqual(server.chats.count, 3)
     }
 

@@ -30,7 +30,8 @@ final class VisionTests: ParleyTestCase {
         for ((name, mime), url) in zip(files, urls) {
             let prefix = "data:\(mime);base64,"
             XCTAssertTrue(url.hasPrefix(prefix), "\(name): \(url.prefix(40))")
-            XCTAssertEqual(Data(base64Encoded: String(url.dropFirst(prefix.count))), try Data(contentsOf: images.appendingPathComponent(name)), name)
+            XCTAssertEqual(
+                Data(base64Encoded: String(url.dropFirst(prefix.count))), try Data(contentsOf: images.appendingPathComponent(name)), name)
         }
         try Schema.validate(try XCTUnwrap(server.chats.first).body, against: "CreateChatCompletionRequest")
     }
@@ -43,14 +44,18 @@ final class VisionTests: ParleyTestCase {
         var bytes = try Data(contentsOf: images.appendingPathComponent("chart.png"))
         bytes.append(Data(count: 11 * 1024 * 1024))
         try bytes.write(to: huge)
-        let script = ["diagram.bmp", "scan.tiff", "not-really.png", "truncated.png"].map { "/attach \(path($0))" }
+        let script =
+            ["diagram.bmp", "scan.tiff", "not-really.png", "truncated.png"].map { "/attach \(path($0))" }
             + ["/attach \(huge.path)", "/attach \(home.path)/missing.png", "/attach '\(directory.path)'", "plain question"]
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: script.joined(separator: "\n") + "\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: script.joined(separator: "\n") + "\n",
+            environment: environment)
         XCTAssertEqual(result.status, 1)
-        for words in ["diagram.bmp is not a JPEG, PNG, GIF or WebP image (it is a BMP)", "(it is a TIFF)", "not-really.png is not a JPEG",
-                      "truncated.png is cut off", "huge.png is 11.0 MB; images may be at most 10 MB", "missing.png does not exist",
-                      "is a directory"] {
+        for words in [
+            "diagram.bmp is not a JPEG, PNG, GIF or WebP image (it is a BMP)", "(it is a TIFF)", "not-really.png is not a JPEG",
+            "truncated.png is cut off", "huge.png is 11.0 MB; images may be at most 10 MB", "missing.png does not exist",
+            "is a directory",
+        ] {
             XCTAssertTrue(result.stderr.contains(words), "\(words): \(result.stderr)")
         }
         let messages = try XCTUnwrap(server.chats.first?.messages)
@@ -60,8 +65,9 @@ final class VisionTests: ParleyTestCase {
     func testSixImagesGiveFiveAndDetach() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let six = Array(repeating: path("pixel.png"), count: 6).joined(separator: " ")
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/attach \(six)\n/detach 1\nhow many?\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: "/attach \(six)\n/detach 1\nhow many?\n",
+            environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("at most 5 images"), result.stderr)
         XCTAssertEqual(try imageURLs(server.chats.first).count, 4)
@@ -74,18 +80,21 @@ final class VisionTests: ParleyTestCase {
         let copy = folder.appendingPathComponent("cat photo.jpg")
         try FileManager.default.copyItem(atPath: path("cat.jpg"), toPath: copy.path)
         let escaped = copy.path.replacingOccurrences(of: " ", with: "\\ ")
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"],
-                                           input: "/attach \"\(copy.path)\" \(escaped) ~/my\\ pics/cat\\ photo.jpg\nthree cats\n",
-                                           environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"],
+            input: "/attach \"\(copy.path)\" \(escaped) ~/my\\ pics/cat\\ photo.jpg\nthree cats\n",
+            environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try imageURLs(server.chats.first).count, 3)
     }
 
     func testAttachmentsAreKeptAndResentExactlyAfterReopening() throws {
         let server = try StubServer { _, index in .reply(["reply \(index)"]) }
-        _ = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/attach \(path("chart.png"))\nread the chart\n",
-                                  environment: environment)
-        let again = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "-c"], input: "/history\n/regen\n", environment: environment)
+        _ = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m"], input: "/attach \(path("chart.png"))\nread the chart\n",
+            environment: environment)
+        let again = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m", "-c"], input: "/history\n/regen\n", environment: environment)
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stdout.contains("#1 you: read the chart [chart.png]"), again.stdout)
         XCTAssertEqual(server.chats.count, 2)
@@ -98,8 +107,9 @@ final class VisionTests: ParleyTestCase {
                 ? .response(status: 200, body: #"{"data":[{"id":"text-only","input_modalities":["text"]}]}"#)
                 : .error(status: 400, code: "invalid_request_error", message: "This model does not support images")
         }
-        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "text-only"],
-                                           input: "/attach \(path("cat.jpg"))\nwhat is it?\n", environment: environment)
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "text-only"],
+            input: "/attach \(path("cat.jpg"))\nwhat is it?\n", environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("does not take images"), result.stderr)
         XCTAssertTrue(result.stderr.contains("This model does not support images"), result.stderr)

@@ -1,15 +1,17 @@
-import ParleyWire
 import Foundation
 import ParleyHTTP
+import ParleyWire
 import TestSupport
 import XCTest
+
 @testable import ParleyAPI
 
 /// The chat client over the real libcurl transport, against a scripted server's faults and framings.
 final class ChatClientTests: XCTestCase {
     func client(_ server: StubServer, key: String? = nil, idle: Double = 5) -> ChatClient {
-        ChatClient(endpoint: Endpoint(baseURL: server.baseURL, apiKey: key, keySource: key.map { _ in "PARLEY_API_KEY" }),
-                   transport: CurlTransport(userAgent: "parley/test"), idleTimeout: idle)
+        ChatClient(
+            endpoint: Endpoint(baseURL: server.baseURL, apiKey: key, keySource: key.map { _ in "PARLEY_API_KEY" }),
+            transport: CurlTransport(userAgent: "parley/test"), idleTimeout: idle)
     }
 
     let request = ChatRequest(model: "m", messages: [ChatMessage(role: .user, text: "hi")])
@@ -43,8 +45,10 @@ final class ChatClientTests: XCTestCase {
     }
 
     func testOddFramingOneByteAtATimeWithCRLFCommentsAndNoSpace() async throws {
-        let body = ": hello\r\n\r\n" + "data:" + StubServer.chunk("A").dropFirst(6).replacingOccurrences(of: "\n", with: "\r\n")
-            + "event: message\rdata: " + StubServer.chunk("B").dropFirst(6).replacingOccurrences(of: "\n", with: "\r") + "data: [DONE]\r\n\r\n"
+        let body =
+            ": hello\r\n\r\n" + "data:" + StubServer.chunk("A").dropFirst(6).replacingOccurrences(of: "\n", with: "\r\n")
+            + "event: message\rdata: " + StubServer.chunk("B").dropFirst(6).replacingOccurrences(of: "\n", with: "\r")
+            + "data: [DONE]\r\n\r\n"
         let server = try StubServer { _, _ in [.streamHead()] + Array(body.utf8).map { .send([$0]) } + [.close] }
         let result = await run(client(server))
         XCTAssertNil(result.error)
@@ -95,7 +99,10 @@ final class ChatClientTests: XCTestCase {
 
     func testErrorEventMidStream() async throws {
         let server = try StubServer { _, _ in
-            [.streamHead(), .delta("So far"), .text(#"data: {"error":{"code":"worker_error","message":"the worker died"}}"# + "\n\n"), .close]
+            [
+                .streamHead(), .delta("So far"), .text(#"data: {"error":{"code":"worker_error","message":"the worker died"}}"# + "\n\n"),
+                .close,
+            ]
         }
         let result = await run(client(server))
         XCTAssertEqual(result.text, "So far")
@@ -142,7 +149,8 @@ final class ChatClientTests: XCTestCase {
         XCTAssertEqual(ChatClient.summary(ofErrorBody: Array("upstream\n  timed out\r\n".utf8)), "upstream timed out")
         XCTAssertNil(ChatClient.summary(ofErrorBody: Array(" \n ".utf8)))
         // A page's scripts and styles are not its words, nor is a script cut short by the read's end.
-        let scripted = "<html><body><style type=\"text/css\">p { color: red }</style><h1>502 Bad Gateway</h1>"
+        let scripted =
+            "<html><body><style type=\"text/css\">p { color: red }</style><h1>502 Bad Gateway</h1>"
             + "<SCRIPT>if (a < b) { document.write(\"<p>x</p>\") }</SCRIPT ><p>Try again.</p><script>var unfinished = 1"
         XCTAssertEqual(ChatClient.summary(ofErrorBody: Array(scripted.utf8)), "502 Bad Gateway Try again.")
     }
@@ -157,8 +165,9 @@ final class ChatClientTests: XCTestCase {
 
     func testListModels() async throws {
         let server = try StubServer { _, _ in
-            .response(status: 200, headers: ["Content-Type": "application/json"],
-                      body: #"{"data":[{"id":"a","status":"online"},{"id":"b","status":"offline"}]}"#)
+            .response(
+                status: 200, headers: ["Content-Type": "application/json"],
+                body: #"{"data":[{"id":"a","status":"online"},{"id":"b","status":"offline"}]}"#)
         }
         let models = try await client(server).listModels()
         XCTAssertEqual(models.map(\.id), ["a", "b"])

@@ -1,12 +1,15 @@
-import ParleyWire
 import Foundation
+import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 final class ChatStreamParserTests: XCTestCase {
     func chunk(_ delta: String, finish: String? = nil) -> String {
         let reason = finish.map { "\"\($0)\"" } ?? "null"
-        return #"data: {"id":"x","object":"chat.completion.chunk","extra":{"ignored":true},"choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"# + "\n\n"
+        return
+            #"data: {"id":"x","object":"chat.completion.chunk","extra":{"ignored":true},"choices":[{"index":0,"delta":\#(delta),"finish_reason":\#(reason)}]}"#
+            + "\n\n"
     }
 
     func parse(_ text: String) throws -> [ChatEvent] {
@@ -17,19 +20,23 @@ final class ChatStreamParserTests: XCTestCase {
     }
 
     func testContentReasoningFinishAndUsage() throws {
-        let body = chunk(#"{"role":"assistant"}"#) + chunk(#"{"reasoning_content":"hmm"}"#) + chunk(#"{"reasoning":" yes"}"#)
+        let body =
+            chunk(#"{"role":"assistant"}"#) + chunk(#"{"reasoning_content":"hmm"}"#) + chunk(#"{"reasoning":" yes"}"#)
             + chunk(#"{"content":"Hi"}"#) + chunk(#"{"content":"!"}"#, finish: "stop")
             + #"data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}"# + "\n\n"
             + "data: [DONE]\n\n"
-        XCTAssertEqual(try parse(body), [
-            .reasoning("hmm"), .reasoning(" yes"), .content("Hi"), .content("!"),
-            .finished(finishReason: "stop", usage: Usage(promptTokens: 5, completionTokens: 2, totalTokens: 7)),
-        ])
+        XCTAssertEqual(
+            try parse(body),
+            [
+                .reasoning("hmm"), .reasoning(" yes"), .content("Hi"), .content("!"),
+                .finished(finishReason: "stop", usage: Usage(promptTokens: 5, completionTokens: 2, totalTokens: 7)),
+            ])
     }
 
     func testNoUsageIsFine() throws {
-        XCTAssertEqual(try parse(chunk(#"{"content":"a"}"#) + "data: [DONE]\n\n"),
-                       [.content("a"), .finished(finishReason: nil, usage: nil)])
+        XCTAssertEqual(
+            try parse(chunk(#"{"content":"a"}"#) + "data: [DONE]\n\n"),
+            [.content("a"), .finished(finishReason: nil, usage: nil)])
     }
 
     func testEndWithoutDoneIsACutStream() {
@@ -41,7 +48,9 @@ final class ChatStreamParserTests: XCTestCase {
     func testErrorEventMidStream() {
         var parser = ChatStreamParser()
         XCTAssertEqual(try parser.feed(Array(chunk(#"{"content":"So far"}"#).utf8)), [.content("So far")])
-        XCTAssertThrowsError(try parser.feed(Array((#"data: {"error":{"code":"worker_error","message":"the worker died"}}"# + "\n\n").utf8))) {
+        XCTAssertThrowsError(
+            try parser.feed(Array((#"data: {"error":{"code":"worker_error","message":"the worker died"}}"# + "\n\n").utf8))
+        ) {
             XCTAssertEqual($0 as? APIError, .errorEvent(code: "worker_error", message: "the worker died"))
         }
     }
@@ -71,11 +80,15 @@ final class ChatStreamParserTests: XCTestCase {
         for size in 1...6 {
             var pieces: [String] = []
             var rest = Substring(text)
-            while !rest.isEmpty { pieces.append(String(rest.prefix(size))); rest = rest.dropFirst(size) }
-            let body = pieces.map { piece in
-                let json = String(decoding: try! JSONEncoder().encode(["content": piece]), as: UTF8.self)
-                return chunk(json)
-            }.joined() + "data: [DONE]\n\n"
+            while !rest.isEmpty {
+                pieces.append(String(rest.prefix(size)))
+                rest = rest.dropFirst(size)
+            }
+            let body =
+                pieces.map { piece in
+                    let json = String(decoding: try! JSONEncoder().encode(["content": piece]), as: UTF8.self)
+                    return chunk(json)
+                }.joined() + "data: [DONE]\n\n"
             let events = try parse(body)
             let reasoning = events.compactMap { if case let .reasoning(r) = $0 { r } else { nil } }.joined()
             let content = events.compactMap { if case let .content(c) = $0 { c } else { nil } }.joined()
@@ -136,8 +149,10 @@ final class ChatStreamParserTests: XCTestCase {
     }
 
     /// The parser gives `reference` for `bytes` split in two at every byte, event by event and in batches.
-    static func assertAgreesSplitAnywhere(_ bytes: [UInt8], reference: [ChatEvent], name: String = "",
-                                          file: StaticString = #filePath, line: UInt = #line) throws {
+    static func assertAgreesSplitAnywhere(
+        _ bytes: [UInt8], reference: [ChatEvent], name: String = "",
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for split in 0...bytes.count {
             var parser = ChatStreamParser()
             var events = try parser.feed(bytes[..<split])
@@ -147,7 +162,8 @@ final class ChatStreamParserTests: XCTestCase {
 
             // The same through batches (what the client hands on): the same text in the same runs.
             var batchParser = ChatStreamParser()
-            var first = ChatEventBatch(), second = ChatEventBatch()
+            var first = ChatEventBatch()
+            var second = ChatEventBatch()
             try batchParser.feed(bytes[..<split], into: &first)
             try batchParser.feed(bytes[split...], into: &second)
             let batched = first.events + second.events + (try batchParser.finish())
@@ -187,7 +203,8 @@ final class ChatStreamParserTests: XCTestCase {
         }
         Array("de".utf8).withUnsafeBufferPointer { batch.addContent($0) }
         batch.add(.finished(finishReason: "stop", usage: nil))
-        XCTAssertEqual(batch.events, [.opened, .content("ab"), .reasoning("rs"), .content("cde"), .finished(finishReason: "stop", usage: nil)])
+        XCTAssertEqual(
+            batch.events, [.opened, .content("ab"), .reasoning("rs"), .content("cde"), .finished(finishReason: "stop", usage: nil)])
         XCTAssertTrue(ChatEventBatch().isEmpty)
     }
 }

@@ -1,6 +1,7 @@
-import ParleyWire
 import Foundation
+import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 final class ChatTypesTests: XCTestCase {
@@ -34,23 +35,28 @@ final class ChatTypesTests: XCTestCase {
     func testErrorEnvelopeWithStringNumberOrNullCode() {
         XCTAssertEqual(ErrorEnvelope.parse(Array(#"{"error":{"code":"rate_limit","message":"slow down"}}"#.utf8))?.code, "rate_limit")
         XCTAssertEqual(ErrorEnvelope.parse(Array(#"{"error":{"code":429,"message":"m"}}"#.utf8))?.code, "429")
-        let nullCode = ErrorEnvelope.parse(Array(#"{"error":{"code":null,"message":"m","type":"invalid_request_error","param":null}}"#.utf8))
+        let nullCode = ErrorEnvelope.parse(
+            Array(#"{"error":{"code":null,"message":"m","type":"invalid_request_error","param":null}}"#.utf8))
         XCTAssertNil(nullCode?.code)
         XCTAssertEqual(nullCode?.message, "m")
         XCTAssertNil(ErrorEnvelope.parse(Array("<html>bad gateway</html>".utf8)))
     }
 
     func testModelListWithStatusAndUnknownFields() throws {
-        let body = #"{"object":"list","data":[{"id":"a","object":"model","owned_by":"me","permissions":[]},{"id":"b","status":"warming_up","type":"tts"}]}"#
+        let body =
+            #"{"object":"list","data":[{"id":"a","object":"model","owned_by":"me","permissions":[]},{"id":"b","status":"warming_up","type":"tts"}]}"#
         let list = try JSONDecoder().decode(ModelList.self, from: Data(body.utf8))
         XCTAssertEqual(list.data, [ModelInfo(id: "a", ownedBy: "me"), ModelInfo(id: "b", status: "warming_up", type: "tts")])
     }
 
     func testNonStreamedReply() throws {
-        let body = #"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","reasoning_content":"easy"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
-        XCTAssertEqual(try ChatClient.events(fromCompletion: Array(body.utf8)), [
-            .reasoning("easy"), .content("Paris."),
-            .finished(finishReason: "stop", usage: Usage(promptTokens: 3, completionTokens: 2, totalTokens: 5)),
-        ])
+        let body =
+            #"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","reasoning_content":"easy"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
+        XCTAssertEqual(
+            try ChatClient.events(fromCompletion: Array(body.utf8)),
+            [
+                .reasoning("easy"), .content("Paris."),
+                .finished(finishReason: "stop", usage: Usage(promptTokens: 3, completionTokens: 2, totalTokens: 5)),
+            ])
     }
 }

@@ -1,12 +1,15 @@
-import ParleyWire
 import Foundation
+import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 /// The fast path must agree with the full decoder whenever it answers.
 final class ChunkScannerTests: XCTestCase {
     func full(_ text: String) -> ChunkScanner.Fields? {
-        guard let chunk = try? JSONDecoder().decode(ChatStreamChunk.self, from: Data(text.utf8)), let choices = chunk.choices else { return nil }
+        guard let chunk = try? JSONDecoder().decode(ChatStreamChunk.self, from: Data(text.utf8)), let choices = chunk.choices else {
+            return nil
+        }
         let first = choices.first
         return ChunkScanner.Fields(content: first?.delta?.content, reasoning: first?.delta?.reasoning, finishReason: first?.finishReason)
     }
@@ -31,9 +34,11 @@ final class ChunkScannerTests: XCTestCase {
     }
 
     func testWhatItLeavesToTheDecoder() {
-        for sample in [#"{"error":{"message":"x"}}"#, #"{"choices":[],"usage":{"prompt_tokens":1}}"#, #"{"id":"x"}"#, "not json",
-                       #"{"choices":[{"delta":{"content":5}}]}"#, #"{"choices":[{"delta":{"content":"x"}}]} trailing"#, "",
-                       #"{"choices":[{"delta":{"content":"bad \q escape"}}]}"#, #"{"choices":[{"delta":{"content":"unterminated}}]}"#] {
+        for sample in [
+            #"{"error":{"message":"x"}}"#, #"{"choices":[],"usage":{"prompt_tokens":1}}"#, #"{"id":"x"}"#, "not json",
+            #"{"choices":[{"delta":{"content":5}}]}"#, #"{"choices":[{"delta":{"content":"x"}}]} trailing"#, "",
+            #"{"choices":[{"delta":{"content":"bad \q escape"}}]}"#, #"{"choices":[{"delta":{"content":"unterminated}}]}"#,
+        ] {
             XCTAssertNil(ChunkScanner.scan(sample), sample)
         }
     }
@@ -94,9 +99,11 @@ final class ChunkScannerTests: XCTestCase {
     }
 
     func testOnlyContentAloneMakesATemplate() {
-        for sample in [#"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,
-                       #"{"choices":[{"delta":{"reasoning_content":"r","content":"a"}}]}"#,
-                       #"{"choices":[{"delta":{"content":null}}]}"#] {
+        for sample in [
+            #"{"choices":[{"delta":{"content":"a"},"finish_reason":"stop"}]}"#,
+            #"{"choices":[{"delta":{"reasoning_content":"r","content":"a"}}]}"#,
+            #"{"choices":[{"delta":{"content":null}}]}"#,
+        ] {
             var template: ChunkScanner.Template?
             _ = Array(sample.utf8).withUnsafeBufferPointer { ChunkScanner.scan($0, template: &template) }
             XCTAssertNil(template, sample)

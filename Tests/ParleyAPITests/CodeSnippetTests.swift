@@ -1,13 +1,17 @@
-import ParleyWire
 import Foundation
+import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 final class CodeSnippetTests: XCTestCase {
-    let request = ChatRequest(model: "SmolLM2-135M-Instruct",
-                              messages: [ChatMessage(role: .system, text: "You are a helpful assistant."),
-                                         ChatMessage(role: .user, text: "What's the capital of France?")],
-                              temperature: 0)
+    let request = ChatRequest(
+        model: "SmolLM2-135M-Instruct",
+        messages: [
+            ChatMessage(role: .system, text: "You are a helpful assistant."),
+            ChatMessage(role: .user, text: "What's the capital of France?"),
+        ],
+        temperature: 0)
 
     func testTypeScriptMatchesItsGoldenFile() throws {
         let snippet = CodeSnippet.make(.ts, request: request, baseURL: "http://127.0.0.1:8077/v1", keyVariable: "PARLEY_API_KEY")
@@ -35,7 +39,8 @@ final class CodeSnippetTests: XCTestCase {
 
     func testImagesAreCutShortWithANote() {
         let image = "data:image/png;base64," + String(repeating: "A", count: 5000)
-        let withImage = ChatRequest(model: "m", messages: [ChatMessage(role: .user, content: .parts([.text("what is it?"), .imageURL(image)]))])
+        let withImage = ChatRequest(
+            model: "m", messages: [ChatMessage(role: .user, content: .parts([.text("what is it?"), .imageURL(image)]))])
         for language in CodeSnippet.Language.allCases {
             let snippet = CodeSnippet.make(language, request: withImage, baseURL: "http://h/v1", keyVariable: nil)
             XCTAssertTrue(snippet.contains("...TRUNCATED"), "\(language)")
@@ -45,7 +50,8 @@ final class CodeSnippetTests: XCTestCase {
     }
 
     func testSpeechRequestBody() throws {
-        let body = try JSONSerialization.jsonObject(with: JSONEncoder().encode(SpeechRequest(model: "tts-1", input: "Hi."))) as? [String: Any]
+        let body =
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(SpeechRequest(model: "tts-1", input: "Hi."))) as? [String: Any]
         XCTAssertEqual(body?["model"] as? String, "tts-1")
         XCTAssertEqual(body?["voice"] as? String, "alloy")
         XCTAssertEqual(body?["response_format"] as? String, "wav")

@@ -1,5 +1,6 @@
 import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 final class EndpointTests: XCTestCase {
@@ -13,8 +14,10 @@ final class EndpointTests: XCTestCase {
     }
 
     func testFirstFoundWins() throws {
-        let all = ["PARLEY_BASE_URL": "http://parley/v1", "PARLEY_API_KEY": "p", "OPENAI_BASE_URL": "http://openai/v1",
-                   "OPENAI_API_KEY": "o", "CASOLA_API_KEY": "c"]
+        let all = [
+            "PARLEY_BASE_URL": "http://parley/v1", "PARLEY_API_KEY": "p", "OPENAI_BASE_URL": "http://openai/v1",
+            "OPENAI_API_KEY": "o", "CASOLA_API_KEY": "c",
+        ]
         XCTAssertEqual(summary(try resolve("http://flag/v1/", all)), ["http://flag/v1", "--base-url", "PARLEY_API_KEY", "p"])
         XCTAssertEqual(try resolve(nil, all).baseURL, "http://parley/v1")
         var rest = all
@@ -54,8 +57,10 @@ final class EndpointTests: XCTestCase {
             environment["PARLEY_BASE_URL"] = strange.1
             let endpoint = try resolve(strange.0, environment)
             XCTAssertNil(endpoint.apiKey, "\(strange)")
-            XCTAssertEqual(endpoint.keyLine,
-                           "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)")
+            XCTAssertEqual(
+                endpoint.keyLine,
+                "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)"
+            )
         }
         // Each service's key reaches its own host, however the host was named.
         XCTAssertEqual(summary(try resolve("https://API.openai.com/v1/", both)).suffix(2), ["OPENAI_API_KEY", "o"])
@@ -64,8 +69,9 @@ final class EndpointTests: XCTestCase {
         let named = try resolve("http://gateway.example/v1", ["OPENAI_BASE_URL": "http://gateway.example/v1/", "OPENAI_API_KEY": "o"])
         XCTAssertEqual(named.keyLine, "key: OPENAI_API_KEY (the endpoint is OPENAI_BASE_URL)")
         // PARLEY_API_KEY is the user's word that this endpoint gets it.
-        XCTAssertEqual(try resolve("http://proxy.example/v1", ["PARLEY_API_KEY": "p", "CASOLA_API_KEY": "c"]).keyLine,
-                       "key: PARLEY_API_KEY (it goes to any endpoint)")
+        XCTAssertEqual(
+            try resolve("http://proxy.example/v1", ["PARLEY_API_KEY": "p", "CASOLA_API_KEY": "c"]).keyLine,
+            "key: PARLEY_API_KEY (it goes to any endpoint)")
     }
 
     func testAProfilesKeyGoesWithItsOwnEndpointOnly() throws {

@@ -1,12 +1,16 @@
-import ParleyWire
 import Foundation
+import ParleyWire
 import XCTest
+
 @testable import ParleyAPI
 
 /// Every fixture in Fixtures/sse, fed whole, split in two at every byte offset, and one byte at a time,
 /// gives exactly the events in its `.expected.json`.
 final class ServerSentEventDecoderTests: XCTestCase {
-    struct Expected: Decodable, Equatable { var type: String; var data: String }
+    struct Expected: Decodable, Equatable {
+        var type: String
+        var data: String
+    }
 
     func fixtures() throws -> [(name: String, bytes: [UInt8], expected: [ServerSentEvent])] {
         let directory = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/sse", withExtension: nil))
@@ -16,8 +20,9 @@ final class ServerSentEventDecoderTests: XCTestCase {
         return try names.map { name in
             let base = String(name.dropLast(4))
             let bytes = try [UInt8](Data(contentsOf: directory.appendingPathComponent(name)))
-            let expected = try JSONDecoder().decode([Expected].self,
-                                                    from: Data(contentsOf: directory.appendingPathComponent(base + ".expected.json")))
+            let expected = try JSONDecoder().decode(
+                [Expected].self,
+                from: Data(contentsOf: directory.appendingPathComponent(base + ".expected.json")))
             return (base, bytes, expected.map { ServerSentEvent(type: $0.type, data: $0.data) })
         }
     }

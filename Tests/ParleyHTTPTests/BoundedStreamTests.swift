@@ -1,14 +1,23 @@
 import Foundation
-import XCTest
-@testable import ParleyHTTP
 import TestSupport
+import XCTest
+
+@testable import ParleyHTTP
 
 final class BoundedStreamTests: XCTestCase {
     final class Counter: @unchecked Sendable {
         let lock = NSLock()
         var value = 0
-        func add() { lock.lock(); value += 1; lock.unlock() }
-        var current: Int { lock.lock(); defer { lock.unlock() }; return value }
+        func add() {
+            lock.lock()
+            value += 1
+            lock.unlock()
+        }
+        var current: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
     }
 
     func testTheProducerWaitsWhileTheQueueIsFull() async throws {
@@ -41,7 +50,8 @@ final class BoundedStreamTests: XCTestCase {
             [.streamHead()] + (1...400).map { .delta(String(repeating: "x", count: 1000) + "\($0)") } + [.done, .close]
         }
         let transport = CurlTransport(userAgent: "test")
-        let body = transport.send(HTTPRequest(method: .post, url: server.baseURL + "/chat/completions", headers: [], body: Array("{}".utf8)))
+        let body = transport.send(
+            HTTPRequest(method: .post, url: server.baseURL + "/chat/completions", headers: [], body: Array("{}".utf8)))
         var received: [UInt8] = []
         for try await event in body {
             if case let .body(piece) = event {

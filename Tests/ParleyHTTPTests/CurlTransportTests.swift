@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import TestSupport
 import XCTest
+
 @testable import ParleyHTTP
 
 final class CurlTransportTests: XCTestCase {
@@ -26,8 +27,10 @@ final class CurlTransportTests: XCTestCase {
     func testAnOptionLibcurlRefusesStopsTheRequestBeforeAnythingIsSent() async throws {
         let server = try StubServer { _, _ in .response(status: 200, body: "{}") }
         // The rules that matter most: only http and https, and certificates verified.
-        for (option, name) in [(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR"), (CURLOPT_SSL_VERIFYPEER, "CURLOPT_SSL_VERIFYPEER"),
-                               (CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR"), (CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER")] {
+        for (option, name) in [
+            (CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR"), (CURLOPT_SSL_VERIFYPEER, "CURLOPT_SSL_VERIFYPEER"),
+            (CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR"), (CURLOPT_HTTPHEADER, "CURLOPT_HTTPHEADER"),
+        ] {
             let refusing = CurlTransport(userAgent: "parley/test", options: .refusing(option))
             var failure: Error?
             do {
@@ -45,9 +48,10 @@ final class CurlTransportTests: XCTestCase {
 
     func testPostSendsBodyHeadersAndUserAgent() async throws {
         let server = try StubServer { _, _ in .response(status: 200, headers: ["Content-Type": "application/json"], body: "{}") }
-        let request = HTTPRequest(method: .post, url: server.baseURL + "/chat/completions",
-                                  headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "Authorization", value: "Bearer k")],
-                                  body: Array(#"{"a":1}"#.utf8))
+        let request = HTTPRequest(
+            method: .post, url: server.baseURL + "/chat/completions",
+            headers: [HTTPHeader(name: "Content-Type", value: "application/json"), HTTPHeader(name: "Authorization", value: "Bearer k")],
+            body: Array(#"{"a":1}"#.utf8))
         let result = await collect(request)
         XCTAssertNil(result.error)
         XCTAssertEqual(result.head?.status, 200)
@@ -64,9 +68,12 @@ final class CurlTransportTests: XCTestCase {
     func testAHeaderWithALineBreakIsNeverSent() async throws {
         let server = try StubServer { _, _ in .response(status: 200, body: "{}") }
         for value in ["Bearer k\n", "Bearer k\r\nX-Injected: 1", "Bearer k\u{0}"] {
-            let result = await collect(HTTPRequest(method: .get, url: server.baseURL + "/models", headers: [HTTPHeader(name: "Authorization", value: value)]))
+            let result = await collect(
+                HTTPRequest(method: .get, url: server.baseURL + "/models", headers: [HTTPHeader(name: "Authorization", value: value)]))
             let error = try XCTUnwrap(result.error as? HTTPError)
-            XCTAssertEqual(error.description, "The transfer from \(server.baseURL)/models failed: its Authorization header holds a line break, so nothing was sent.")
+            XCTAssertEqual(
+                error.description,
+                "The transfer from \(server.baseURL)/models failed: its Authorization header holds a line break, so nothing was sent.")
             XCTAssertFalse(error.description.contains("Bearer"), "the key is not shown")
         }
         XCTAssertTrue(server.requests.isEmpty)
@@ -108,7 +115,9 @@ final class CurlTransportTests: XCTestCase {
     func testTLSFailureIsATLSError() async throws {
         let server = try StubServer { _, _ in .response(status: 200, body: "plain http") }
         let result = await collect(HTTPRequest(method: .get, url: "https://127.0.0.1:\(server.port)/v1/models"))
-        guard case .tls = result.error as? HTTPError else { return XCTFail("expected a TLS error, got \(String(describing: result.error))") }
+        guard case .tls = result.error as? HTTPError else {
+            return XCTFail("expected a TLS error, got \(String(describing: result.error))")
+        }
     }
 
     func testUnusableURL() async {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyPictures
 
 final class InlinePictureTests: XCTestCase {
@@ -24,8 +25,9 @@ final class InlinePictureTests: XCTestCase {
     }
 
     func testITerm2GetsTheFileAsItIs() {
-        XCTAssertEqual(InlinePicture.sequence(for: Data([1, 2, 3]), using: .iterm2),
-                       "\u{1B}]1337;File=inline=1;height=3;size=3:AQID\u{07}")
+        XCTAssertEqual(
+            InlinePicture.sequence(for: Data([1, 2, 3]), using: .iterm2),
+            "\u{1B}]1337;File=inline=1;height=3;size=3:AQID\u{07}")
     }
 
     func testUndecodableFilesGetNoPixels() {

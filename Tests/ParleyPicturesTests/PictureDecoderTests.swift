@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyPictures
 
 /// The shared fixtures are one 320 × 200 picture in every format; diagram.bmp holds its pixels
@@ -13,7 +14,9 @@ final class PictureDecoderTests: XCTestCase {
     /// The BMP's pixels (24-bit, bottom-up, BGR) as RGBA.
     static func reference() throws -> Picture {
         let bmp = [UInt8](try fixture("diagram.bmp"))
-        let width = 320, height = 200, offset = 54
+        let width = 320
+        let height = 200
+        let offset = 54
         var rgba: [UInt8] = []
         for y in 0..<height {
             let row = offset + (height - 1 - y) * width * 3
@@ -74,7 +77,8 @@ final class PictureDecoderTests: XCTestCase {
     func testAJPEGIsDecodedSmallerWhenThatIsEnough() throws {
         let jpeg = try Self.fixture("cat.jpg")
         let smaller = try XCTUnwrap(PictureDecoder.decode(jpeg, atLeast: (100, 60)))
-        XCTAssertEqual([smaller.width, smaller.height], [120, 75], "3/8 is the smallest of libjpeg's n/8 scales with both sides large enough")
+        XCTAssertEqual(
+            [smaller.width, smaller.height], [120, 75], "3/8 is the smallest of libjpeg's n/8 scales with both sides large enough")
         let eighth = try XCTUnwrap(PictureDecoder.decode(jpeg, atLeast: (40, 25)))
         XCTAssertEqual([eighth.width, eighth.height], [40, 25])
         let reference = try Self.reference().scaled(toFitWidth: 40, height: 25)
@@ -86,10 +90,12 @@ final class PictureDecoderTests: XCTestCase {
 
     func testScalingAveragesTheCoveredPixels() {
         // 4 × 2: left half red and blue pixels, right half transparent and green.
-        let picture = Picture(width: 4, height: 2, rgba: [
-            255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
-            255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
-        ])
+        let picture = Picture(
+            width: 4, height: 2,
+            rgba: [
+                255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
+                255, 0, 0, 255, 0, 0, 255, 255, 0, 0, 0, 0, 0, 255, 0, 255,
+            ])
         let half = picture.scaled(toFitWidth: 2, height: 100)
         XCTAssertEqual(half.width, 2)
         XCTAssertEqual(half.height, 1)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyPictures
 
 final class SixelTests: XCTestCase {
@@ -65,7 +66,9 @@ enum SixelReader {
         index += 1
         let height = number()
         var pixels = [UInt8](repeating: IndexedPicture.transparent, count: width * height)
-        var colour = 0, x = 0, top = 0
+        var colour = 0
+        var x = 0
+        var top = 0
         var defined = Set<Int>()
         func paint(_ sixel: UInt8, times: Int) throws {
             for _ in 0..<times {
@@ -86,13 +89,18 @@ enum SixelReader {
                 if index < bytes.count, bytes[index] == UInt8(ascii: ";") {
                     index += 1
                     guard number() == 2 else { throw Malformed(reason: "not RGB") }
-                    let rgb = (1...3).map { _ in index += 1; return number() }
+                    let rgb = (1...3).map { _ in
+                        index += 1
+                        return number()
+                    }
                     let expected = Sixel.palette[colour]
                     guard rgb == [expected.red, expected.green, expected.blue] else { throw Malformed(reason: "wrong colour") }
                     defined.insert(colour)
                 }
             case UInt8(ascii: "$"): x = 0
-            case UInt8(ascii: "-"): x = 0; top += 6
+            case UInt8(ascii: "-"):
+                x = 0
+                top += 6
             case UInt8(ascii: "!"):
                 let count = number()
                 let sixel = bytes[index] - 63

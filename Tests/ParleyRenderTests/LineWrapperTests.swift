@@ -1,5 +1,6 @@
-@testable import ParleyRender
 import XCTest
+
+@testable import ParleyRender
 
 /// A small terminal for the wrapper's output: rows of cells, a cursor that waits at the right edge
 /// until the next character (as xterm's does), `\n` as CR LF (the tty's ONLCR), `\r`, cursor forward
@@ -23,7 +24,9 @@ private struct Screen {
                 escape = nil
                 let number = Int(sequence.dropFirst(2).dropLast()) ?? 1
                 switch character {
-                case "C": column = min(width - 1, column + number); pendingWrap = false
+                case "C":
+                    column = min(width - 1, column + number)
+                    pendingWrap = false
                 case "K": rows[row].removeSubrange(min(column, rows[row].count)...)
                 default: break
                 }
@@ -31,21 +34,30 @@ private struct Screen {
             }
             switch character {
             case "\u{1B}": escape = "\u{1B}"
-            case "\r": column = 0; pendingWrap = false
+            case "\r":
+                column = 0
+                pendingWrap = false
             case "\n", "\r\n":
-                column = 0; pendingWrap = false; row += 1
+                column = 0
+                pendingWrap = false
+                row += 1
                 if row == rows.count { rows.append([]) }
             default:
                 let columns = LineWrapper.columns(of: character)
                 if pendingWrap || column + columns > width {
-                    row += 1; column = 0; pendingWrap = false
+                    row += 1
+                    column = 0
+                    pendingWrap = false
                     if row == rows.count { rows.append([]) }
                 }
                 while rows[row].count < column { rows[row].append(" ") }
                 if column < rows[row].count { rows[row][column] = character } else { rows[row].append(character) }
                 if columns == 2 { if column + 1 < rows[row].count { rows[row][column + 1] = "\u{0}" } else { rows[row].append("\u{0}") } }
                 column += columns
-                if column >= width { column = width - 1; pendingWrap = true }
+                if column >= width {
+                    column = width - 1
+                    pendingWrap = true
+                }
             }
         }
     }
@@ -92,18 +104,20 @@ final class LineWrapperTests: XCTestCase {
 
     func testListItemsAndQuotesHangUnderTheirText() {
         let item = "  • " + paragraph + "\n12. Second item with words enough to wrap.\n│ A quoted line that goes on and on.\n"
-        XCTAssertEqual(shown(item, width: 30, pieces: [4]), [
-            "  • The tides rise and fall",
-            "    twice a day because the",
-            "    moon pulls on the oceans,",
-            "    and the sun does too, a",
-            "    little.",
-            "12. Second item with words",
-            "    enough to wrap.",
-            "│ A quoted line that goes on",
-            "│ and on.",
-            "",
-        ])
+        XCTAssertEqual(
+            shown(item, width: 30, pieces: [4]),
+            [
+                "  • The tides rise and fall",
+                "    twice a day because the",
+                "    moon pulls on the oceans,",
+                "    and the sun does too, a",
+                "    little.",
+                "12. Second item with words",
+                "    enough to wrap.",
+                "│ A quoted line that goes on",
+                "│ and on.",
+                "",
+            ])
     }
 
     func testAWordLongerThanARowIsBrokenAtTheEdge() {
@@ -181,8 +195,10 @@ final class LineWrapperTests: XCTestCase {
 
     func testATableIsLaidOutOnlyWhenItFitsTheTerminal() {
         let table = "| name | year |\n|---|---:|\n| Swift | 2014 |\n"
-        for (width, expected) in [(80, [" name  │ year", "───────┼──────", " Swift │ 2014", ""]),
-                                  (12, ["| name |", "year |", "|---|---:|", "| Swift |", "2014 |", ""])] {
+        for (width, expected) in [
+            (80, [" name  │ year", "───────┼──────", " Swift │ 2014", ""]),
+            (12, ["| name |", "year |", "|---|---:|", "| Swift |", "2014 |", ""]),
+        ] {
             let sink = StringSink()
             let writer = ReplyWriter(sink: sink, style: Style(enabled: true), width: { width }, wraps: true)
             writer.begin()

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ParleyRender
 
 final class MarkdownTextTests: XCTestCase {

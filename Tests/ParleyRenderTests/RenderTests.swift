@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyRender
 
 final class MarkdownRendererTests: XCTestCase {
@@ -85,7 +86,9 @@ final class MarkdownRendererTests: XCTestCase {
 
     func testATableIsLaidOutInAlignedColumnsWhateverPiecesItCameIn() {
         let whole = render(table, style: styled)
-        XCTAssertEqual(withoutStyles(whole), """
+        XCTAssertEqual(
+            withoutStyles(whole),
+            """
             Compare:
              Language │    Typing     │ Year
             ──────────┼───────────────┼──────
@@ -106,7 +109,9 @@ final class MarkdownRendererTests: XCTestCase {
 
     func testATableTooWideForTheTerminalIsLeftAsItsLines() {
         let narrow = withoutStyles(render(table, pieces: 5, style: styled, tableWidth: 31))
-        XCTAssertTrue(narrow.contains("| Language | Typing | Year |\n|:---------|:------:|-----:|\n| Swift | static | 2014 |"), narrow.debugDescription)
+        XCTAssertTrue(
+            narrow.contains("| Language | Typing | Year |\n|:---------|:------:|-----:|\n| Swift | static | 2014 |"),
+            narrow.debugDescription)
         XCTAssertTrue(narrow.hasSuffix("| C | static \\| weak |\nAfter.\n"), narrow.debugDescription)
         XCTAssertTrue(withoutStyles(render(table, style: styled, tableWidth: 32)).contains("──────────┼"), "32 columns are enough")
     }
@@ -165,8 +170,10 @@ final class TerminalSanitizerTests: XCTestCase {
     /// Many random inputs: no ESC, no C0 but newline and tab, no C1 ever comes out.
     func testRandomInputNeverYieldsAControl() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Unicode.Scalar] = ["\u{1B}", "[", "]", "P", "\\", "\u{07}", "\u{9B}", "\u{9D}", "\u{9C}", "\u{85}", "a", "1", ";",
-                                          "m", "\n", "\t", "\r", "\u{0}", "\u{202E}", "é", "*", "`", "#", " "]
+        let alphabet: [Unicode.Scalar] = [
+            "\u{1B}", "[", "]", "P", "\\", "\u{07}", "\u{9B}", "\u{9D}", "\u{9C}", "\u{85}", "a", "1", ";",
+            "m", "\n", "\t", "\r", "\u{0}", "\u{202E}", "é", "*", "`", "#", " ",
+        ]
         for _ in 0..<2000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...40, using: &generator) { text.append(alphabet.randomElement(using: &generator)!) }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyRender
 
 /// Output and transcripts go through `writeAll`: everything written, a signal or not.

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyWire
 import XCTest
+
 @testable import ParleySession
 
 final class AttachmentTests: XCTestCase {
@@ -12,8 +13,10 @@ final class AttachmentTests: XCTestCase {
     }
 
     func testGoodImagesByContent() throws {
-        for (name, format, width, height) in [("cat.jpg", ImageFormat.jpeg, 320, 200), ("chart.png", .png, 320, 200),
-                                              ("anim.gif", .gif, 320, 200), ("photo.webp", .webp, 320, 200), ("pixel.png", .png, 1, 1)] {
+        for (name, format, width, height) in [
+            ("cat.jpg", ImageFormat.jpeg, 320, 200), ("chart.png", .png, 320, 200),
+            ("anim.gif", .gif, 320, 200), ("photo.webp", .webp, 320, 200), ("pixel.png", .png, 1, 1),
+        ] {
             let attachment = try inspect(name)
             XCTAssertEqual(attachment.format, format, name)
             XCTAssertEqual(attachment.width, width, name)
@@ -23,8 +26,10 @@ final class AttachmentTests: XCTestCase {
     }
 
     func testBadFilesAreRefusedWithTheReason() {
-        for (name, reason) in [("diagram.bmp", "it is a BMP"), ("scan.tiff", "it is a TIFF"), ("not-really.png", "it is text"),
-                               ("truncated.png", "cut off")] {
+        for (name, reason) in [
+            ("diagram.bmp", "it is a BMP"), ("scan.tiff", "it is a TIFF"), ("not-really.png", "it is text"),
+            ("truncated.png", "cut off"),
+        ] {
             XCTAssertThrowsError(try inspect(name), name) { XCTAssertTrue("\($0)".contains(reason), "\(name): \($0)") }
         }
     }
@@ -56,8 +61,10 @@ final class AttachmentTests: XCTestCase {
         let effects = session.handle(.submit("What is in these?"), now: 0)
         XCTAssertTrue(session.pendingAttachments.isEmpty, "used by this message")
         guard case let .startRequest(request)? = effects.last else { return XCTFail("\(effects)") }
-        let expected = MessageContent.parts([.text("What is in these?"), .imageURL("data:image/jpeg;base64," + cat.data.base64EncodedString()),
-                                             .imageURL("data:image/png;base64," + chart.data.base64EncodedString())])
+        let expected = MessageContent.parts([
+            .text("What is in these?"), .imageURL("data:image/jpeg;base64," + cat.data.base64EncodedString()),
+            .imageURL("data:image/png;base64," + chart.data.base64EncodedString()),
+        ])
         XCTAssertEqual(request.messages.last?.content, expected)
         _ = session.handle(.content("A cat and a chart."), now: 1)
         _ = session.handle(.finished(nil), now: 2)

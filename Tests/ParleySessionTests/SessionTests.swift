@@ -1,5 +1,6 @@
 import ParleyWire
 import XCTest
+
 @testable import ParleySession
 
 /// Every transition of the session, from each state, as a table; then the turns built from them.
@@ -89,9 +90,12 @@ final class SessionTests: XCTestCase {
         Row(from: .sending, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .sending, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
         Row(from: .sending, event: .finished(nil), to: .idle, effects: ["save", "render.ended.complete"]),
-        Row(from: .sending, event: .failed(TurnFailure(.badReply, sentence: "warming up", isRetryable: true, retryAfter: 3)), to: waiting,
+        Row(
+            from: .sending, event: .failed(TurnFailure(.badReply, sentence: "warming up", isRetryable: true, retryAfter: 3)), to: waiting,
             effects: ["schedule", "render.waiting"]),
-        Row(from: .sending, event: .failed(TurnFailure(.badReply, sentence: "bad request")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
+        Row(
+            from: .sending, event: .failed(TurnFailure(.badReply, sentence: "bad request")), to: .idle,
+            effects: ["render.ended.failed", "render.failed"]),
         Row(from: .sending, event: .cancel, to: .cancelling, effects: ["cancel"]),
         Row(from: .sending, event: .submit("again"), to: .sending, effects: []),
         Row(from: .sending, event: .retryTimer, to: .sending, effects: []),
@@ -99,7 +103,9 @@ final class SessionTests: XCTestCase {
         Row(from: .streaming, event: .content("x"), to: .streaming, effects: ["render.content"]),
         Row(from: .streaming, event: .reasoning("x"), to: .streaming, effects: ["render.reasoning"]),
         Row(from: .streaming, event: .finished(Usage(completionTokens: 1)), to: .idle, effects: ["save", "render.ended.complete"]),
-        Row(from: .streaming, event: .failed(TurnFailure(.badReply, sentence: "cut")), to: .idle, effects: ["render.ended.failed", "render.failed"]),
+        Row(
+            from: .streaming, event: .failed(TurnFailure(.badReply, sentence: "cut")), to: .idle,
+            effects: ["render.ended.failed", "render.failed"]),
         Row(from: .streaming, event: .cancel, to: .cancelling, effects: ["cancel"]),
         Row(from: .streaming, event: .headers, to: .streaming, effects: []),
         Row(from: .streaming, event: .regenerate, to: .streaming, effects: []),
@@ -109,7 +115,9 @@ final class SessionTests: XCTestCase {
         Row(from: waiting, event: .content("x"), to: waiting, effects: []),
         Row(from: waiting, event: .submit("x"), to: waiting, effects: []),
         // cancelling
-        Row(from: .cancelling, event: .failed(TurnFailure(.badReply, sentence: "cancelled")), to: .idle, effects: ["render.ended.cancelled"]),
+        Row(
+            from: .cancelling, event: .failed(TurnFailure(.badReply, sentence: "cancelled")), to: .idle, effects: ["render.ended.cancelled"]
+        ),
         Row(from: .cancelling, event: .finished(nil), to: .idle, effects: ["render.ended.cancelled"]),
         Row(from: .cancelling, event: .content("late"), to: .cancelling, effects: []),
         Row(from: .cancelling, event: .cancel, to: .cancelling, effects: []),
@@ -148,8 +156,12 @@ final class SessionTests: XCTestCase {
         guard let request = Self.request(in: effects) else { return XCTFail("\(effects)") }
         XCTAssertEqual(request.model, "m")
         XCTAssertEqual(request.temperature, 0.5)
-        XCTAssertEqual(request.messages, [ChatMessage(role: .system, text: "Be brief."), ChatMessage(role: .user, text: "Q1"),
-                                          ChatMessage(role: .assistant, text: "A1"), ChatMessage(role: .user, text: "Q2")])
+        XCTAssertEqual(
+            request.messages,
+            [
+                ChatMessage(role: .system, text: "Be brief."), ChatMessage(role: .user, text: "Q1"),
+                ChatMessage(role: .assistant, text: "A1"), ChatMessage(role: .user, text: "Q2"),
+            ])
         XCTAssertEqual(machine.messages[1].reasoning, "secret thoughts")
     }
 
@@ -172,8 +184,11 @@ final class SessionTests: XCTestCase {
         _ = machine.handle(.content("half a rep"), now: 1.2)
         _ = machine.handle(.cancel, now: 1.3)
         _ = machine.handle(.failed(TurnFailure(.badReply, sentence: "cancelled")), now: 1.31)
-        XCTAssertEqual(machine.messages.last, Message(role: .assistant, text: "half a rep", status: .cancelled,
-                                                      timings: Timings(sentAt: 1, firstTokenAt: 1.2, endedAt: 1.31)))
+        XCTAssertEqual(
+            machine.messages.last,
+            Message(
+                role: .assistant, text: "half a rep", status: .cancelled,
+                timings: Timings(sentAt: 1, firstTokenAt: 1.2, endedAt: 1.31)))
         XCTAssertEqual(machine.nextMessageNumber, 5)
     }
 

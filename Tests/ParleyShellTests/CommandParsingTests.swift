@@ -1,13 +1,17 @@
-import ParleyWire
 import ParleyCommands
+import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 /// Each command's argument, read by its own type from the one list (`SlashCommands`).
 final class CommandParsingTests: XCTestCase {
     /// What a line becomes: the command value, a message, nothing, or a refusal's sentence.
     enum Parsed: Equatable, CustomStringConvertible {
-        case command(String), message(String), empty, refused(String)
+        case command(String)
+        case message(String)
+        case empty
+        case refused(String)
         var description: String {
             switch self {
             case let .command(text), let .message(text), let .refused(text): return text
@@ -94,16 +98,23 @@ final class CommandParsingTests: XCTestCase {
         XCTAssertEqual(python.language, .python)
         XCTAssertEqual(python.save, SaveTarget("my snippet.py", replacing: true))
         XCTAssertEqual(try CodeCommand(argument: "--force --save ask.sh").save, SaveTarget("ask.sh", replacing: true))
-        for (argument, number, confirmed) in [("3", 3, false), ("3 --yes", 3, true), ("--yes 3", 3, true), ("--yes", nil, true)] as [(String, Int?, Bool)] {
+        for (argument, number, confirmed) in [("3", 3, false), ("3 --yes", 3, true), ("--yes 3", 3, true), ("--yes", nil, true)]
+            as [(String, Int?, Bool)]
+        {
             let delete = try DeleteCommand(argument: argument)
             XCTAssertEqual(delete.number, number, argument)
             XCTAssertEqual(delete.confirmed, confirmed, argument)
         }
-        for (line, reason) in [("/save --force", "Save to which file?"), ("/say --save", "--save needs a file name."),
-                               ("/say 2 --force", "--force goes with --save FILE."), ("/code ts --force", "--force goes with --save FILE."),
-                               ("/delete 3 4 --yes", "\"3 4\" is not a conversation number."),
-                               ("/code rust", "\"rust\" is not curl, python or ts.")] {
-            guard case let .refused(text) = parse(line) else { XCTFail("\(line) was taken"); continue }
+        for (line, reason) in [
+            ("/save --force", "Save to which file?"), ("/say --save", "--save needs a file name."),
+            ("/say 2 --force", "--force goes with --save FILE."), ("/code ts --force", "--force goes with --save FILE."),
+            ("/delete 3 4 --yes", "\"3 4\" is not a conversation number."),
+            ("/code rust", "\"rust\" is not curl, python or ts."),
+        ] {
+            guard case let .refused(text) = parse(line) else {
+                XCTFail("\(line) was taken")
+                continue
+            }
             XCTAssertTrue(text.hasPrefix(reason), "\(line): \(text)")
         }
     }
@@ -144,8 +155,9 @@ final class CommandParsingTests: XCTestCase {
         for spec in SlashCommands.catalog.all {
             XCTAssertTrue(help.contains(spec.usage) && help.contains(spec.help), spec.name)
         }
-        XCTAssertEqual(CommandCatalog.helpText(for: TemperatureCommand.spec),
-                       "usage: /temp [0-2]\nshow or set the temperature\naliases: /temperature")
+        XCTAssertEqual(
+            CommandCatalog.helpText(for: TemperatureCommand.spec),
+            "usage: /temp [0-2]\nshow or set the temperature\naliases: /temperature")
     }
 
     /// Each command's description as `/help` laid it out: the text after its usage and the indented
@@ -167,9 +179,10 @@ final class CommandParsingTests: XCTestCase {
     }
 
     func testHelpFitsTheTerminalItIsShownIn() {
-        let expected = Dictionary(uniqueKeysWithValues: SlashCommands.catalog.all.map { spec in
-            (spec.name, spec.help + (spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"))
-        })
+        let expected = Dictionary(
+            uniqueKeysWithValues: SlashCommands.catalog.all.map { spec in
+                (spec.name, spec.help + (spec.aliases.isEmpty ? "" : " (also /" + spec.aliases.joined(separator: ", /") + ")"))
+            })
         for width in [50, 80, 120] {
             let help = SlashCommands.catalog.helpText(width: width)
             let lines = help.split(separator: "\n").map(String.init)
@@ -191,8 +204,9 @@ final class CommandParsingTests: XCTestCase {
         XCTAssertEqual(narrow[1], "    list commands, or show one command's help")
         // Piped: one line a command, whatever its length.
         let piped = SlashCommands.catalog.helpText().split(separator: "\n").map(String.init)
-        XCTAssertEqual(Array(piped.prefix(SlashCommands.catalog.all.count)).map { $0.split(separator: " ").first.map(String.init) },
-                       SlashCommands.catalog.all.map { "/" + $0.name })
+        XCTAssertEqual(
+            Array(piped.prefix(SlashCommands.catalog.all.count)).map { $0.split(separator: " ").first.map(String.init) },
+            SlashCommands.catalog.all.map { "/" + $0.name })
         XCTAssertEqual(descriptions(in: SlashCommands.catalog.helpText()), expected)
     }
 
@@ -226,10 +240,12 @@ final class CommandParsingTests: XCTestCase {
         XCTAssertEqual(escaped.candidates, [#"~/holiday\ pictures/beach.png"#])
         let quoted = completions(#"/attach "~/holiday pictures/"#, models: models, paths: files)
         XCTAssertEqual(quoted.word, #""~/holiday pictures/"#)
-        XCTAssertEqual(quoted.candidates, [#""~/holiday pictures/"#, #""~/holiday pictures/beach.png""#, #""~/holiday pictures/it's.jpg""#],
-                       "a directory leaves the quote open, a file closes it")
-        XCTAssertEqual(completions(#"/attach ~/holiday\ pictures/it"#, models: models, paths: files).candidates,
-                       [#"~/holiday\ pictures/it\'s.jpg"#])
+        XCTAssertEqual(
+            quoted.candidates, [#""~/holiday pictures/"#, #""~/holiday pictures/beach.png""#, #""~/holiday pictures/it's.jpg""#],
+            "a directory leaves the quote open, a file closes it")
+        XCTAssertEqual(
+            completions(#"/attach ~/holiday\ pictures/it"#, models: models, paths: files).candidates,
+            [#"~/holiday\ pictures/it\'s.jpg"#])
         XCTAssertEqual(completions("/attach one.png ", models: models, paths: files).word, "", "a new word")
         // /save: one file, the rest of the line as it stands, spaces and all.
         let save = completions("/save  --force  ~/holiday pictures/be", models: models, paths: files)

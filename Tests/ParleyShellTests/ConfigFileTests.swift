@@ -1,10 +1,12 @@
 import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 final class ConfigFileTests: XCTestCase {
     func testProfilesAndTheDefault() throws {
-        let config = try ConfigFile.parse("""
+        let config = try ConfigFile.parse(
+            """
             # comment
             profile = "local"   # trailing comment
             [profiles.local]
@@ -24,10 +26,12 @@ final class ConfigFileTests: XCTestCase {
     }
 
     func testMalformedFilesAreRefusedWithPathAndLine() {
-        for (text, words) in [("[profiles.a\nx = 1", "line 1"), ("[profiles.a]\nbase_url = http://x", "line 2"),
-                              ("[profiles.a]\napi_key = \"sk-1\"", "api_key_env"), ("[profiles.a]\ncolour = \"red\"", "unknown key"),
-                              ("model = \"m\"", "line 1"), ("profile = \"b\"\n[profiles.a]", "does not define"),
-                              ("[other]", "[profiles.NAME]"), ("[profiles.a]\nmodel = \"open", "closing quote")] {
+        for (text, words) in [
+            ("[profiles.a\nx = 1", "line 1"), ("[profiles.a]\nbase_url = http://x", "line 2"),
+            ("[profiles.a]\napi_key = \"sk-1\"", "api_key_env"), ("[profiles.a]\ncolour = \"red\"", "unknown key"),
+            ("model = \"m\"", "line 1"), ("profile = \"b\"\n[profiles.a]", "does not define"),
+            ("[other]", "[profiles.NAME]"), ("[profiles.a]\nmodel = \"open", "closing quote"),
+        ] {
             XCTAssertThrowsError(try ConfigFile.parse(text, path: "/home/u/.config/parley/config.toml"), text) { error in
                 XCTAssertTrue("\(error)".contains("/home/u/.config/parley/config.toml"), "\(error)")
                 XCTAssertTrue("\(error)".contains(words), "\(text): \(error)")
@@ -41,13 +45,13 @@ final class ConfigFileTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("config.toml")
         try """
-            profile = "a"
-            [profiles.a]
-            base_url = "http://a.example/v1"
-            model = "ma"
-            temperature = 0.5
-            api_key_env = "A_KEY"
-            """.write(to: file, atomically: true, encoding: .utf8)
+        profile = "a"
+        [profiles.a]
+        base_url = "http://a.example/v1"
+        model = "ma"
+        temperature = 0.5
+        api_key_env = "A_KEY"
+        """.write(to: file, atomically: true, encoding: .utf8)
         var options = ShellOptions()
         let environment = ["PARLEY_CONFIG": file.path, "A_KEY": "sk-a", "HOME": directory.path]
         var configuration = try ShellConfiguration.resolve(options, environment: environment)
@@ -57,7 +61,8 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(configuration.settings.model, "ma")
         XCTAssertEqual(configuration.settings.temperature, 0.5)
         // The environment's endpoint comes before the config's default profile, without its settings.
-        configuration = try ShellConfiguration.resolve(options, environment: environment.merging(["PARLEY_BASE_URL": "http://env/v1"]) { a, _ in a })
+        configuration = try ShellConfiguration.resolve(
+            options, environment: environment.merging(["PARLEY_BASE_URL": "http://env/v1"]) { a, _ in a })
         XCTAssertEqual(configuration.endpoint.baseURL, "http://env/v1")
         XCTAssertNil(configuration.settings.model)
         // A flag wins over the profile's setting.

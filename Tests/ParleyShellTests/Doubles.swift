@@ -5,12 +5,16 @@ import ParleySession
 import ParleyStore
 import ParleyTerminal
 import ParleyWire
+
 @testable import ParleyShell
 
 /// The chat API as a script: each request gets the next reply (events, or a failure), and every
 /// request is kept.
 final class ScriptedChat: ChatService, @unchecked Sendable {
-    enum Reply { case events([ChatEvent]), failure(Error) }
+    enum Reply {
+        case events([ChatEvent])
+        case failure(Error)
+    }
     private let lock = NSLock()
     private var replies: [Reply]
     private(set) var requests: [ChatRequest] = []

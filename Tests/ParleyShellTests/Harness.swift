@@ -5,6 +5,7 @@ import ParleyStore
 import ParleyTerminal
 import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 /// A shell run in-process over test doubles: what it printed (stdout, stderr), what it asked the
@@ -26,9 +27,11 @@ final class Harness {
     /// - Parameters:
     ///   - interactive: as at a terminal's prompt (a person answers `answers`), else as a script.
     ///   - arguments: the command line's options (`-m m` unless `model` is nil).
-    init(replies: [ScriptedChat.Reply] = [], models: [String] = ["m"], model: String? = "m", interactive: Bool = false,
-         answers: [LineInput] = [], keepsConversations: Bool = true, pictures: String? = nil,
-         options: (inout ShellOptions) -> Void = { _ in }) throws {
+    init(
+        replies: [ScriptedChat.Reply] = [], models: [String] = ["m"], model: String? = "m", interactive: Bool = false,
+        answers: [LineInput] = [], keepsConversations: Bool = true, pictures: String? = nil,
+        options: (inout ShellOptions) -> Void = { _ in }
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-harness-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var shellOptions = ShellOptions()
@@ -41,12 +44,14 @@ final class Harness {
         self.models = FixedModels(models)
         lines = interactive ? ScriptedLines(answers) : nil
         store = keepsConversations ? try Store(directory: directory) : nil
-        let services = Services(console: Console.plain(out: out, err: err), lineReader: lines, chat: chat, models: self.models,
-                                conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
-                                pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys())
-        shell = Shell(configuration: configuration, environment: environment, services: services,
-                      mode: interactive ? .interactive : .script,
-                      storeWarning: keepsConversations ? nil : "History is not being saved: the test keeps none.")
+        let services = Services(
+            console: Console.plain(out: out, err: err), lineReader: lines, chat: chat, models: self.models,
+            conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
+            pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys())
+        shell = Shell(
+            configuration: configuration, environment: environment, services: services,
+            mode: interactive ? .interactive : .script,
+            storeWarning: keepsConversations ? nil : "History is not being saved: the test keeps none.")
     }
 
     deinit {
@@ -61,7 +66,10 @@ final class Harness {
 
     /// Stdout and stderr written since the last call, and forgets them.
     func take() -> (out: String, err: String) {
-        defer { outMark = out.text.count; errMark = err.text.count }
+        defer {
+            outMark = out.text.count
+            errMark = err.text.count
+        }
         return (String(out.text.dropFirst(outMark)), String(err.text.dropFirst(errMark)))
     }
 

@@ -1,5 +1,6 @@
 import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 /// How list commands fit a line of the terminal.

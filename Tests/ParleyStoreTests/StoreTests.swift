@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import ParleyStore
 
 final class StoreTests: XCTestCase {
@@ -49,12 +50,14 @@ final class StoreTests: XCTestCase {
         let store = try Store(directory: directory)
         let chat = conversation("c", updated: 1)
         try store.create(chat)
-        let reply = StoredMessage(role: "assistant", content: "partial", reasoning: "hmm", status: "cancelled",
-                                  usage: #"{"completion_tokens":3}"#, timings: #"{"sentAt":1}"#)
+        let reply = StoredMessage(
+            role: "assistant", content: "partial", reasoning: "hmm", status: "cancelled",
+            usage: #"{"completion_tokens":3}"#, timings: #"{"sentAt":1}"#)
         try store.save(StoredMessage(role: "user", content: "q"), at: 0, in: chat.id)
         try store.save(reply, at: 1, in: chat.id)
         try store.save(StoredMessage(role: "user", content: "q2"), at: 2, in: chat.id)
-        XCTAssertEqual(try store.messages(in: chat.id), [StoredMessage(role: "user", content: "q"), reply, StoredMessage(role: "user", content: "q2")])
+        XCTAssertEqual(
+            try store.messages(in: chat.id), [StoredMessage(role: "user", content: "q"), reply, StoredMessage(role: "user", content: "q2")])
         try store.save(StoredMessage(role: "user", content: "q edited"), at: 0, in: chat.id)
         try store.truncate(chat.id, from: 1)
         XCTAssertEqual(try store.messages(in: chat.id).map(\.content), ["q edited"])
@@ -124,8 +127,10 @@ final class StoreTests: XCTestCase {
     func sqlite(_ path: String, _ statement: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
-                             path, statement]
+        process.arguments = [
+            "python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
+            path, statement,
+        ]
         try process.run()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0, statement)
@@ -170,7 +175,10 @@ final class StoreTests: XCTestCase {
         try a.create(chatA)
         try b.create(chatB)
         let group = DispatchGroup()
-        final class Failures: @unchecked Sendable { var list: [Error] = []; let lock = NSLock() }
+        final class Failures: @unchecked Sendable {
+            var list: [Error] = []
+            let lock = NSLock()
+        }
         let failures = Failures()
         for (store, chat, word) in [(a, chatA, "alpha"), (b, chatB, "beta")] {
             DispatchQueue.global().async(group: group) {
@@ -178,7 +186,9 @@ final class StoreTests: XCTestCase {
                     do {
                         try store.save(StoredMessage(role: "user", content: "\(word)\(index) \(word)"), at: index, in: chat.id)
                     } catch {
-                        failures.lock.lock(); failures.list.append(error); failures.lock.unlock()
+                        failures.lock.lock()
+                        failures.list.append(error)
+                        failures.lock.unlock()
                     }
                 }
             }

@@ -1,15 +1,19 @@
-@testable import ParleyTerminal
 import XCTest
+
+@testable import ParleyTerminal
 
 final class CompletionListTests: XCTestCase {
     func testPathsAreListedByTheirNamesInColumnsReadDownwards() {
-        let candidates = ["anim.gif", "cat.jpg", "chart.png", "diagram.bmp", "not-really.png", "photo.webp", "pixel.png"]
+        let candidates =
+            ["anim.gif", "cat.jpg", "chart.png", "diagram.bmp", "not-really.png", "photo.webp", "pixel.png"]
             .map { "~/fixtures/images/" + $0 } + ["~/fixtures/images/raw/"]
-        XCTAssertEqual(CompletionList.lines(candidates, width: 50), [
-            "anim.gif        diagram.bmp     pixel.png",
-            "cat.jpg         not-really.png  raw/",
-            "chart.png       photo.webp",
-        ])
+        XCTAssertEqual(
+            CompletionList.lines(candidates, width: 50),
+            [
+                "anim.gif        diagram.bmp     pixel.png",
+                "cat.jpg         not-really.png  raw/",
+                "chart.png       photo.webp",
+            ])
         // Narrower: fewer columns; never wider than the terminal while a name fits.
         let narrow = CompletionList.lines(candidates, width: 33)
         XCTAssertEqual(narrow.first, "anim.gif        not-really.png")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import ParleyTerminal
 
 /// What of the keys pressed while a reply streams is kept for the next prompt.

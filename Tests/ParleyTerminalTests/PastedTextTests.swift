@@ -1,5 +1,6 @@
-@testable import ParleyTerminal
 import XCTest
+
+@testable import ParleyTerminal
 
 final class PastedTextTests: XCTestCase {
     func testLineEndsBecomeNewlinesAndControlsGo() {

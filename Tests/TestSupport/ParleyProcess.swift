@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Runs the built `parley` binary as a user would, with a clean environment of its own.
 public enum ParleyProcess {
@@ -37,18 +38,24 @@ public enum ParleyProcess {
     /// The environment tests start from: PATH and HOME, no keys or endpoints of the machine's own.
     public static func cleanEnvironment(home: URL) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
-        return ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": home.path, "PARLEY_HOME": home.path,
-                "LANG": "C.UTF-8", "TERM": "xterm-256color"]
+        return [
+            "PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": home.path, "PARLEY_HOME": home.path,
+            "LANG": "C.UTF-8", "TERM": "xterm-256color",
+        ]
     }
 
     /// Runs parley with `arguments`, feeding `input` to stdin (closed when nil), and waits at most `timeout` s.
-    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String],
-                           timeout: TimeInterval = 120) throws -> Result {
+    public static func run(
+        _ arguments: [String], input: String? = nil, environment: [String: String],
+        timeout: TimeInterval = 120
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.environment = environment
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -72,7 +79,8 @@ public enum ParleyProcess {
     public static func pids(matching text: String) throws -> [Int32] {
         try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { entry -> Int32? in
             guard let pid = Int32(entry),
-                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+                let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return nil }
             let command = String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\0", with: " ")
             return command.hasPrefix(binary) && command.contains(text) ? pid : nil
         }
@@ -96,14 +104,17 @@ public enum ParleyProcess {
                 while true {
                     let chunk = handle.availableData
                     if chunk.isEmpty { break }
-                    lock.lock(); data.append(chunk); lock.unlock()
+                    lock.lock()
+                    data.append(chunk)
+                    lock.unlock()
                 }
                 done.signal()
             }.start()
         }
 
         var text: String {
-            lock.lock(); defer { lock.unlock() }
+            lock.lock()
+            defer { lock.unlock() }
             return String(decoding: data, as: UTF8.self)
         }
 

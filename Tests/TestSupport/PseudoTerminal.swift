@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// parley on a pseudo-terminal whose other side is the test: it reads every byte parley writes, escape
 /// sequences and all, and plays the terminal, answering queries as the terminal it pretends to be.
@@ -15,7 +16,8 @@ public final class PseudoTerminal {
     public init(_ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
         // posix_openpt, unlockpt and ptsname, which Swift's Glibc does not import, as Linux does them.
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        var unlock: Int32 = 0, number: UInt32 = 0
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
         guard master >= 0, ioctl(master, Self.TIOCSPTLCK, &unlock) == 0, ioctl(master, Self.TIOCGPTN, &number) == 0 else {
             throw PseudoTerminalError(reason: "no pseudo-terminal: errno \(errno)")
         }

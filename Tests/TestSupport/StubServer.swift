@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A scripted HTTP server on loopback, for what a real server cannot be made to do on demand:
@@ -38,7 +39,8 @@ public final class StubServer: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
     public var requests: [Request] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return received
     }
 
@@ -81,7 +83,8 @@ public final class StubServer: @unchecked Sendable {
     }
 
     private var isStopped: Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return stopped
     }
 
@@ -107,7 +110,9 @@ public final class StubServer: @unchecked Sendable {
             case let .send(bytes):
                 var offset = 0
                 while offset < bytes.count {
-                    let written = bytes.withUnsafeBytes { send(connection, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+                    let written = bytes.withUnsafeBytes {
+                        send(connection, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                    }
                     if written <= 0 { return }
                     offset += written
                 }
@@ -150,8 +155,9 @@ public final class StubServer: @unchecked Sendable {
             if count <= 0 { break }
             body.append(contentsOf: buffer[0..<count])
         }
-        return Request(method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
-                       headers: headers, body: body)
+        return Request(
+            method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
+            headers: headers, body: body)
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
@@ -170,7 +176,10 @@ public final class StubServer: @unchecked Sendable {
 extension StubServer.Step {
     /// The head of a stream that runs until the connection closes.
     public static func streamHead(status: Int = 200, contentType: String = "text/event-stream") -> StubServer.Step {
-        .send(Array("HTTP/1.1 \(status) \(StubServer.reason(status))\r\nContent-Type: \(contentType)\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n".utf8))
+        .send(
+            Array(
+                "HTTP/1.1 \(status) \(StubServer.reason(status))\r\nContent-Type: \(contentType)\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
+                    .utf8))
     }
 
     public static func text(_ string: String) -> StubServer.Step { .send(Array(string.utf8)) }
@@ -203,15 +212,18 @@ extension Array where Element == StubServer.Step {
     }
 
     public static func error(status: Int, code: String, message: String, headers: [String: String] = [:]) -> [StubServer.Step] {
-        response(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
-                 body: #"{"error":{"code":"\#(code)","message":"\#(message)"}}"#)
+        response(
+            status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a },
+            body: #"{"error":{"code":"\#(code)","message":"\#(message)"}}"#)
     }
 }
 
 extension StubServer {
     public static func chunk(_ content: String, field: String = "content") -> String {
-        let object: [String: Any] = ["object": "chat.completion.chunk",
-                                     "choices": [["index": 0, "delta": [field: content], "finish_reason": NSNull()]]]
+        let object: [String: Any] = [
+            "object": "chat.completion.chunk",
+            "choices": [["index": 0, "delta": [field: content], "finish_reason": NSNull()]],
+        ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Drives a program in a real pseudo-terminal, as a person would: tmux runs it, `type` and `press`
@@ -16,9 +17,13 @@ public final class TerminalSession {
         let assignments = environment.sorted { $0.key < $1.key }.map { Self.quote("\($0.key)=\($0.value)") }
         let command = (["env", "-i"] + assignments + arguments.map(Self.quote)).joined(separator: " ")
         // The pane stays after the program exits (remain-on-exit), so `hasExited` can tell.
-        try tmux(capture: false, ["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command,
-                                  ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on",
-                                  ";", "set-option", "-s", "set-clipboard", "on"])
+        try tmux(
+            capture: false,
+            [
+                "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "main", command,
+                ";", "set-option", "-w", "-t", "main", "remain-on-exit", "on",
+                ";", "set-option", "-s", "set-clipboard", "on",
+            ])
     }
 
     deinit {

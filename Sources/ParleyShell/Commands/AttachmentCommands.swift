@@ -6,8 +6,9 @@ import ParleyWire
 
 /// `/attach PATH...`: images for the next message, checked by content.
 struct AttachCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "attach", arguments: "PATH...", help: "add images (JPEG, PNG, GIF, WebP) to the next message",
-                                  completes: .paths)
+    static let spec = CommandSpec(
+        name: "attach", arguments: "PATH...", help: "add images (JPEG, PNG, GIF, WebP) to the next message",
+        completes: .paths)
     var paths: [String]
 
     init(argument: String) throws(CommandRefusal) {
@@ -23,7 +24,8 @@ struct AttachCommand: SlashCommand, Equatable {
 
 /// `/detach [N|all]`.
 struct DetachCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "detach", arguments: "[N|all]", help: "remove pending image N, or all of them", completes: .fixed(["all"]))
+    static let spec = CommandSpec(
+        name: "detach", arguments: "[N|all]", help: "remove pending image N, or all of them", completes: .fixed(["all"]))
     /// Nil: all of them.
     var number: Int?
 
@@ -66,8 +68,10 @@ extension Shell {
         }
         let added = accepted.dropLast(refused.count)
         guard !added.isEmpty else { return }
-        if let model = session.settings.model, let info = (try? await services.models.models(refresh: false))?.first(where: { $0.id == model }),
-           info.acceptsImages == false {
+        if let model = session.settings.model,
+            let info = (try? await services.models.models(refresh: false))?.first(where: { $0.id == model }),
+            info.acceptsImages == false
+        {
             console.notice("Warning: the server says \(model) does not take images; the message may be refused.")
         }
         showPendingAttachments(pictures: Array(added))
@@ -110,11 +114,13 @@ extension Shell {
             return nil
         }
         let paths = PathWords.split(trimmed)
-        guard !paths.isEmpty, paths.allSatisfy({ path in
-            guard FileManager.default.fileExists(atPath: path), let handle = FileHandle(forReadingAtPath: path) else { return false }
-            defer { try? handle.close() }
-            return ImageFormat.sniff(handle.readData(ofLength: ImageFormat.signatureLength)) != nil
-        }) else { return nil }
+        guard !paths.isEmpty,
+            paths.allSatisfy({ path in
+                guard FileManager.default.fileExists(atPath: path), let handle = FileHandle(forReadingAtPath: path) else { return false }
+                defer { try? handle.close() }
+                return ImageFormat.sniff(handle.readData(ofLength: ImageFormat.signatureLength)) != nil
+            })
+        else { return nil }
         return paths
     }
 }

@@ -53,7 +53,8 @@ struct OpenCommand: SlashCommand, Equatable {
     func run(in shell: Shell) async -> Shell.Outcome {
         guard let conversation = shell.findConversation(target) else { return .done }
         shell.openConversation(conversation)
-        shell.console.notice("Opened \"\(TerminalSanitizer.clean(conversation.title))\" (\(shell.session.messages.count) messages); /history lists them.")
+        shell.console.notice(
+            "Opened \"\(TerminalSanitizer.clean(conversation.title))\" (\(shell.session.messages.count) messages); /history lists them.")
         return .done
     }
 }
@@ -86,8 +87,9 @@ struct RenameCommand: SlashCommand, Equatable {
 
 /// `/delete [N] [--yes]`: asks first at a prompt; a script must say `--yes`.
 struct DeleteCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "delete", arguments: "[N] [--yes]", help: "delete this conversation, or conversation N of /chats",
-                                  completes: .fixed(["--yes"]))
+    static let spec = CommandSpec(
+        name: "delete", arguments: "[N] [--yes]", help: "delete this conversation, or conversation N of /chats",
+        completes: .fixed(["--yes"]))
     var number: Int?
     var confirmed: Bool
 
@@ -119,7 +121,8 @@ struct DeleteCommand: SlashCommand, Equatable {
                 return .done
             }
             guard case let .line(answer) = editor.readLine(prompt: "Delete \"\(title)\"? [y/N] ", initialText: nil),
-                  ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
+            else {
                 shell.console.notice("Nothing was deleted.")
                 return .done
             }
@@ -140,8 +143,9 @@ struct DeleteCommand: SlashCommand, Equatable {
 
 /// `/save FILE [--force]`: Markdown, or JSON for a `.json` file.
 struct SaveCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "save", arguments: "FILE [--force]",
-                                  help: "save this conversation as Markdown, or JSON for a .json FILE", completes: .file)
+    static let spec = CommandSpec(
+        name: "save", arguments: "FILE [--force]",
+        help: "save this conversation as Markdown, or JSON for a .json FILE", completes: .file)
     var target: SaveTarget
 
     init(argument: String) throws(CommandRefusal) {
@@ -153,9 +157,11 @@ struct SaveCommand: SlashCommand, Equatable {
     func run(in shell: Shell) async -> Shell.Outcome {
         guard shell.mayWrite(target, command: "/save \(target.path)") else { return .done }
         let session = shell.session
-        let title = (shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) })?.title
+        let title =
+            (shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) })?.title
             ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
-        let data = PathWords.expandTilde(target.path).lowercased().hasSuffix(".json")
+        let data =
+            PathWords.expandTilde(target.path).lowercased().hasSuffix(".json")
             ? Transcript.json(title: title, settings: session.settings, messages: session.messages)
             : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
         shell.write(data, to: target.path, saying: "Saved \(session.messages.count) messages to \(target.path).")

@@ -18,7 +18,9 @@ struct HistoryCommand: PlainCommand, Equatable {
         let lines = messages.enumerated().map { index, message -> String in
             let who = message.role == .user ? "you" : model
             let status = message.status == .complete ? "" : " [\(message.status.rawValue)]"
-            let images = message.attachments.isEmpty ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
+            let images =
+                message.attachments.isEmpty
+                ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
             let text = TerminalSanitizer.clean(message.text)
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let head = "#\(index + 1) \(who): "
@@ -61,7 +63,8 @@ struct SearchCommand: SlashCommand, Equatable {
         let style = shell.console.style
         let lines = hits.map { hit -> String in
             let content = TerminalSanitizer.clean(hit.content)
-            let line = content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
+            let line =
+                content.split(separator: "\n").first { line in words.contains { line.localizedCaseInsensitiveContains($0) } }
                 .map(String.init) ?? content
             let who = hit.role == "user" ? "you" : model
             let title = TerminalSanitizer.clean(hit.conversationTitle)
@@ -70,7 +73,8 @@ struct SearchCommand: SlashCommand, Equatable {
             }
             // In a terminal, one line a hit: a shorter title, and the part of the line with the match.
             let head = "\(title.cut(to: 30)) #\(hit.messageNumber) \(who): "
-            return head + Self.highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.terminalColumns)), words, style: style)
+            return head
+                + Self.highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.terminalColumns)), words, style: style)
         }
         shell.console.print(lines.joined(separator: "\n"))
         return .done

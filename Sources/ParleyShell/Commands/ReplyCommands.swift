@@ -2,6 +2,7 @@ import Foundation
 import ParleyCommands
 import ParleyRender
 import ParleySession
+import ParleyStore
 import ParleyWire
 
 /// `/think [N]`: the reasoning of reply N (default: the last reply that has some).
@@ -15,11 +16,12 @@ struct ThinkCommand: SlashCommand, Equatable {
 
     func run(in shell: Shell) async -> Shell.Outcome {
         let messages = shell.session.messages
-        let index: Int? = if let number {
-            messages.indices.contains(number - 1) ? number - 1 : nil
-        } else {
-            messages.lastIndex { $0.role == .assistant && !$0.reasoning.isEmpty }
-        }
+        let index: Int? =
+            if let number {
+                messages.indices.contains(number - 1) ? number - 1 : nil
+            } else {
+                messages.lastIndex { $0.role == .assistant && !$0.reasoning.isEmpty }
+            }
         guard let index, messages[index].role == .assistant else {
             shell.console.error(number.map { "Message \($0) is not a reply; /history shows the numbers." } ?? "No reply has reasoning yet.")
             return .done
@@ -36,8 +38,9 @@ struct ThinkCommand: SlashCommand, Equatable {
 
 /// `/copy [N|code]`: a reply (or its last code block) to the clipboard, never its escapes.
 struct CopyCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "copy", arguments: "[N|code]",
-                                  help: "copy reply N (default the last) to the clipboard, or its last code block", completes: .fixed(["code"]))
+    static let spec = CommandSpec(
+        name: "copy", arguments: "[N|code]",
+        help: "copy reply N (default the last) to the clipboard, or its last code block", completes: .fixed(["code"]))
     var number: Int?
     var code = false
 
@@ -75,9 +78,10 @@ struct CopyCommand: SlashCommand, Equatable {
 
 /// `/code [curl|python|ts] [--save FILE [--force]]`: a snippet that repeats the last request.
 struct CodeCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "code", arguments: "[curl|python|ts] [--save FILE [--force]]",
-                                  help: "a snippet that repeats this conversation's last request",
-                                  completes: .fixed(CodeSnippet.Language.allCases.map(\.rawValue)))
+    static let spec = CommandSpec(
+        name: "code", arguments: "[curl|python|ts] [--save FILE [--force]]",
+        help: "a snippet that repeats this conversation's last request",
+        completes: .fixed(CodeSnippet.Language.allCases.map(\.rawValue)))
     var language: CodeSnippet.Language
     var save: SaveTarget?
 
@@ -143,7 +147,8 @@ struct DebugCommand: PlainCommand, Equatable {
             shell.console.print("No request yet.")
             return .done
         }
-        let body = (try? JSONSerialization.jsonObject(with: Data(request.jsonBody())))
+        let body =
+            (try? JSONSerialization.jsonObject(with: Data(request.jsonBody())))
             .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) }
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
         let endpoint = shell.configuration.endpoint

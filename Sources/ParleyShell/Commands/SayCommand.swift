@@ -6,8 +6,9 @@ import ParleyWire
 /// `/say [N] [--save FILE.wav [--force]]`: a reply read aloud, by the endpoint's text-to-speech model
 /// when it has one, else by a local program; or saved as audio.
 struct SayCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "say", arguments: "[N] [--save FILE.wav [--force]]",
-                                  help: "read reply N (default the last) aloud, or save it as audio", completes: .fixed(["--save"]))
+    static let spec = CommandSpec(
+        name: "say", arguments: "[N] [--save FILE.wav [--force]]",
+        help: "read reply N (default the last) aloud, or save it as audio", completes: .fixed(["--save"]))
     var number: Int?
     var save: SaveTarget?
 
@@ -71,7 +72,9 @@ struct SayCommand: SlashCommand, Equatable {
             return pieces
         }
         if let audio = shell.services.speech.synthesize(text), WAV.isValid(audio) { return [audio] }
-        shell.fail("Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.")
+        shell.fail(
+            "Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed."
+        )
         return nil
     }
 

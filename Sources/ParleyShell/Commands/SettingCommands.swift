@@ -9,15 +9,19 @@ struct ModelCommand: SlashCommand, Equatable {
         help: "list the server's models to pick one, or switch to model name or N (--refresh asks the server again)",
         completes: .model)
 
-    enum Action: Equatable { case list(refresh: Bool), switchTo(String) }
+    enum Action: Equatable {
+        case list(refresh: Bool)
+        case switchTo(String)
+    }
     var action: Action
 
     init(argument: String) {
-        action = switch argument {
-        case "": .list(refresh: false)
-        case "--refresh": .list(refresh: true)
-        default: .switchTo(argument)
-        }
+        action =
+            switch argument {
+            case "": .list(refresh: false)
+            case "--refresh": .list(refresh: true)
+            default: .switchTo(argument)
+            }
     }
 
     func run(in shell: Shell) async -> Shell.Outcome {
@@ -31,10 +35,14 @@ struct ModelCommand: SlashCommand, Equatable {
 
 /// `/system [text|--clear]`.
 struct SystemCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "system", arguments: "[text|--clear]", help: "show, set or clear the system prompt",
-                                  completes: .fixed(["--clear"]))
+    static let spec = CommandSpec(
+        name: "system", arguments: "[text|--clear]", help: "show, set or clear the system prompt",
+        completes: .fixed(["--clear"]))
 
-    enum Action: Equatable { case show, clear, set(String) }
+    enum Action: Equatable {
+        case show, clear
+        case set(String)
+    }
     var action: Action
 
     init(argument: String) {
@@ -116,10 +124,14 @@ struct TopPCommand: SlashCommand, Equatable {
 
 /// `/max [N|auto]`.
 struct MaxTokensCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "max", aliases: ["max_tokens"], arguments: "[N|auto]",
-                                  help: "show or set the most tokens a reply may have", completes: .fixed(["auto"]))
+    static let spec = CommandSpec(
+        name: "max", aliases: ["max_tokens"], arguments: "[N|auto]",
+        help: "show or set the most tokens a reply may have", completes: .fixed(["auto"]))
 
-    enum Action: Equatable { case show, auto, limit(Int) }
+    enum Action: Equatable {
+        case show, auto
+        case limit(Int)
+    }
     var action: Action
 
     init(action: Action) {
@@ -166,27 +178,30 @@ struct SettingsCommand: PlainCommand, Equatable {
         let launch = shell.launchSettings
         let flags = shell.configuration.flagSettings
         let profile = shell.configuration.profileSettings
-        func source(_ current: AnyHashable?, _ launch: AnyHashable?, _ flag: AnyHashable?, _ config: AnyHashable?) -> String {
-            if current != launch { return "conversation" }
-            if current == nil { return "default" }
-            if flag != nil { return "command line" }
-            if config != nil { return "config" }
+        /// Where a setting's value comes from: the conversation, the command line, the config, or the default.
+        func source(_ setting: ChatSetting) -> String {
+            if !settings.same(setting, as: launch) { return "conversation" }
+            if settings.text(of: setting) == nil { return "default" }
+            if flags.text(of: setting) != nil { return "command line" }
+            if profile.text(of: setting) != nil { return "config" }
             return "remembered"
         }
+        func shown(_ setting: ChatSetting) -> String {
+            guard let text = settings.text(of: setting) else {
+                return switch setting {
+                case .model, .system: "none"
+                case .temperature, .topP: "server default"
+                case .maxTokens: "auto"
+                }
+            }
+            return setting == .system ? "\"\(text)\"" : text
+        }
         let endpoint = shell.configuration.endpoint
-        let rows: [(String, String, String)] = [
-            ("model", settings.model ?? "none", source(settings.model, launch.model, flags.model, profile.model)),
-            ("system", settings.systemPrompt.map { "\"\($0)\"" } ?? "none",
-             source(settings.systemPrompt, launch.systemPrompt, flags.systemPrompt, profile.systemPrompt)),
-            ("temperature", settings.temperature.map(SettingValue.format) ?? "server default",
-             source(settings.temperature, launch.temperature, flags.temperature, profile.temperature)),
-            ("top_p", settings.topP.map(SettingValue.format) ?? "server default",
-             source(settings.topP, launch.topP, flags.topP, profile.topP)),
-            ("max tokens", settings.maxTokens.map(String.init) ?? "auto",
-             source(settings.maxTokens, launch.maxTokens, flags.maxTokens, profile.maxTokens)),
-            ("endpoint", endpoint.baseURL, endpoint.baseURLSource),
-            ("api key", endpoint.keySource.map { "from \($0)" } ?? "none", endpoint.keyReason),
-        ]
+        let rows: [(String, String, String)] =
+            ChatSetting.allCases.map { ($0.label, shown($0), source($0)) } + [
+                ("endpoint", endpoint.baseURL, endpoint.baseURLSource),
+                ("api key", endpoint.keySource.map { "from \($0)" } ?? "none", endpoint.keyReason),
+            ]
         let width = rows.map { $0.0.count }.max() ?? 0
         return rows.map { name, value, source in
             name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + value + (source.isEmpty ? "" : "  (\(source))")

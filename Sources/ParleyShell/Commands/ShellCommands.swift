@@ -2,8 +2,9 @@ import ParleyCommands
 
 /// `/help [command]`.
 struct HelpCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "help", aliases: ["?"], arguments: "[command]",
-                                  help: "list commands, or show one command's help", completes: .command)
+    static let spec = CommandSpec(
+        name: "help", aliases: ["?"], arguments: "[command]",
+        help: "list commands, or show one command's help", completes: .command)
     /// The command asked about; nil for all.
     var topic: CommandSpec?
 

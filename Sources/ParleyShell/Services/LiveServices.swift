@@ -2,8 +2,8 @@ import Foundation
 import ParleyAPI
 import ParleyHTTP
 import ParleyPictures
-import ParleyStore
 import ParleySession
+import ParleyStore
 import ParleyTerminal
 import ParleyWire
 
@@ -12,18 +12,25 @@ extension Services {
     /// local programs for speech, the terminal's pictures, the clock.
     static func live(configuration: ShellConfiguration, environment: [String: String], store: Store?) -> Services {
         let console = Console.live(environment: environment, noColor: configuration.noColor)
-        let chat = ChatClient(endpoint: configuration.endpoint, transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
-                              idleTimeout: configuration.idleTimeout)
+        let chat = ChatClient(
+            endpoint: configuration.endpoint, transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
+            idleTimeout: configuration.idleTimeout)
         let path = environment["PATH"]
-        let terminalOut = console.outIsTerminal ? { (text: String) in console.outSink.write(text); console.outSink.flush() } : nil
-        return Services(console: console, lineReader: nil, chat: chat,
-                        models: ServerModels(list: { try await chat.listModels() }),
-                        conversations: ConversationKeeper(store: store),
-                        clipboard: SystemClipboard(terminal: terminalOut, path: path),
-                        speech: LocalSpeech(path: path),
-                        pictures: TerminalPictures(environment: environment),
-                        clock: SystemClock(),
-                        keys: TerminalKeys())
+        let terminalOut =
+            console.outIsTerminal
+            ? { (text: String) in
+                console.outSink.write(text)
+                console.outSink.flush()
+            } : nil
+        return Services(
+            console: console, lineReader: nil, chat: chat,
+            models: ServerModels(list: { try await chat.listModels() }),
+            conversations: ConversationKeeper(store: store),
+            clipboard: SystemClipboard(terminal: terminalOut, path: path),
+            speech: LocalSpeech(path: path),
+            pictures: TerminalPictures(environment: environment),
+            clock: SystemClock(),
+            keys: TerminalKeys())
     }
 }
 
@@ -97,7 +104,12 @@ struct LocalSpeech: SpeechService {
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }
         let stopped = Locked(false)
-        let watcher = TerminalDevice.isTerminal(0) ? KeyWatcher(onCancel: { stopped.value = true; process.terminate() }) : nil
+        let watcher =
+            TerminalDevice.isTerminal(0)
+            ? KeyWatcher(onCancel: {
+                stopped.value = true
+                process.terminate()
+            }) : nil
         watcher?.start()
         while process.isRunning { try? await Task.sleep(for: .milliseconds(20)) }
         watcher?.stop()
@@ -185,13 +197,14 @@ struct InlinePictures {
         let (graphics, keys) = GraphicsProbe.ask()
         typed(keys)
         guard let chosen = choose(environment: environment, graphics: graphics) else { return nil }
-        let cell = if let width = graphics.cellWidth, let height = graphics.cellHeight {
-            CellSize(width: width, height: height)
-        } else if let pixels = TerminalDevice.cellPixels() {
-            CellSize(width: pixels.width, height: pixels.height)
-        } else {
-            CellSize.assumed
-        }
+        let cell =
+            if let width = graphics.cellWidth, let height = graphics.cellHeight {
+                CellSize(width: width, height: height)
+            } else if let pixels = TerminalDevice.cellPixels() {
+                CellSize(width: pixels.width, height: pixels.height)
+            } else {
+                CellSize.assumed
+            }
         return InlinePictures(pictureProtocol: chosen, cell: cell)
     }
 }

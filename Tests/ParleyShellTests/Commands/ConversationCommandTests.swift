@@ -1,6 +1,7 @@
 import Foundation
 import ParleyTerminal
 import XCTest
+
 @testable import ParleyShell
 
 /// `/new`, `/chats`, `/open`, `/rename`, `/delete`, `/save`, `/history`, `/search` in-process, over a
@@ -8,8 +9,9 @@ import XCTest
 final class ConversationCommandTests: XCTestCase {
     /// A harness with two conversations: "first question" (one turn), then "second question" (open).
     @MainActor static func twoConversations(interactive: Bool = false, answers: [LineInput] = []) async throws -> Harness {
-        let shell = try Harness(replies: [ScriptedChat.text("First answer."), ScriptedChat.text("Second answer.")],
-                                interactive: interactive, answers: answers)
+        let shell = try Harness(
+            replies: [ScriptedChat.text("First answer."), ScriptedChat.text("Second answer.")],
+            interactive: interactive, answers: answers)
         await shell.enter("first question")
         await shell.enter("/new")
         await shell.enter("second question")
@@ -21,7 +23,8 @@ final class ConversationCommandTests: XCTestCase {
         try await onMain {
             let shell = try await ConversationCommandTests.twoConversations()
             await shell.enter("/chats")
-            XCTAssertEqual(shell.take().out, "*  1. second question · 2 messages · just now\n   2. first question · 2 messages · just now\n")
+            XCTAssertEqual(
+                shell.take().out, "*  1. second question · 2 messages · just now\n   2. first question · 2 messages · just now\n")
             await shell.enter("/open 2")
             XCTAssertEqual(shell.take().err, "Opened \"first question\" (2 messages); /history lists them.\n")
             XCTAssertEqual(shell.session.messages.map(\.text), ["first question", "First answer."])

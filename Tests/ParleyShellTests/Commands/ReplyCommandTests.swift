@@ -2,6 +2,7 @@ import Foundation
 import ParleyWire
 import TestSupport
 import XCTest
+
 @testable import ParleyShell
 
 /// `/think`, `/copy`, `/say`, `/code`, `/stats`, `/debug`, `/attach` and `/detach` in-process.
@@ -10,8 +11,10 @@ final class ReplyCommandTests: XCTestCase {
 
     func testThinkShowsAReplysReasoning() async throws {
         try await onMain {
-            let thoughtful = ScriptedChat.Reply.events([.opened, .reasoning("Paris is the capital."), .content("Paris."),
-                                                        .finished(finishReason: "stop", usage: nil)])
+            let thoughtful = ScriptedChat.Reply.events([
+                .opened, .reasoning("Paris is the capital."), .content("Paris."),
+                .finished(finishReason: "stop", usage: nil),
+            ])
             let shell = try Harness(replies: [thoughtful, ScriptedChat.text("Plain.")])
             await shell.enter("/think")
             XCTAssertEqual(shell.take().err, "error: No reply has reasoning yet.\n")
@@ -37,12 +40,14 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("/copy")
             await shell.enter("/copy code")
             XCTAssertEqual(shell.clipboard.copied.count, 2)
-            XCTAssertFalse(shell.clipboard.copied.contains { $0.contains("\u{1B}") || $0.contains("\u{07}") }, "no escape reaches the clipboard")
+            XCTAssertFalse(
+                shell.clipboard.copied.contains { $0.contains("\u{1B}") || $0.contains("\u{07}") }, "no escape reaches the clipboard")
             XCTAssertEqual(shell.clipboard.copied.last?.hasPrefix("echo "), true)
             XCTAssertTrue(shell.take().err.hasSuffix("characters (xclip).\n"))
             shell.clipboard.ways = []
             await shell.enter("/copy")
-            XCTAssertEqual(shell.take().err, "error: No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).\n")
+            XCTAssertEqual(
+                shell.take().err, "error: No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).\n")
             await shell.enter("/copy three")
             XCTAssertTrue(shell.take().err.hasPrefix("error: \"three\" is neither a message number nor code."))
         }
@@ -58,7 +63,10 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("Greet me")
             _ = shell.take()
             await shell.enter("/say")
-            XCTAssertEqual(shell.take().err, "error: Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.\n")
+            XCTAssertEqual(
+                shell.take().err,
+                "error: Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed.\n"
+            )
             shell.speech.voice = wav
             await shell.enter("/say")
             XCTAssertEqual(shell.speech.played, [wav])
@@ -85,13 +93,17 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("/code ts --save \(file)")
             XCTAssertTrue(try String(contentsOfFile: file, encoding: .utf8).contains("import OpenAI from \"openai\";"))
             await shell.enter("/code rust")
-            XCTAssertEqual(shell.take().err, "Saved the ts snippet to \(file).\nerror: \"rust\" is not curl, python or ts. Usage: /code [curl|python|ts] [--save FILE [--force]]\n")
+            XCTAssertEqual(
+                shell.take().err,
+                "Saved the ts snippet to \(file).\nerror: \"rust\" is not curl, python or ts. Usage: /code [curl|python|ts] [--save FILE [--force]]\n"
+            )
         }
     }
 
     func testStatsAndDebugDescribeTheLastReply() async throws {
         try await onMain {
-            let shell = try Harness(replies: [ScriptedChat.text("ok", usage: Usage(promptTokens: 12, completionTokens: 3, totalTokens: 15))])
+            let shell = try Harness(replies: [ScriptedChat.text("ok", usage: Usage(promptTokens: 12, completionTokens: 3, totalTokens: 15))]
+            )
             await shell.enter("/stats")
             await shell.enter("/debug")
             XCTAssertEqual(shell.take().out, "No reply yet.\nNo request yet.\n")
@@ -102,7 +114,8 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("/debug")
             let debug = shell.take().out
             XCTAssertTrue(debug.hasPrefix("POST http://127.0.0.1:9/v1/chat/completions\n{"), debug)
-            XCTAssertTrue(debug.contains("\"content\" : \"hi\"") && debug.hasSuffix("1 event(s) received:\ndata: {\"scripted\": true}\n"), debug)
+            XCTAssertTrue(
+                debug.contains("\"content\" : \"hi\"") && debug.hasSuffix("1 event(s) received:\ndata: {\"scripted\": true}\n"), debug)
         }
     }
 
@@ -114,7 +127,9 @@ final class ReplyCommandTests: XCTestCase {
             let said = shell.take()
             XCTAssertTrue(said.err.contains("not-really.png is not a JPEG, PNG, GIF or WebP image"), said.err)
             XCTAssertTrue(said.out.hasPrefix("For the next message:\n  [1] cat.jpg · JPEG · "), said.out)
-            XCTAssertTrue(said.out.contains("PICTURE:cat.jpg\n") && said.out.contains("PICTURE:pixel.png\n"), "the terminal's pictures, under their lines")
+            XCTAssertTrue(
+                said.out.contains("PICTURE:cat.jpg\n") && said.out.contains("PICTURE:pixel.png\n"),
+                "the terminal's pictures, under their lines")
             XCTAssertEqual(shell.session.pendingAttachments.map(\.name), ["cat.jpg", "pixel.png"])
             await shell.enter("/detach 1")
             XCTAssertEqual(shell.session.pendingAttachments.map(\.name), ["pixel.png"])

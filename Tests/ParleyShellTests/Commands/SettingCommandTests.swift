@@ -1,5 +1,6 @@
 import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 /// `/help`, `/quit`, `/model`, `/system`, `/temp`, `/top_p`, `/max`, `/settings`, `/reset` in-process,
@@ -41,13 +42,15 @@ final class SettingCommandTests: XCTestCase {
             let shell = try Harness(models: ["alpha", "beta"], model: "alpha")
             await shell.enter("/model")
             let listed = shell.take()
-            XCTAssertEqual(listed.out, "*  1. alpha\n   2. beta\n/model NAME or /model N switches.\n", "a script cannot pick: it is told how")
+            XCTAssertEqual(
+                listed.out, "*  1. alpha\n   2. beta\n/model NAME or /model N switches.\n", "a script cannot pick: it is told how")
             await shell.enter("/model 2")
             let model = shell.session.settings.model
             XCTAssertEqual(model, "beta")
             XCTAssertEqual(shell.take().err, "Model: beta\n")
             await shell.enter("/model gamma")
-            XCTAssertEqual(shell.take().err, "Warning: the server does not list gamma (nearest: alpha, beta); using it anyway.\nModel: gamma\n")
+            XCTAssertEqual(
+                shell.take().err, "Warning: the server does not list gamma (nearest: alpha, beta); using it anyway.\nModel: gamma\n")
             await shell.enter("/model 7")
             XCTAssertEqual(shell.take().err, "error: There is no model 7; /model lists 2.\n")
             await shell.enter("/model --refresh")

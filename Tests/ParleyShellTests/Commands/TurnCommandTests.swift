@@ -1,6 +1,7 @@
 import ParleySession
 import ParleyWire
 import XCTest
+
 @testable import ParleyShell
 
 /// Messages, `/regen`, `/retry` and `/edit` in-process: what the session resends and what it keeps.
@@ -55,8 +56,9 @@ final class TurnCommandTests: XCTestCase {
 
     func testEditResendsTheEditedMessageAndDropsWhatFollowed() async throws {
         try await onMain {
-            let shell = try Harness(replies: [ScriptedChat.text("A."), ScriptedChat.text("B."), ScriptedChat.text("C.")],
-                                    interactive: true, answers: [.line("second, edited")])
+            let shell = try Harness(
+                replies: [ScriptedChat.text("A."), ScriptedChat.text("B."), ScriptedChat.text("C.")],
+                interactive: true, answers: [.line("second, edited")])
             await shell.enter("first")
             await shell.enter("second")
             await shell.enter("/edit 3")
@@ -94,7 +96,8 @@ final class TurnCommandTests: XCTestCase {
             await several.enter("hi")
             XCTAssertEqual(several.take().err, "error: No model is chosen: give one with -m NAME or /model NAME. It offers: a, b.\n")
             XCTAssertEqual(several.chat.requests.count, 0)
-            let prompt = try Harness(replies: [ScriptedChat.text("ok")], models: ["a", "b"], model: nil, interactive: true, answers: [.line("b")])
+            let prompt = try Harness(
+                replies: [ScriptedChat.text("ok")], models: ["a", "b"], model: nil, interactive: true, answers: [.line("b")])
             await prompt.enter("hi")
             XCTAssertEqual(prompt.chat.requests.first?.model, "b")
             XCTAssertTrue(prompt.take().err.hasPrefix("Choose a model first; the message is sent once one is chosen.\n"))
@@ -113,8 +116,9 @@ final class TurnCommandTests: XCTestCase {
 
     func testABusyServerIsWaitedForThenTriedAgain() async throws {
         try await onMain {
-            let busy = TurnFailure(.http(status: 503, code: "model_warming_up"), sentence: "warming", isRetryable: true,
-                                   retryAfter: 3, waitReason: "is warming up")
+            let busy = TurnFailure(
+                .http(status: 503, code: "model_warming_up"), sentence: "warming", isRetryable: true,
+                retryAfter: 3, waitReason: "is warming up")
             let shell = try Harness(replies: [.failure(busy), ScriptedChat.text("Ready.")])
             await shell.enter("hi")
             XCTAssertEqual(shell.clock.slept, [1, 1, 1], "Retry-After's 3 s, counted down a second at a time")
