@@ -64,13 +64,14 @@ let package = Package(
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession", "ParleyWire"]),
         .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
-        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "TestSupport"]),
+        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleyHTTP", "TestSupport"]),
         .testTarget(
             name: "ParleyShellTests",
             dependencies: [
                 "ParleyShell", "ParleyCommands", "ParleySession", "ParleyStore", "ParleyWire", "ParleyAPI", "ParleyRender", "TestSupport",
             ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], exclude: ["Images"], resources: [.copy("Contracts")]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "ParleyHTTP"], exclude: ["Images"], resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import ParleyHTTP
 import ParleyRender
 import ParleyTerminal
 

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import TestSupport
 import XCTest
 
@@ -90,25 +91,19 @@ final class ConversationTests: ParleyTestCase {
     func testTwoScriptsWritingAtOnceLoseNothing() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
         let scripts = ["alpha", "beta"].map { word in (1...20).map { "\(word)\($0) \(word)" }.joined(separator: "\n") + "\n" }
-        final class Results: @unchecked Sendable {
-            var list: [ParleyProcess.Result] = []
-            let lock = NSLock()
-        }
-        let results = Results()
+        let results = Locked<[ParleyProcess.Result]>([])
         let group = DispatchGroup()
         for script in scripts {
             let environment = self.environment
             let url = server.baseURL
             DispatchQueue.global().async(group: group) {
                 let result = try? ParleyProcess.run(["--base-url", url, "-m", "m"], input: script, environment: environment)
-                results.lock.lock()
-                results.list += result.map { [$0] } ?? []
-                results.lock.unlock()
+                results.withLock { $0 += result.map { [$0] } ?? [] }
             }
         }
         group.wait()
-        XCTAssertEqual(results.list.map(\.status), [0, 0])
-        for result in results.list {
+        XCTAssertEqual(results.value.map(\.status), [0, 0])
+        for result in results.value {
             XCTAssertFalse(result.stderr.contains("locked"), result.stderr)
             XCTAssertFalse(result.stderr.contains("not being saved"), result.stderr)
         }
@@ -129,23 +124,17 @@ final class ConversationTests: ParleyTestCase {
             roundEnvironment["PARLEY_HOME"] = home.path
             let environment = roundEnvironment
             let group = DispatchGroup()
-            final class Errors: @unchecked Sendable {
-                var text = ""
-                let lock = NSLock()
-            }
-            let errors = Errors()
+            let errors = Locked("")
             for word in ["alpha", "beta"] {
                 let url = server.baseURL
                 DispatchQueue.global().async(group: group) {
                     let result = try? ParleyProcess.run(["--base-url", url, "-m", "m", word], environment: environment)
-                    errors.lock.lock()
-                    errors.text += result?.stderr ?? "did not finish"
-                    errors.lock.unlock()
+                    errors.withLock { $0 += result?.stderr ?? "did not finish" }
                 }
             }
             group.wait()
             XCTAssertFalse(
-                errors.text.contains("not being saved") || errors.text.contains("did not finish"), "round \(round): \(errors.text)")
+                errors.value.contains("not being saved") || errors.value.contains("did not finish"), "round \(round): \(errors.value)")
             let chats = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "/chats\n", environment: environment)
             XCTAssertTrue(chats.stdout.contains("alpha") && chats.stdout.contains("beta"), "round \(round): \(chats.stdout)")
         }

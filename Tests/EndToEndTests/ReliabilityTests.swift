@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import TestSupport
 import XCTest
 
@@ -264,12 +265,8 @@ final class ReliabilityTests: ParleyTestCase {
 
     func testTenProcessesOfFiftyTurnsOnOneStore() throws {
         let server = try StubServer { _, _ in .reply(["noted"]) }
-        final class Results: @unchecked Sendable {
-            var statuses: [Int32] = []
-            var errors: [String] = []
-            let lock = NSLock()
-        }
-        let results = Results()
+        let statuses = Locked<[Int32]>([])
+        let errors = Locked<[String]>([])
         let group = DispatchGroup()
         for process in 0..<10 {
             let script = (0..<50).map { "p\(process)turn\($0)" }.joined(separator: "\n") + "\n"
@@ -277,15 +274,13 @@ final class ReliabilityTests: ParleyTestCase {
             let url = server.baseURL
             DispatchQueue.global().async(group: group) {
                 let result = try? ParleyProcess.run(["--base-url", url, "-m", "m"], input: script, environment: environment, timeout: 300)
-                results.lock.lock()
-                results.statuses.append(result?.status ?? -1)
-                if let stderr = result?.stderr, !stderr.isEmpty { results.errors.append(stderr) }
-                results.lock.unlock()
+                statuses.withLock { $0.append(result?.status ?? -1) }
+                if let stderr = result?.stderr, !stderr.isEmpty { errors.withLock { $0.append(stderr) } }
             }
         }
         group.wait()
-        XCTAssertEqual(results.statuses, Array(repeating: 0, count: 10))
-        XCTAssertEqual(results.errors, [])
+        XCTAssertEqual(statuses.value, Array(repeating: 0, count: 10))
+        XCTAssertEqual(errors.value, [])
         let count = Process()
         count.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         count.arguments = [

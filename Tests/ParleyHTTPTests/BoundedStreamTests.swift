@@ -5,30 +5,16 @@ import XCTest
 @testable import ParleyHTTP
 
 final class BoundedStreamTests: XCTestCase {
-    final class Counter: @unchecked Sendable {
-        let lock = NSLock()
-        var value = 0
-        func add() {
-            lock.lock()
-            value += 1
-            lock.unlock()
-        }
-        var current: Int {
-            lock.lock()
-            defer { lock.unlock() }
-            return value
-        }
-    }
 
     func testTheProducerWaitsWhileTheQueueIsFull() async throws {
         let stream = BoundedStream<Int>(capacity: 2)
-        let sent = Counter()
+        let sent = Locked(0)
         Thread {
-            for number in 1...5 where stream.send(number) { sent.add() }
+            for number in 1...5 where stream.send(number) { sent.withLock { $0 += 1 } }
             stream.finish()
         }.start()
         try await Task.sleep(for: .milliseconds(200))
-        XCTAssertEqual(sent.current, 2, "no more than the capacity is taken while nobody reads")
+        XCTAssertEqual(sent.value, 2, "no more than the capacity is taken while nobody reads")
         var received: [Int] = []
         for try await number in stream { received.append(number) }
         XCTAssertEqual(received, [1, 2, 3, 4, 5])
@@ -79,18 +65,18 @@ final class BoundedStreamTests: XCTestCase {
 
     func testAReaderThatLeavesStopsTheProducer() async throws {
         let stream = BoundedStream<Int>(capacity: 1)
-        let gone = Counter()
-        stream.onReaderGone = { gone.add() }
-        let refused = Counter()
+        let gone = Locked(0)
+        stream.onReaderGone = { gone.withLock { $0 += 1 } }
+        let refused = Locked(0)
         Thread {
             for number in 1...100 where !stream.send(number) {
-                refused.add()
+                refused.withLock { $0 += 1 }
                 break
             }
         }.start()
         for try await number in stream where number == 3 { break }
         try await Task.sleep(for: .milliseconds(200))
-        XCTAssertEqual(gone.current, 1)
-        XCTAssertEqual(refused.current, 1, "the producer was told to stop")
+        XCTAssertEqual(gone.value, 1)
+        XCTAssertEqual(refused.value, 1, "the producer was told to stop")
     }
 }

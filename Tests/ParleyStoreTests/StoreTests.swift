@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import XCTest
 
 @testable import ParleyStore
@@ -175,26 +176,20 @@ final class StoreTests: XCTestCase {
         try a.create(chatA)
         try b.create(chatB)
         let group = DispatchGroup()
-        final class Failures: @unchecked Sendable {
-            var list: [Error] = []
-            let lock = NSLock()
-        }
-        let failures = Failures()
+        let failures = Locked<[Error]>([])
         for (store, chat, word) in [(a, chatA, "alpha"), (b, chatB, "beta")] {
             DispatchQueue.global().async(group: group) {
                 for index in 0..<200 {
                     do {
                         try store.save(StoredMessage(role: "user", content: "\(word)\(index) \(word)"), at: index, in: chat.id)
                     } catch {
-                        failures.lock.lock()
-                        failures.list.append(error)
-                        failures.lock.unlock()
+                        failures.withLock { $0.append(error) }
                     }
                 }
             }
         }
         group.wait()
-        XCTAssertTrue(failures.list.isEmpty, "\(failures.list)")
+        XCTAssertTrue(failures.value.isEmpty, "\(failures.value)")
         XCTAssertEqual(try a.messages(in: chatB.id).count, 200)
         XCTAssertEqual(try b.search("alpha", limit: 1000).count, 200)
         XCTAssertEqual(try a.search("beta", limit: 1000).count, 200)

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import XCTest
 
 #if canImport(FoundationNetworking)
@@ -137,16 +138,15 @@ public enum LocalModel {
     public static func isRunning() -> Bool {
         guard let url = URL(string: baseURL + "/models") else { return false }
         let semaphore = DispatchSemaphore(value: 0)
-        final class Box: @unchecked Sendable { var ok = false }
-        let box = Box()
+        let answered = Locked(false)
         var request = URLRequest(url: url)
         request.timeoutInterval = 3
         URLSession.shared.dataTask(with: request) { _, response, _ in
-            box.ok = (response as? HTTPURLResponse)?.statusCode == 200
+            answered.value = (response as? HTTPURLResponse)?.statusCode == 200
             semaphore.signal()
         }.resume()
         _ = semaphore.wait(timeout: .now() + 5)
-        return box.ok
+        return answered.value
     }
 
     /// Skips the test when the model is not running, unless `PARLEY_REQUIRE_MODEL=1` (as `make test`
