@@ -66,7 +66,8 @@ public struct CommandCatalog: Sendable {
             }
             if spec.name.hasPrefix(lowered), lowered.count >= 2, (best?.distance ?? Int.max) > 1 { best = (spec, 1) }
         }
-        guard let best, best.distance <= max(1, min(2, lowered.count / 2)) else { return nil }
+        // Near enough to be a slip of the fingers: one edit in a short word, two in a longer one.
+        guard let best, best.distance <= (lowered.count <= 4 ? 1 : 2) else { return nil }
         return best.spec
     }
 

@@ -9,7 +9,8 @@ public struct Style: Sendable, Equatable {
     /// Colour is off for `NO_COLOR` (any value), `--no-color`, `TERM=dumb`, or a stdout that is not a terminal.
     public static func enabled(environment: [String: String], noColorFlag: Bool, stdoutIsTerminal: Bool) -> Bool {
         if noColorFlag || !stdoutIsTerminal { return false }
-        if environment["NO_COLOR"] != nil { return false }
+        // no-color.org: a NO_COLOR that is set and not empty; an empty one changes nothing.
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
         if environment["TERM"] == "dumb" { return false }
         return true
     }

@@ -57,8 +57,11 @@ public enum RenderEvent: Sendable, Equatable {
     case replyEnded(Message)
     case failed(String)
     case waiting(reason: String, seconds: Double, attempt: Int)
-    /// A refusal or a short note, not an error of the request.
+    /// A short note, not an error of the request.
     case notice(String)
+    /// What was asked cannot be done (nothing to retry, no such message, no model): said as an error,
+    /// and the run (a script's) fails.
+    case refused(String)
     /// Reply `number` is being asked for again (`/regen`): the reply that comes replaces it.
     case replacing(Int)
 }
@@ -148,20 +151,20 @@ public struct Session: Sendable, Equatable {
 
         case (.idle, .regenerate):
             guard let last = messages.lastIndex(where: { $0.role == .user }) else {
-                return [.render(.notice("Nothing to regenerate: no message has been sent yet."))]
+                return [.render(.refused("Nothing to regenerate: no message has been sent yet."))]
             }
             let replacing: [SessionEffect] = last + 1 < messages.count ? [.render(.replacing(last + 2))] : []
             return replacing + truncate(from: last + 1) + send(now: now)
 
         case (.idle, .retry):
             guard canRetry, let last = messages.lastIndex(where: { $0.role == .user }) else {
-                return [.render(.notice("Nothing to retry: the last request did not fail. /regen asks for a new reply."))]
+                return [.render(.refused("Nothing to retry: the last request did not fail. /regen asks for a new reply."))]
             }
             return truncate(from: last + 1) + send(now: now)
 
         case let (.idle, .edit(number, text)):
             guard messages.indices.contains(number - 1), messages[number - 1].role == .user else {
-                return [.render(.notice("Message \(number) is not one of your messages; /history shows their numbers."))]
+                return [.render(.refused("Message \(number) is not one of your messages; /history shows their numbers."))]
             }
             messages[number - 1].text = text
             return [.persist(.save(index: number - 1, message: messages[number - 1]))] + truncate(from: number) + send(now: now)
@@ -247,7 +250,7 @@ public struct Session: Sendable, Equatable {
     private mutating func send(now: Double) -> [SessionEffect] {
         guard let request = request() else {
             canRetry = true
-            return [.render(.notice("No model is chosen: use /model NAME or -m NAME; the message is kept for /retry."))]
+            return [.render(.refused("No model is chosen: use /model NAME or -m NAME; the message is kept for /retry."))]
         }
         resetReply()
         waited = 0

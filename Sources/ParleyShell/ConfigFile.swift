@@ -1,4 +1,5 @@
 import Foundation
+import ParleyAPI
 import ParleyCommands
 
 /// `config.toml`: named profiles of endpoint and settings, in a small subset of TOML:
@@ -95,7 +96,13 @@ public struct ConfigFile: Sendable, Equatable {
                 continue
             }
             switch key {
-            case "base_url": config.profiles[profile]?.baseURL = value
+            case "base_url":
+                do {
+                    config.profiles[profile]?.baseURL = try Endpoint.validateBaseURL(value)
+                } catch {
+                    guard case let .invalidBaseURL(_, reason) = error else { throw fail(number, "\(error)") }
+                    throw fail(number, "base_url \"\(value)\" cannot be used: \(reason)")
+                }
             case "api_key_env": config.profiles[profile]?.apiKeyVariable = value
             case "api_key": throw fail(number, "keys do not belong in the file; name their variable with api_key_env")
             case "model": config.profiles[profile]?.model = value

@@ -67,6 +67,12 @@ final class Console {
         err.line("error: " + text, codes: Style.red)
     }
 
+    /// Something the user should know that is not a failure: `warning: ` and the sentence.
+    func warning(_ text: String) {
+        outSink.flush()
+        err.line("warning: " + text, codes: Style.yellow)
+    }
+
     func notice(_ text: String) {
         outSink.flush()
         err.line(text, codes: Style.dim)

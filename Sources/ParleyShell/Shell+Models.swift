@@ -109,11 +109,11 @@ extension Shell {
         }
         if let listed = models.first(where: { $0.id == name }) {
             if ModelStatus(listed.status) == .offline {
-                console.notice("Warning: \(name) is Offline; requests may fail until it is back.")
+                console.warning("\(name) is Offline; requests may fail until it is back.")
             }
         } else if !models.isEmpty {
             let near = Nearest.names(to: name, among: models.map(\.id)).joined(separator: ", ")
-            console.notice("Warning: the server does not list \(name) (nearest: \(near)); using it anyway.")
+            console.warning("the server does not list \(name) (nearest: \(near)); using it anyway.")
         }
         choose(model: name)
         console.notice("Model: \(name)")

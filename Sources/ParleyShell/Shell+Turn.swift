@@ -179,6 +179,8 @@ extension Shell {
             }
         case let .notice(text):
             console.notice(text)
+        case let .refused(text):
+            fail(text)
         case .replacing:
             // A script's transcript would show the new reply under the old one with nothing between:
             // mark it. At the prompt, the /regen just typed says as much.

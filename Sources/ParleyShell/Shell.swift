@@ -109,7 +109,7 @@ public final class Shell {
             retryPolicy: RetryPolicy(
                 totalWait: configuration.wait,
                 startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil))
-        services.conversations.onFailure = { [unowned self] in console.error($0) }
+        services.conversations.onFailure = { [unowned self] in console.warning($0) }
     }
 
     /// Opens the `--transcript` file before anything is sent: one that cannot be written stops the run.
@@ -164,8 +164,8 @@ public final class Shell {
 
     /// Runs until the input ends or `/quit`; returns the exit status.
     public func run() async -> Int32 {
-        for warning in configuration.warnings { console.notice(warning) }
-        if let storeWarning { console.error(storeWarning) }
+        for warning in configuration.warnings { console.warning(warning) }
+        if let storeWarning { console.warning(storeWarning) }
         guard openRequestedConversation() else { return 1 }
         switch mode {
         case let .oneShot(prompt):

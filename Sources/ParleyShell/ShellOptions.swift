@@ -80,10 +80,20 @@ public struct ShellConfiguration: Sendable {
         var chosen: ConfigFile.Profile?
         if let requested {
             guard let profile = config?.profiles[requested] else {
-                let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
-                throw OptionError(
-                    "There is no profile \"\(requested)\" in \(config?.path ?? ConfigFile.location(environment: environment))"
-                        + (known.isEmpty ? "." : "; it has: \(known)."))
+                // Named by the flag, the command line is at fault (with its usage); by PARLEY_PROFILE, not.
+                let origin = options.profile != nil ? "--profile \(requested)" : "PARLEY_PROFILE=\(requested)"
+                var error: OptionError
+                if let config {
+                    let known = config.profiles.keys.sorted().joined(separator: ", ")
+                    error = OptionError(
+                        "There is no profile \"\(requested)\" in \(config.path) (\(origin))" + (known.isEmpty ? "." : "; it has: \(known).")
+                    )
+                } else {
+                    error = OptionError(
+                        "\(origin) names a profile of the config file, and there is none at \(ConfigFile.location(environment: environment))."
+                    )
+                }
+                throw options.profile != nil ? error : error.inTheConfigFile
             }
             chosen = profile
         } else if let name = config?.defaultProfile {
@@ -125,13 +135,13 @@ public struct ShellConfiguration: Sendable {
         }
         var warnings: [String] = []
         if let config, config.readableByOthers {
-            warnings.append("Warning: the config file \(config.path) can be read by others; chmod 600 it.")
+            warnings.append("the config file \(config.path) can be read by others; chmod 600 it.")
         }
         if endpoint.apiKey != nil, let url = URLComponents(string: endpoint.baseURL), url.scheme?.lowercased() == "http",
             let host = url.host, !["localhost", "127.0.0.1", "::1", "[::1]"].contains(host), !host.hasPrefix("127.")
         {
             warnings.append(
-                "Warning: the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
+                "the API key goes to \(host) over plain http://, readable on the way; use https:// if the server offers it.")
         }
         return ShellConfiguration(
             endpoint: endpoint, settings: settings, flagSettings: flags, profileSettings: fromProfile,

@@ -35,19 +35,21 @@ struct ParleyCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "The system prompt.")
     var system: String?
 
-    @Option(help: ArgumentHelp("Sampling temperature, 0 to 2.", valueName: "t"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sampling temperature, 0 to 2.", valueName: "t"))
     var temperature: String?
 
-    @Option(name: .customLong("top-p"), help: ArgumentHelp("Nucleus sampling, 0 to 1.", valueName: "p"))
+    @Option(name: .customLong("top-p"), parsing: .unconditional, help: ArgumentHelp("Nucleus sampling, 0 to 1.", valueName: "p"))
     var topP: String?
 
-    @Option(help: ArgumentHelp("The most tokens a reply may have (a positive number, or auto).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most tokens a reply may have (a positive number, or auto).", valueName: "n"))
     var maxTokens: String?
 
-    @Option(help: ArgumentHelp("Give up on a reply after this many silent seconds.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Give up on a reply after this many silent seconds.", valueName: "seconds"))
     var idleTimeout = HTTPRequest.defaultIdleTimeout
 
-    @Option(help: ArgumentHelp("Wait at most this long for a busy or warming model (0: never wait).", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Wait at most this long for a busy or warming model (0: never wait).", valueName: "seconds"))
     var wait = RetryPolicy.defaultTotalWait
 
     @Option(help: ArgumentHelp("Where history and conversations are kept.", valueName: "dir"))
@@ -88,9 +90,26 @@ struct ParleyCommand: AsyncParsableCommand {
             }
         } catch {
             Shell.finishPreload()
-            exit(withError: error)
+            finish(with: error)
         }
         Shell.finishPreload()
+    }
+
+    /// Ends the process for `error`: the help and the version as swift-argument-parser prints them;
+    /// an exit status already said as it is; any other fault as parley says every error, `error: `
+    /// and the sentence (a command line's fault with its usage), exit 64.
+    static func finish(with error: Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        guard exitCode(for: error) != .success else { exit(withError: error) }
+        var text = fullMessage(for: error)
+        if text.hasPrefix("Error: ") { text = "error: " + text.dropFirst("Error: ".count) }
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        Foundation.exit(exitCode(for: error).rawValue)
+    }
+
+    /// Says a fault in the way parley says every error, on stderr.
+    static func say(_ sentence: String) {
+        FileHandle.standardError.write(Data("error: \(sentence)\n".utf8))
     }
 
     /// Whether the command line asks only for text (the version, the help, the endpoint), so no
@@ -114,7 +133,7 @@ struct ParleyCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         } catch {
             // The config file's fault: said without the command line's usage, still exit 64.
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Self.say(error.description)
             throw ExitCode(64)
         }
         if showEndpoint {
@@ -126,14 +145,14 @@ struct ParleyCommand: AsyncParsableCommand {
         do {
             transcript = try Shell.openTranscript(configuration)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description) Nothing was sent.\n".utf8))
+            Self.say("\(error.description) Nothing was sent.")
             throw ExitCode(64)
         }
         let shell: Shell
         do {
             shell = try await Shell(configuration: configuration, environment: environment, transcript: transcript)
         } catch {
-            FileHandle.standardError.write(Data("parley: \(error)\n".utf8))
+            Self.say("\(error)")
             throw ExitCode(1)
         }
         let status = await shell.run()

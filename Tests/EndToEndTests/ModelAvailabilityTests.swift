@@ -140,7 +140,7 @@ final class ModelAvailabilityTests: ParleyTestCase {
             ["--base-url", stub.baseURL, "-m", "SmolLM2-135M-Instruct"],
             input: "/model Old-Model\nhello\n", environment: environment)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("Warning: Old-Model is Offline"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("warning: Old-Model is Offline"), result.stderr)
         XCTAssertTrue(result.stderr.contains("Old-Model is offline"), result.stderr)
         XCTAssertEqual(stub.chats.count, 1, "not retried")
     }

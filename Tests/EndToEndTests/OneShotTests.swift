@@ -133,12 +133,21 @@ final class OneShotTests: ParleyTestCase {
     func testBadOptionsAreRefusedBeforeAnyRequest() throws {
         let server = try StubServer { _, _ in .reply(["no"]) }
         for (arguments, words) in [
-            (["--temperature", "3"], "Temperature"), (["--top-p", "2"], "top_p"),
-            (["--max-tokens=-5"], "Max tokens"), (["--idle-timeout", "0"], "--idle-timeout"),
+            (["--temperature", "3"], "error: Temperature must be from 0 to 2; 3 is out of range."),
+            (["--top-p", "2"], "error: top_p must be from 0 to 1; 2 is out of range."),
+            (["--max-tokens=-5"], "error: Max tokens must be a positive whole number or auto, not \"-5\"."),
+            (["--idle-timeout", "0"], "error: --idle-timeout must be a positive number of seconds."),
+            // A negative number after its option is its value, not another option.
+            (["--temperature", "-1"], "error: Temperature must be from 0 to 2; -1 is out of range."),
+            (["--top-p", "-0.5"], "error: top_p must be from 0 to 1; -0.5 is out of range."),
+            (["--max-tokens", "-3"], "error: Max tokens must be a positive whole number or auto, not \"-3\"."),
+            (["--idle-timeout", "-5"], "error: --idle-timeout must be a positive number of seconds."),
+            (["--wait", "-1"], "error: --wait must be zero or a positive number of seconds."),
+            (["--bogus"], "error: Unknown option '--bogus'"),
         ] {
             let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"] + arguments + ["hi"], environment: environment)
             XCTAssertEqual(result.status, 64, "\(arguments)")
-            XCTAssertTrue(result.stderr.contains(words), result.stderr)
+            XCTAssertTrue(result.stderr.hasPrefix(words + "\nUsage: parley"), result.stderr)
         }
         let bad = try ParleyProcess.run(["--base-url", "localhost:8077", "-m", "m", "hi"], environment: environment)
         XCTAssertEqual(bad.status, 64)

@@ -31,7 +31,7 @@ final class ReliabilityTests: ParleyTestCase {
             for (arguments, input) in [(["hi"], nil as String?), ([], "hi\n")] {  // one shot, script
                 let result = try run(["--base-url", server.baseURL, "-m", "m", "--transcript", path] + arguments, input: input)
                 XCTAssertEqual(result.status, 64, result.stderr)
-                XCTAssertEqual(result.stderr, "Error: Cannot write the transcript \(path): \(words). Nothing was sent.\n")
+                XCTAssertEqual(result.stderr, "error: Cannot write the transcript \(path): \(words). Nothing was sent.\n")
             }
         }
         XCTAssertEqual(server.requests.count, 0, "nothing reached the server")
@@ -90,6 +90,7 @@ final class ReliabilityTests: ParleyTestCase {
             ["--base-url", server.baseURL, "-m", "m", "--data-dir", blocker.appendingPathComponent("data").path],
             input: "one\ntwo\n")
         XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("warning: History is not being saved"), "a warning, not an error: \(result.stderr)")
         XCTAssertEqual(result.stdout.components(separatedBy: "still here").count - 1, 2)
         XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
     }
@@ -144,6 +145,26 @@ final class ReliabilityTests: ParleyTestCase {
         let flag = try run(["--profile", "x", "--temperature", "9", "hi"])
         XCTAssertEqual(flag.status, 64)
         XCTAssertTrue(flag.stderr.contains("Usage:"), flag.stderr)
+        // A profile's base URL that cannot be used: the file and its line, not the flag.
+        try "profile = \"x\"\n[profiles.x]\nbase_url = \"localhost:8077\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let url = try run(["hi"])
+        XCTAssertEqual(url.status, 64)
+        XCTAssertEqual(
+            url.stderr,
+            "error: The config file \(config.path) is malformed at line 3: base_url \"localhost:8077\" cannot be used: it must start with http:// or https://. Fix it, or move it aside.\n"
+        )
+        // A profile named by PARLEY_PROFILE that is not there: the environment's fault, no usage.
+        try "[profiles.x]\nbase_url = \"http://127.0.0.1:9/v1\"\n".write(to: config, atomically: true, encoding: .utf8)
+        environment["PARLEY_PROFILE"] = "nope"
+        let named = try run(["hi"])
+        XCTAssertEqual(named.status, 64)
+        XCTAssertEqual(named.stderr, "error: There is no profile \"nope\" in \(config.path) (PARLEY_PROFILE=nope); it has: x.\n")
+        // No config file at all: said as such, not as a missing profile.
+        environment["PARLEY_CONFIG"] = nil
+        environment["XDG_CONFIG_HOME"] = home.appendingPathComponent("empty").path
+        let none = try run(["hi"])
+        XCTAssertTrue(
+            none.stderr.hasPrefix("error: PARLEY_PROFILE=nope names a profile of the config file, and there is none at "), none.stderr)
     }
 
     // MARK: - Hostile input

@@ -60,6 +60,7 @@ final class SessionTests: XCTestCase {
             case .failed: return "render.failed"
             case .waiting: return "render.waiting"
             case .notice: return "render.notice"
+            case .refused: return "render.refused"
             case .replacing: return "render.replacing"
             }
         }
@@ -76,9 +77,9 @@ final class SessionTests: XCTestCase {
         // idle
         Row(from: .idle, event: .submit("hi"), to: .sending, effects: ["save", "start"]),
         Row(from: .idle, event: .regenerate, to: .sending, effects: ["render.replacing", "truncate", "start"]),
-        Row(from: .idle, event: .retry, to: .idle, effects: ["render.notice"]),
+        Row(from: .idle, event: .retry, to: .idle, effects: ["render.refused"]),
         Row(from: .idle, event: .edit(number: 1, text: "new"), to: .sending, effects: ["save", "truncate", "start"]),
-        Row(from: .idle, event: .edit(number: 2, text: "x"), to: .idle, effects: ["render.notice"]),
+        Row(from: .idle, event: .edit(number: 2, text: "x"), to: .idle, effects: ["render.refused"]),
         Row(from: .idle, event: .headers, to: .idle, effects: []),
         Row(from: .idle, event: .content("x"), to: .idle, effects: []),
         Row(from: .idle, event: .finished(nil), to: .idle, effects: []),
@@ -214,8 +215,8 @@ final class SessionTests: XCTestCase {
 
     func testNothingToRegenerateOrRetry() {
         var machine = Session(settings: settings)
-        XCTAssertEqual(machine.handle(.regenerate, now: 0).map(Self.kind), ["render.notice"])
-        XCTAssertEqual(machine.handle(.retry, now: 0).map(Self.kind), ["render.notice"])
+        XCTAssertEqual(machine.handle(.regenerate, now: 0).map(Self.kind), ["render.refused"])
+        XCTAssertEqual(machine.handle(.retry, now: 0).map(Self.kind), ["render.refused"])
         XCTAssertEqual(machine.state, .idle)
     }
 
@@ -286,7 +287,7 @@ final class SessionTests: XCTestCase {
     func testNoModelRefusesAndKeepsTheMessage() {
         var machine = Session(settings: ChatSettings())
         let effects = machine.handle(.submit("hi"), now: 0)
-        XCTAssertEqual(effects.map(Self.kind), ["save", "render.notice"], "kept on disk, not sent")
+        XCTAssertEqual(effects.map(Self.kind), ["save", "render.refused"], "kept on disk, not sent")
         XCTAssertEqual(machine.state, .idle)
         XCTAssertEqual(machine.messages.map(\.text), ["hi"])
         XCTAssertTrue(machine.canRetry)

@@ -133,6 +133,17 @@ final class CommandParsingTests: XCTestCase {
         XCTAssertFalse(far.contains("Did you mean"), far)
     }
 
+    func testOnlyANearNameIsSuggested() {
+        guard case let .refused(help) = parse("/help nope") else { return XCTFail() }
+        XCTAssertEqual(help, "There is no command /nope.", "top_p is two edits from nope: too far to be a slip")
+        guard case let .refused(unknown) = parse("/nope") else { return XCTFail() }
+        XCTAssertFalse(unknown.contains("Did you mean"), unknown)
+        guard case let .refused(near) = parse("/help hepl") else { return XCTFail() }
+        XCTAssertEqual(near, "There is no command /hepl. Did you mean /help?")
+        guard case let .refused(longer) = parse("/settigns") else { return XCTFail() }
+        XCTAssertTrue(longer.contains("Did you mean /settings?"), longer)
+    }
+
     func testRangesAndUsage() {
         for line in ["/temp 3", "/temp -1", "/temp hot", "/top_p 1.5", "/max 0", "/max -3", "/max lots"] {
             guard case let .refused(reason) = parse(line) else { return XCTFail("\(line) must be refused") }

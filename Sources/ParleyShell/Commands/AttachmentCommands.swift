@@ -72,7 +72,7 @@ extension Shell {
             let info = (try? await services.models.models(refresh: false))?.first(where: { $0.id == model }),
             info.acceptsImages == false
         {
-            console.notice("Warning: the server says \(model) does not take images; the message may be refused.")
+            console.warning("the server says \(model) does not take images; the message may be refused.")
         }
         showPendingAttachments(pictures: Array(added))
     }

@@ -23,7 +23,7 @@ struct ThinkCommand: SlashCommand, Equatable {
                 messages.lastIndex { $0.role == .assistant && !$0.reasoning.isEmpty }
             }
         guard let index, messages[index].role == .assistant else {
-            shell.console.error(number.map { "Message \($0) is not a reply; /history shows the numbers." } ?? "No reply has reasoning yet.")
+            shell.fail(number.map { "Message \($0) is not a reply; /history shows the numbers." } ?? "No reply has reasoning yet.")
             return .done
         }
         guard !messages[index].reasoning.isEmpty else {

@@ -211,13 +211,13 @@ struct SettingsCommand: PlainCommand, Equatable {
 
 /// `/reset`.
 struct ResetCommand: PlainCommand, Equatable {
-    static let spec = CommandSpec(name: "reset", help: "return every setting to its default")
+    static let spec = CommandSpec(name: "reset", help: "return every setting to what parley started with")
 
     func run(in shell: Shell) async -> Shell.Outcome {
         let model = shell.session.settings.model
         shell.session.settings = shell.launchSettings
         shell.session.settings.model = model
-        shell.console.notice("Settings are back to their defaults.")
+        shell.console.notice("Settings are back to those parley started with (the command line's, the config's, or the server's defaults).")
         return .done
     }
 }

@@ -18,6 +18,7 @@ final class ReplyCommandTests: XCTestCase {
             let shell = try Harness(replies: [thoughtful, ScriptedChat.text("Plain.")])
             await shell.enter("/think")
             XCTAssertEqual(shell.take().err, "error: No reply has reasoning yet.\n")
+            XCTAssertTrue(shell.failed, "said as an error, it fails the script too")
             await shell.enter("Capital?")
             await shell.enter("More?")
             _ = shell.take()

@@ -50,7 +50,7 @@ final class SettingCommandTests: XCTestCase {
             XCTAssertEqual(shell.take().err, "Model: beta\n")
             await shell.enter("/model gamma")
             XCTAssertEqual(
-                shell.take().err, "Warning: the server does not list gamma (nearest: alpha, beta); using it anyway.\nModel: gamma\n")
+                shell.take().err, "warning: the server does not list gamma (nearest: alpha, beta); using it anyway.\nModel: gamma\n")
             await shell.enter("/model 7")
             XCTAssertEqual(shell.take().err, "error: There is no model 7; /model lists 2.\n")
             await shell.enter("/model --refresh")

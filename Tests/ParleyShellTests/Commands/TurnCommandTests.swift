@@ -49,7 +49,7 @@ final class TurnCommandTests: XCTestCase {
             XCTAssertEqual(shell.session.messages.map(\.text), ["Try this", "Now it works."])
             XCTAssertEqual(shell.chat.requests.count, 2)
             await shell.enter("/retry")
-            XCTAssertEqual(shell.take().err, "Nothing to retry: the last request did not fail. /regen asks for a new reply.\n")
+            XCTAssertEqual(shell.take().err, "error: Nothing to retry: the last request did not fail. /regen asks for a new reply.\n")
             XCTAssertEqual(shell.chat.requests.count, 2, "nothing was sent")
         }
     }
