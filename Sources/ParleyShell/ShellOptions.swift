@@ -39,6 +39,7 @@ public struct OptionError: Error, CustomStringConvertible, Sendable {
     public var concernsTheCommandLine = true
     public init(_ description: String) { self.description = description }
 
+    /// The same fault, said without the command line's usage: the config file's or the environment's.
     var inTheConfigFile: OptionError {
         var error = self
         error.concernsTheCommandLine = false
@@ -108,6 +109,12 @@ public struct ShellConfiguration: Sendable {
                 })
         } catch {
             throw OptionError(error.description)
+        }
+        // A key with a line break inside would end its header early: refused here, naming its variable.
+        if let key = endpoint.apiKey, key.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) {
+            let variable = endpoint.keySource ?? "the key's variable"
+            throw OptionError("The key in \(variable) holds a line break, so it cannot be sent; set \(variable) to the key alone.")
+                .inTheConfigFile
         }
         let flags = try settings(
             model: options.model, system: options.system, temperature: options.temperature,

@@ -107,6 +107,11 @@ extension String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 
+    /// At most `count` characters: when longer, cut, with "…" as the last.
+    func cut(toCharacters count: Int) -> String {
+        self.count > count ? prefix(count - 1) + "…" : self
+    }
+
     /// At most `columns` columns of a terminal: when longer, cut, with "…" as the last.
     func cut(to columns: Int) -> String {
         guard terminalColumns > columns else { return self }

@@ -227,6 +227,18 @@ final class ReliabilityTests: ParleyTestCase {
 
     // MARK: - Secrets and files
 
+    func testAKeyHoldingALineBreakIsRefusedByItsVariableBeforeAnythingIsSent() throws {
+        let server = try StubServer { _, _ in .reply(["no"]) }
+        environment["PARLEY_API_KEY"] = "sk-first-half\nsk-second-half"
+        let result = try run(["--base-url", server.baseURL, "-m", "m", "hi"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertEqual(
+            result.stderr,
+            "error: The key in PARLEY_API_KEY holds a line break, so it cannot be sent; set PARLEY_API_KEY to the key alone.\n")
+        XCTAssertEqual(server.requests.count, 0)
+        XCTAssertFalse(result.stderr.contains("sk-first-half"), "the key itself is never said")
+    }
+
     func testTheKeyIsNowhere() throws {
         let key = "sk-RECOGNISABLE-secret-5f3a9c"
         environment["PARLEY_API_KEY"] = key

@@ -101,16 +101,16 @@ final class ScriptedLines: LineReading {
 }
 
 final class RecordingClipboard: ClipboardService {
-    var ways: [String]
+    var result: ClipboardCopy
     private(set) var copied: [String] = []
 
-    init(ways: [String] = ["xclip"]) {
-        self.ways = ways
+    init(_ result: ClipboardCopy = ClipboardCopy(tools: ["xclip"])) {
+        self.result = result
     }
 
-    func copy(_ text: String) -> [String] {
+    func copy(_ text: String) -> ClipboardCopy {
         copied.append(text)
-        return ways
+        return result
     }
 }
 

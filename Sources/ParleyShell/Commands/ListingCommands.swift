@@ -25,9 +25,10 @@ struct HistoryCommand: PlainCommand, Equatable {
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let head = "#\(index + 1) \(who): "
             let tail = images + status
-            let room = columns.map { max(20, $0 - head.terminalColumns - tail.terminalColumns) } ?? 71
             let start = text.contains("\n") ? firstLine + "…" : firstLine
-            return head + start.cut(to: room) + tail
+            // In a terminal, as many columns as the line has room for; piped, 70 characters.
+            guard let columns else { return head + start.cut(toCharacters: 71) + tail }
+            return head + start.cut(to: max(20, columns - head.terminalColumns - tail.terminalColumns)) + tail
         }
         shell.console.print(lines.joined(separator: "\n"))
         return .done

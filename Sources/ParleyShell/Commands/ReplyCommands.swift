@@ -66,13 +66,22 @@ struct CopyCommand: SlashCommand, Equatable {
             }
             text = block
         }
-        let ways = shell.services.clipboard.copy(text)
-        guard !ways.isEmpty else {
+        let copy = shell.services.clipboard.copy(text)
+        guard !copy.tools.isEmpty || copy.sentToTerminal else {
             shell.fail("No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).")
             return .done
         }
-        shell.console.notice("Copied \(text.count) characters (\(ways.joined(separator: " and "))).")
+        shell.console.notice(Self.sentence(copy, characters: text.count))
         return .done
+    }
+
+    /// What was copied and how: a tool's copy is said as done, the terminal's as sent, with where it
+    /// may not arrive.
+    static func sentence(_ copy: ClipboardCopy, characters: Int) -> String {
+        let terminal = "the terminal's clipboard (OSC 52)" + (copy.caveat.map { "; \($0)" } ?? "")
+        guard !copy.tools.isEmpty else { return "Sent \(characters) characters to \(terminal)." }
+        let copied = "Copied \(characters) characters (\(copy.tools.joined(separator: " and ")))"
+        return copy.sentToTerminal ? "\(copied), and sent them to \(terminal)." : "\(copied)."
     }
 }
 

@@ -14,6 +14,10 @@ struct SayCommand: SlashCommand, Equatable {
 
     init(argument: String) throws(CommandRefusal) {
         let (rest, save) = try CommandParser.saveOption(in: argument)
+        // The audio is WAV: a name that promises another format would hold WAV bytes under it.
+        if let save, (save.path as NSString).pathExtension.lowercased() != "wav" {
+            throw CommandRefusal("/say saves WAV audio; give a file name ending in .wav, not \(save.path).")
+        }
         self.save = save
         number = rest.isEmpty ? nil : try CommandParser.number(rest, of: "a message")
     }

@@ -26,7 +26,7 @@ extension Services {
             console: console, lineReader: nil, chat: chat,
             models: ServerModels(list: { try await chat.listModels() }),
             conversations: ConversationKeeper(store: store),
-            clipboard: SystemClipboard(terminal: terminalOut, path: path),
+            clipboard: SystemClipboard(terminal: terminalOut, path: path, environment: environment),
             speech: LocalSpeech(path: path),
             pictures: TerminalPictures(environment: environment),
             clock: SystemClock(),
@@ -70,15 +70,26 @@ struct SystemClipboard: ClipboardService {
     /// Writes to the terminal; nil when stdout is not one.
     let terminal: ((String) -> Void)?
     let path: String?
+    let environment: [String: String]
 
-    func copy(_ text: String) -> [String] {
-        var ways: [String] = []
+    func copy(_ text: String) -> ClipboardCopy {
+        var copy = ClipboardCopy()
         if let terminal {
             terminal(Clipboard.osc52(text))
-            ways.append("the terminal")
+            copy.sentToTerminal = true
+            copy.caveat = Self.caveat(environment)
         }
-        if let tool = Clipboard.copyWithTool(text, path: path) { ways.append(tool) }
-        return ways
+        if let tool = Clipboard.copyWithTool(text, path: path) { copy.tools.append(tool) }
+        return copy
+    }
+
+    /// Where OSC 52 is known not to arrive unless allowed: inside tmux and screen.
+    static func caveat(_ environment: [String: String]) -> String {
+        if environment["TMUX"] != nil { return "inside tmux it arrives only with `set -g set-clipboard on`" }
+        if environment["STY"] != nil || environment["TERM"]?.hasPrefix("screen") == true {
+            return "screen passes it on only to a terminal that takes OSC 52"
+        }
+        return "a terminal that does not take OSC 52 drops it"
     }
 }
 

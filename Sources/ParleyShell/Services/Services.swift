@@ -55,8 +55,16 @@ protocol ModelCatalog: AnyObject {
 
 /// The system clipboard.
 protocol ClipboardService {
-    /// Copies `text`; the ways it went ("the terminal", "xclip"), none when nothing took it.
-    func copy(_ text: String) -> [String]
+    /// Copies `text`: by the local tools that took it, and through the terminal (OSC 52).
+    func copy(_ text: String) -> ClipboardCopy
+}
+
+/// Where a copy went. A tool's copy is known to have arrived; the terminal's is only sent (a
+/// terminal or multiplexer may drop it), and `caveat` says where it may not arrive.
+struct ClipboardCopy: Equatable {
+    var tools: [String] = []
+    var sentToTerminal = false
+    var caveat: String?
 }
 
 /// Speech made and played on this machine (a remote text-to-speech model is the chat service's).

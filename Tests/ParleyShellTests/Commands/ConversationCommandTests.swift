@@ -89,6 +89,18 @@ final class ConversationCommandTests: XCTestCase {
         }
     }
 
+    func testPipedHistoryKeepsSeventyCharactersOfAnyWidth() async throws {
+        try await onMain {
+            let wide = String(repeating: "漢", count: 100)
+            let shell = try Harness(replies: [ScriptedChat.text("ok")])
+            await shell.enter(wide)
+            _ = shell.take()
+            await shell.enter("/history")
+            let first = shell.take().out.split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertEqual(first, "#1 you: " + String(repeating: "漢", count: 70) + "…", "characters, not columns, when piped")
+        }
+    }
+
     func testSearchFindsWordsInEveryConversation() async throws {
         try await onMain {
             let shell = try await ConversationCommandTests.twoConversations()

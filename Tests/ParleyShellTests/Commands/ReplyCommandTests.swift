@@ -45,7 +45,16 @@ final class ReplyCommandTests: XCTestCase {
                 shell.clipboard.copied.contains { $0.contains("\u{1B}") || $0.contains("\u{07}") }, "no escape reaches the clipboard")
             XCTAssertEqual(shell.clipboard.copied.last?.hasPrefix("echo "), true)
             XCTAssertTrue(shell.take().err.hasSuffix("characters (xclip).\n"))
-            shell.clipboard.ways = []
+            shell.clipboard.result = ClipboardCopy(
+                sentToTerminal: true, caveat: "inside tmux it arrives only with `set -g set-clipboard on`")
+            await shell.enter("/copy")
+            let sent = shell.take().err
+            XCTAssertTrue(sent.hasPrefix("Sent "), "only sent, never said to have arrived: \(sent)")
+            XCTAssertTrue(
+                sent.hasSuffix(
+                    "characters to the terminal's clipboard (OSC 52); inside tmux it arrives only with `set -g set-clipboard on`.\n"),
+                sent)
+            shell.clipboard.result = ClipboardCopy()
             await shell.enter("/copy")
             XCTAssertEqual(
                 shell.take().err, "error: No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).\n")
@@ -77,6 +86,12 @@ final class ReplyCommandTests: XCTestCase {
             XCTAssertEqual(shell.take().err, "Speaking… (Esc stops)\nSaved the audio (0.0 s) to \(file).\n")
             await shell.enter("/say --save \(file)")
             XCTAssertTrue(shell.take().err.hasPrefix("error: \(file) exists; /say --save \(file) --force replaces it."))
+            await shell.enter("/say --save reply.mp3")
+            XCTAssertEqual(
+                shell.take().err,
+                "error: /say saves WAV audio; give a file name ending in .wav, not reply.mp3. Usage: /say [N] [--save FILE.wav [--force]]\n"
+            )
+            XCTAssertFalse(FileManager.default.fileExists(atPath: shell.path("reply.mp3")))
         }
     }
 
