@@ -35,6 +35,12 @@ public struct Endpoint: Sendable, Equatable {
         baseURL == Self.localModelURL && baseURLSource == Self.localModelSource
     }
 
+    /// Said when nothing was configured and the bundled model does not answer: the ways forward.
+    public static let notConfigured =
+        "No endpoint is configured, and the bundled local model at \(localModelURL) is not running. Start it "
+        + "(scripts/local-model start, or make run), or point parley at a server: PARLEY_BASE_URL (and PARLEY_API_KEY), "
+        + "or OPENAI_API_KEY for OpenAI, or CASOLA_API_KEY for Casola."
+
     /// `{base}/path`.
     public func url(_ path: String) -> String {
         baseURL + "/" + path

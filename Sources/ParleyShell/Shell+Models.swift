@@ -1,3 +1,4 @@
+import ParleyAPI
 import ParleyCommands
 import ParleyRender
 import ParleySession
@@ -11,6 +12,9 @@ extension Shell {
         do {
             listed = .success(try await services.models.models(refresh: false).map(\.id))
         } catch {
+            let failure = turnFailure(error)
+            // Nothing configured and nothing answering: that, not a failed list, is the news.
+            if failure.kind == .cannotConnect, configuration.endpoint.isBundledModel { return .refuse(failure.sentence) }
             listed = .failure(ModelChoice.ListError("\(error)"))
         }
         return ModelChoice.decide(listed: listed, canAsk: canAsk)

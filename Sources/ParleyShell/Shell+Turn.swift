@@ -69,7 +69,7 @@ extension Shell {
                 }
                 if Task.isCancelled { return effects + feed(.failed(.cancelled)) }
             } catch {
-                return effects + feed(.failed(Self.turnFailure(error)))
+                return effects + feed(.failed(turnFailure(error)))
             }
             return effects
         }
@@ -78,12 +78,16 @@ extension Shell {
         return await whileWatchingKeys(consumer, onCancel: { [unowned self] in _ = feed(.cancel) })
     }
 
-    /// A request's error as the session takes it: a typed failure.
-    nonisolated static func turnFailure(_ error: Error) -> TurnFailure {
+    /// A request's error as the session takes it: a typed failure. The bundled model that does not
+    /// answer, when nothing else was configured, is said with the ways forward.
+    func turnFailure(_ error: Error) -> TurnFailure {
         switch error {
         case let failure as TurnFailure: return failure
         case is CancellationError: return .cancelled
-        case let error as APIError: return TurnFailure(error)
+        case let error as APIError:
+            var failure = TurnFailure(error)
+            if failure.kind == .cannotConnect, configuration.endpoint.isBundledModel { failure.sentence = Endpoint.notConfigured }
+            return failure
         default: return TurnFailure(.badReply, sentence: "\(error)")
         }
     }

@@ -146,9 +146,12 @@ public final class Shell {
             return false
         }
         guard let conversation = found else {
-            console.error(
-                configuration.chat.map { "No conversation matches \"\($0)\"; /chats lists them." }
-                    ?? "There is no conversation to continue yet.")
+            guard let chat = configuration.chat else {
+                // -c with none yet: nothing to continue, so this is the first.
+                console.notice("There is no conversation to continue yet; this one is new.")
+                return true
+            }
+            console.error("No conversation matches \"\(chat)\"; /chats lists them.")
             return false
         }
         openConversation(conversation)
@@ -179,13 +182,31 @@ public final class Shell {
 
     // MARK: - Modes
 
+    /// One prompt: a message answered to stdout, or a slash command run (`parley /chats`,
+    /// `parley -c /history`); `//` sends a message that starts with a slash.
     func runOneShot(_ prompt: String) async -> Int32 {
-        guard await ensureModel() else { return 1 }
-        let completed = await turn(.submit(prompt))
-        return completed && !transcriptFailed ? 0 : 1
+        switch SlashCommands.parse(prompt, idle: true) {
+        case .empty:
+            fail("The prompt is empty; nothing was sent.")
+            return 1
+        case let .refused(reason):
+            fail(reason)
+            return 1
+        case let .command(command):
+            _ = await execute(command)
+            return anyFailure || transcriptFailed ? 1 : 0
+        case let .message(text):
+            guard await ensureModel() else { return 1 }
+            let completed = await turn(.submit(text))
+            return completed && !transcriptFailed ? 0 : 1
+        }
     }
 
     func runScript() async -> Int32 {
+        // A terminal's keyboard with the output piped (`parley | cat`): there is no prompt, so say so.
+        if services.keys.isKeyboard {
+            console.notice("parley reads messages from the terminal, one a line, and writes to the pipe; Ctrl-D ends.")
+        }
         let input = ByteLineReader(fd: 0)
         var reader = ScriptReader(read: { input.next() })
         while let entry = reader.next() {

@@ -113,6 +113,17 @@ final class InteractiveKeysTests: ParleyTestCase {
         return terminal
     }
 
+    func testOutputPipedFromATerminalSaysWhereMessagesAreRead() throws {
+        let server = try StubServer { _, _ in .reply(["answered into the pipe"]) }
+        let terminal = try TerminalSession(["/bin/bash", "--norc", "--noprofile", "-i"], environment: environment)
+        terminal.send("\(ParleyProcess.binary) --base-url \(server.baseURL) -m m | cat")
+        try terminal.waitFor("one a line, and writes to the pipe; Ctrl-D ends.")
+        terminal.send("hello")
+        try terminal.waitFor("answered into the pipe")
+        terminal.press("C-d")
+        try terminal.waitUntil("parley has ended and bash prompts again") { $0.components(separatedBy: "bash-").count >= 3 }
+    }
+
     func testCtrlZStopsParleyAndFgBringsTheLineBack() throws {
         let server = try StubServer { _, _ in .reply(["resumed"]) }
         let terminal = try shellUnderBash(["--base-url", server.baseURL, "-m", "m"])

@@ -29,7 +29,7 @@ final class Harness {
     ///   - arguments: the command line's options (`-m m` unless `model` is nil).
     init(
         replies: [ScriptedChat.Reply] = [], models: [String] = ["m"], model: String? = "m", interactive: Bool = false,
-        answers: [LineInput] = [], keepsConversations: Bool = true, pictures: String? = nil,
+        answers: [LineInput] = [], keepsConversations: Bool = true, pictures: String? = nil, bundledModel: Bool = false,
         options: (inout ShellOptions) -> Void = { _ in }
     ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-harness-\(UUID().uuidString)")
@@ -38,7 +38,9 @@ final class Harness {
         shellOptions.model = model
         shellOptions.dataDir = directory.path
         options(&shellOptions)
-        let environment = ["HOME": directory.path, "PARLEY_BASE_URL": "http://127.0.0.1:9/v1", "PATH": "/usr/bin:/bin"]
+        // The endpoint: a server named by PARLEY_BASE_URL, or (nothing configured) the bundled model.
+        var environment = ["HOME": directory.path, "PATH": "/usr/bin:/bin"]
+        if !bundledModel { environment["PARLEY_BASE_URL"] = "http://127.0.0.1:9/v1" }
         let configuration = try ShellConfiguration.resolve(shellOptions, environment: environment)
         chat = ScriptedChat(replies, models: models)
         self.models = FixedModels(models)
