@@ -48,6 +48,7 @@ extension Shell {
     /// decide on: it asks for the request to be stopped (`.cancelRequest`).
     func stream(_ request: ChatRequest) async -> [SessionEffect] {
         lastRequest = request
+        stoppedAtLimit = false
         eventLog.reset()
         let log = eventLog
         // The raw events are for /debug, which a one-shot run never reaches.
@@ -62,7 +63,9 @@ extension Shell {
                         case .opened: effects += feed(.headers)
                         case let .content(text): effects += feed(.content(text))
                         case let .reasoning(text): effects += feed(.reasoning(text))
-                        case let .finished(_, usage): effects += feed(.finished(usage))
+                        case let .finished(reason, usage):
+                            stoppedAtLimit = reason == "length"
+                            effects += feed(.finished(usage))
                         }
                     }
                     console.outSink.flush()  // once per piece of the body: what came is on the screen now
@@ -166,14 +169,20 @@ extension Shell {
             replyOpen = false
             let status: String? =
                 switch message.status {
+                case .complete where stoppedAtLimit: "[cut off at the token limit]"
                 case .complete: nil
                 case .cancelled: "[cancelled]"
                 case .failed: "[failed]"
                 }
             console.out.end(status: status)
+            defer { transcriptTurn = "" }
+            appendToTranscript(Transcript.pipedReply(message, status: status))
             if !isOneShot { console.outSink.write("\n") }
             console.outSink.flush()
-            appendToTranscript(message)
+            if message.status == .complete, stoppedAtLimit {
+                let limit = session.settings.maxTokens.map { " (\($0))" } ?? ""
+                console.notice("The reply reached its token limit\(limit) and stopped there; /max raises it, then /regen.")
+            }
         case let .failed(sentence):
             console.error(sentence)
         case let .waiting(reason, seconds, attempt):
@@ -189,16 +198,16 @@ extension Shell {
             // A script's transcript would show the new reply under the old one with nothing between:
             // mark it. At the prompt, the /regen just typed says as much.
             if !isInteractive { console.out.line("[regenerated]\n", codes: Style.yellow) }
+            transcriptTurn = "[regenerated]\n\n"
         }
     }
 
-    /// `--transcript`: the user's message and this reply, as `/save` writes them.
-    func appendToTranscript(_ reply: Message) {
+    /// `--transcript`: the message this reply answers (or `[regenerated]`) and the reply, as a pipe
+    /// shows them.
+    func appendToTranscript(_ reply: String) {
         guard let transcript else { return }
-        let user = session.messages.last { $0.role == .user }
-        let text = (user.map { Transcript.turn($0, model: nil) } ?? "") + Transcript.turn(reply, model: session.settings.model)
         do {
-            try transcript.append(text)
+            try transcript.append(transcriptTurn + reply)
         } catch {
             // Every later turn would go unrecorded: the run ends here, failed.
             fail("\(error) The run stops here: later turns would not be recorded.")

@@ -32,6 +32,9 @@ public final class Shell {
     let transcript: TranscriptFile?
     /// Set when a turn could not be added to the transcript: the run ends with a failure.
     var transcriptFailed = false
+    /// What `--transcript` writes before the next reply: the message it answers, quoted, or
+    /// `[regenerated]` when it replaces one; written with the reply, as a pipe shows them.
+    var transcriptTurn = ""
     /// Said once at start when history cannot be kept.
     let storeWarning: String?
     /// Whether the data directory exists and can be written (checked once, at start).
@@ -44,6 +47,8 @@ public final class Shell {
     var replyOpen = false
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
+    /// Whether the reply now streaming ended because it reached its token limit (`finish_reason: "length"`).
+    var stoppedAtLimit = false
     /// The request streaming now, for the session's `.cancelRequest`.
     var activeRequest: Task<[SessionEffect], Never>?
 
@@ -197,6 +202,7 @@ public final class Shell {
             return anyFailure || transcriptFailed ? 1 : 0
         case let .message(text):
             guard await ensureModel() else { return 1 }
+            transcriptTurn = Transcript.quoted(text, images: [])
             let completed = await turn(.submit(text))
             return completed && !transcriptFailed ? 0 : 1
         }
@@ -329,6 +335,7 @@ public final class Shell {
             }
         }
         if transcript { printUserTurn(text) }
+        transcriptTurn = Transcript.quoted(text, images: session.pendingAttachments.map(\.name))
         guard await ensureModel() else {
             anyFailure = true
             return
@@ -344,9 +351,6 @@ public final class Shell {
     }
 
     func printUserTurn(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines += session.pendingAttachments.map { "[image: \(TerminalSanitizer.clean($0.name))]" }
-        let quoted = lines.map { "> " + $0 }.joined(separator: "\n")
-        console.out.line(quoted + "\n")
+        console.out.line(String(Transcript.quoted(text, images: session.pendingAttachments.map(\.name)).dropLast()))
     }
 }

@@ -24,14 +24,31 @@ enum Transcript {
         return "## \(clean(heading))\n\n\(clean(message.text))\(status)\n\n"
     }
 
+    /// A message as a piped transcript quotes it: each line after `> `, then its images.
+    static func quoted(_ text: String, images: [String]) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines += images.map { "[image: \(clean($0))]" }
+        return lines.map { "> " + $0 }.joined(separator: "\n") + "\n\n"
+    }
+
+    /// A reply as a piped transcript gives it (plain Markdown, its status after it when it did not
+    /// complete), and a blank line after: what `--transcript` appends and a pipe shows.
+    static func pipedReply(_ reply: Message, status: String?) -> String {
+        var block = clean(reply.text)
+        if let status { block += (block.isEmpty || block.hasSuffix("\n") ? "" : " ") + status }
+        if !block.hasSuffix("\n") { block += "\n" }
+        return block + "\n"
+    }
+
     static func settingsLines(_ settings: ChatSettings) -> [String] {
         ChatSetting.allCases.compactMap { setting in settings.text(of: setting).map { "\(setting.rawValue): \(clean($0))" } }
     }
 
     /// The JSON form: title, settings, and messages shaped as `/debug` shows them (role, content) plus
     /// what parley keeps (status, reasoning, usage).
-    static func json(title: String, settings: ChatSettings, messages: [Message]) -> Data {
+    static func json(id: String?, title: String, settings: ChatSettings, messages: [Message]) -> Data {
         var object: [String: Any] = ["title": clean(title)]
+        object["id"] = id
         var settingsObject: [String: Any] = [:]
         for setting in ChatSetting.allCases { settingsObject[setting.rawValue] = settings.jsonValue(of: setting) }
         object["settings"] = settingsObject

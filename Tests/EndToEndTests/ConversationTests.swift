@@ -148,20 +148,23 @@ final class ConversationTests: ParleyTestCase {
         let json = home.appendingPathComponent("chat.json")
         let result = try parley(
             server, ["--transcript", transcript.path],
-            input: "\(long)\nand the sun?\n/save \(save.path)\n/save \(json.path)\n/save \(save.path)\n/chats\n")
+            input: "\(long)\nand the sun?\n/regen\n/save \(save.path)\n/save \(json.path)\n/save \(save.path)\n/chats\n")
         XCTAssertEqual(result.status, 1, "the third /save is refused")
         XCTAssertTrue(result.stderr.contains("--force"), result.stderr)
         XCTAssertTrue(result.stdout.contains("Please explain in detail how the tides are caused…"), result.stdout)
         let markdown = try String(contentsOf: save, encoding: .utf8)
         XCTAssertTrue(markdown.hasPrefix("# Please explain in detail how the tides are caused…\n\n- model: m\n"), markdown)
-        XCTAssertTrue(markdown.contains("## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n"), markdown)
+        XCTAssertTrue(markdown.contains("## You\n\nand the sun?\n\n## m\n\nReply 3 with **bold**\n"), markdown)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
         let messages = try XCTUnwrap(object["messages"] as? [[String: Any]])
         XCTAssertEqual(messages.map { $0["role"] as? String }, ["user", "assistant", "user", "assistant"])
-        XCTAssertEqual(messages.last?["content"] as? String, "Reply 2 with **bold**")
+        XCTAssertEqual(messages.last?["content"] as? String, "Reply 3 with **bold**")
+        // The transcript is what the pipe showed: messages quoted, replies plain, a replaced one marked.
         let log = try String(contentsOf: transcript, encoding: .utf8)
         XCTAssertEqual(
-            log, "## You\n\n\(long)\n\n## m\n\nReply 1 with **bold**\n\n## You\n\nand the sun?\n\n## m\n\nReply 2 with **bold**\n\n")
+            log,
+            "> \(long)\n\nReply 1 with **bold**\n\n> and the sun?\n\nReply 2 with **bold**\n\n[regenerated]\n\nReply 3 with **bold**\n\n")
+        XCTAssertTrue(result.stdout.hasPrefix(log), result.stdout)
         for file in [transcript, save, json] {
             let mode = (try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber)?.intValue
             XCTAssertEqual(mode, 0o600, file.lastPathComponent)

@@ -31,7 +31,8 @@ struct ChatsCommand: PlainCommand, Equatable {
             let current = chat.id == shell.keeper.conversationID ? "*" : " "
             let count = chat.messageCount == 1 ? "1 message" : "\(chat.messageCount) messages"
             let head = "\(current)\(String(index + 1).leftPadded(to: 3)). "
-            let tail = " · \(count) · \(RelativeTime.describe(chat.updated))"
+            // The id's start: what --chat and /open take besides the number and the title.
+            let tail = " · \(count) · \(RelativeTime.describe(chat.updated)) · \(chat.id.prefix(8))"
             let title = TerminalSanitizer.clean(chat.title)
             return head + (columns.map { title.cut(to: max(10, $0 - head.terminalColumns - tail.terminalColumns)) } ?? title) + tail
         }
@@ -162,7 +163,7 @@ struct SaveCommand: SlashCommand, Equatable {
             ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
         let data =
             PathWords.expandTilde(target.path).lowercased().hasSuffix(".json")
-            ? Transcript.json(title: title, settings: session.settings, messages: session.messages)
+            ? Transcript.json(id: shell.keeper.conversationID, title: title, settings: session.settings, messages: session.messages)
             : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
         shell.write(data, to: target.path, saying: "Saved \(session.messages.count) messages to \(target.path).")
         return .done

@@ -165,8 +165,12 @@ struct DebugCommand: PlainCommand, Equatable {
         if let source = endpoint.keySource { lines.append("Authorization: Bearer *** (from \(source))") }
         lines.append(body)
         let events = shell.eventLog.all
-        lines.append("\(events.count) event(s) received:")
-        lines += events.map { "data: " + TerminalSanitizer.clean($0) }
+        if events.isEmpty {
+            lines.append("No events were received: the request failed before a reply began.")
+        } else {
+            lines.append("\(events.count) event(s) received:")
+            lines += events.map { "data: " + TerminalSanitizer.clean($0) }
+        }
         shell.console.print(lines.joined(separator: "\n"))
         return .done
     }

@@ -23,8 +23,14 @@ final class ConversationCommandTests: XCTestCase {
         try await onMain {
             let shell = try await ConversationCommandTests.twoConversations()
             await shell.enter("/chats")
+            let ids = try XCTUnwrap(shell.store?.conversations().map { $0.id.prefix(8) })
             XCTAssertEqual(
-                shell.take().out, "*  1. second question · 2 messages · just now\n   2. first question · 2 messages · just now\n")
+                shell.take().out,
+                "*  1. second question · 2 messages · just now · \(ids[0])\n   2. first question · 2 messages · just now · \(ids[1])\n")
+            await shell.enter("/open \(ids[1])")
+            XCTAssertEqual(shell.take().err, "Opened \"first question\" (2 messages); /history lists them.\n", "the id shown opens it")
+            await shell.enter("/open 1")
+            _ = shell.take()
             await shell.enter("/open 2")
             XCTAssertEqual(shell.take().err, "Opened \"first question\" (2 messages); /history lists them.\n")
             XCTAssertEqual(shell.session.messages.map(\.text), ["first question", "First answer."])
@@ -127,6 +133,7 @@ final class ConversationCommandTests: XCTestCase {
             await shell.enter("/save \(json)")
             let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
             XCTAssertEqual((object?["messages"] as? [[String: Any]])?.count, 2)
+            XCTAssertEqual(object?["id"] as? String, shell.shell.keeper.conversationID, "the id --chat and /open take")
             await shell.enter("/save \(shell.directory.path)")
             XCTAssertTrue(shell.take().err.hasSuffix("is a directory; give a file name.\n"))
         }

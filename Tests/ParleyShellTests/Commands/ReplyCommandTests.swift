@@ -1,4 +1,5 @@
 import Foundation
+import ParleySession
 import ParleyWire
 import TestSupport
 import XCTest
@@ -132,6 +133,24 @@ final class ReplyCommandTests: XCTestCase {
             XCTAssertTrue(debug.hasPrefix("POST http://127.0.0.1:9/v1/chat/completions\n{"), debug)
             XCTAssertTrue(
                 debug.contains("\"content\" : \"hi\"") && debug.hasSuffix("1 event(s) received:\ndata: {\"scripted\": true}\n"), debug)
+            shell.chat.add(.failure(TurnFailure(.http(status: 500, code: nil), sentence: "The server answered 500.")))
+            await shell.enter("again")
+            _ = shell.take()
+            await shell.enter("/debug")
+            XCTAssertTrue(shell.take().out.hasSuffix("No events were received: the request failed before a reply began.\n"))
+        }
+    }
+
+    func testAReplyCutByItsTokenLimitIsMarked() async throws {
+        try await onMain {
+            let cut = ScriptedChat.Reply.events([.opened, .content("One, two, thr"), .finished(finishReason: "length", usage: nil)])
+            let shell = try Harness(replies: [cut, ScriptedChat.text("Whole.")]) { $0.maxTokens = "5" }
+            await shell.enter("Count")
+            let said = shell.take()
+            XCTAssertEqual(said.out, "One, two, thr [cut off at the token limit]\n\n")
+            XCTAssertEqual(said.err, "The reply reached its token limit (5) and stopped there; /max raises it, then /regen.\n")
+            await shell.enter("Again")
+            XCTAssertEqual(shell.take().out, "Whole.\n\n", "the next reply is not marked")
         }
     }
 
