@@ -4,7 +4,7 @@ export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
 VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
-.PHONY: all deps build run test bench model test-tools format format-check clean
+.PHONY: all deps build run test bench model test-tools format format-check install uninstall clean
 
 all: build
 
@@ -45,6 +45,19 @@ test: format-check deps model test-tools
 bench: deps model
 	swift build -c release --static-swift-stdlib --product parley
 	python3 scripts/bench/bench.py
+
+# Installs the static release binary, completion scripts for bash, zsh and fish, and a man page
+# (swift-argument-parser's generate-manual plugin) under PREFIX (default ~/.local), inside DESTDIR
+# when packaging. `make uninstall` removes them.
+PREFIX ?= $(HOME)/.local
+install: deps
+	swift build -c release --static-swift-stdlib --product parley
+	@mkdir -p .build/man
+	swift package --allow-writing-to-package-directory generate-manual --output-directory .build/man
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install .build/release/parley .build/man/parley.1
+
+uninstall:
+	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install --uninstall
 
 clean:
 	rm -rf .build
