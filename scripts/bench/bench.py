@@ -294,6 +294,31 @@ def llm_peer():
     return llm, env
 
 
+def cell(label, value):
+    """A measure in its unit: MB, ms per 1,000 events to three places, or ms."""
+    return ("%.1f" % value) if "MB" in label else ("%.3f ms" % (value * 1000)) if "CPU" in label else ("%.1f ms" % (value * 1000))
+
+
+def table_row(row):
+    label, mine, reference, target = row
+    ratio = ("%.2f×" % (mine / reference)) if reference else "—"
+    return "| %s | %s | %s | %s | %s |" % (label, cell(label, mine), cell(label, reference) if reference else "—", ratio, target)
+
+
+class Rows(list):
+    """The table's rows, each said on stderr the moment it is measured (the whole run takes minutes)."""
+    def append(self, row):
+        super().append(row)
+        sys.stderr.write("bench: %s\n" % table_row(row))
+        sys.stderr.flush()
+
+
+def measuring(what):
+    """Says on stderr what is being measured now."""
+    sys.stderr.write("bench: measuring %s…\n" % what)
+    sys.stderr.flush()
+
+
 def main():
     if not os.path.exists(PARLEY):
         sys.exit("bench: build first (swift build -c release)")
@@ -302,9 +327,10 @@ def main():
     if server.stdout.readline() != b"ready\n":
         server.wait()
         sys.exit("bench: the loopback server could not listen on port %d (in use? BENCH_PORT picks another)" % PORT)
-    rows = []
+    rows = Rows()
     try:
         # Startup
+        measuring("start-up (%d paired runs)" % RUNS)
         p, c = paired(lambda: measure([PARLEY, "--version"]), lambda: measure(["curl", "--version"]))
         rows.append(("startup: `parley --version` vs `curl --version`", p[0], c[0], "≤ 3×"))
         p, c = paired(lambda: measure_pty([PARLEY, "--base-url", BASE, "-m", "bench"], until="›".encode()),
@@ -312,6 +338,7 @@ def main():
         rows.append(("launch to ready prompt, in a pseudo-terminal, vs `curl --version`", p[0], c[0], "< 50 ms"))
 
         # Streaming
+        measuring("streaming %d events to a pipe and to a pseudo-terminal" % EVENTS)
         parley_pipe = [PARLEY, "--base-url", BASE, "-m", "bench", "go"]
         curl_pipe = ["curl", "-sN", BASE + "/chat/completions", "-H", "Content-Type: application/json", "-d", BODY]
         p, c = paired(lambda: measure(parley_pipe), lambda: measure(curl_pipe))
@@ -322,6 +349,7 @@ def main():
         rows.append(("stream %d events in a pseudo-terminal, rendered (wall)" % EVENTS, p[0], c[0], "≤ 4×"))
         rows.append(("peak memory while streaming (MB)", stream_memory / 1024, None, "< 40 MB"))
         # A slow stream: how long each event takes to reach the screen
+        measuring("a slow stream's events on the screen")
         parley_delays, curl_delays = [], []
         for _ in range(RUNS):
             parley_delays += slow_stream_delays(lambda base: [PARLEY, "--base-url", base, "-m", "bench", "go"])
@@ -335,6 +363,7 @@ def main():
         # the request reaches the model and when the model's first text comes back (the same launches)
         model_ok = subprocess.run(["curl", "-sf", MODEL_URL + "/models"], stdout=subprocess.DEVNULL).returncode == 0
         if model_ok:
+            measuring("the time to first token against the local model (%d runs, then %d through a proxy)" % (MANY_RUNS, MANY_RUNS))
             model = "SmolLM2-135M-Instruct"
             any_byte = lambda seen: len(seen) > 0
             has_text = lambda seen: FIRST_CONTENT.search(seen) is not None
@@ -358,6 +387,7 @@ def main():
                              p, c, "—"))
 
         # The store
+        measuring("the store (10,000 conversations, a 10,000-message one, 100,000 messages to search)")
         data = os.path.join(WORK, "store")
         store_data(data)
         base = [PARLEY, "--data-dir", data, "--base-url", BASE, "-m", "bench"]
@@ -373,6 +403,7 @@ def main():
         # The peer
         llm, llm_env = llm_peer()
         if llm:
+            measuring("the peer, `llm`")
             p, l = paired(lambda: measure([PARLEY, "--version"]), lambda: measure([llm, "--version"], env=llm_env))
             rows.append(("startup: `parley --version` vs `llm --version`", p[0], l[0], "—"))
             p, l = paired(lambda: measure(parley_pipe), lambda: measure([llm, "-n", "-m", "bench", "go"], env=llm_env))
@@ -391,10 +422,8 @@ def main():
         datetime.date.today().isoformat(), platform.platform(), os.cpu_count(), cpu, RUNS))
     print("| measure | parley | reference | ratio | target |")
     print("| --- | --- | --- | --- | --- |")
-    for label, mine, reference, target in rows:
-        unit = lambda v: ("%.1f" % v) if "MB" in label else ("%.3f ms" % (v * 1000)) if "CPU" in label else ("%.1f ms" % (v * 1000))
-        ratio = ("%.2f×" % (mine / reference)) if reference else "—"
-        print("| %s | %s | %s | %s | %s |" % (label, unit(mine), unit(reference) if reference else "—", ratio, target))
+    for row in rows:
+        print(table_row(row))
 
 
 if __name__ == "__main__":
