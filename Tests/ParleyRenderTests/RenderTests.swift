@@ -225,7 +225,7 @@ final class ReplyWriterTests: XCTestCase {
 
     func testColourIsOffForNoColorDumbTermOrAPipe() {
         XCTAssertTrue(Style.enabled(environment: ["TERM": "xterm"], noColorFlag: false, stdoutIsTerminal: true))
-        XCTAssertFalse(Style.enabled(environment: ["TERM": "xterm", "NO_COLOR": ""], noColorFlag: false, stdoutIsTerminal: true))
+        XCTAssertFalse(Style.enabled(environment: ["TERM": "xterm", "NO_COLOR": "1"], noColorFlag: false, stdoutIsTerminal: true))
         XCTAssertFalse(Style.enabled(environment: ["TERM": "dumb"], noColorFlag: false, stdoutIsTerminal: true))
         XCTAssertFalse(Style.enabled(environment: [:], noColorFlag: true, stdoutIsTerminal: true))
         XCTAssertFalse(Style.enabled(environment: [:], noColorFlag: false, stdoutIsTerminal: false))
