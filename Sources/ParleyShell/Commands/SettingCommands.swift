@@ -73,53 +73,51 @@ private func checked<Value>(_ read: () throws(SettingError) -> Value) throws(Com
     }
 }
 
-/// `/temp [0-2]`.
-struct TemperatureCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "temp", aliases: ["temperature"], arguments: "[0-2]", help: "show or set the temperature")
+/// `/temp` and `/top_p`: a number setting shown, or set within its range.
+protocol NumberSettingCommand: SlashCommand {
+    /// How it is said: "Temperature: 0.5".
+    static var label: String { get }
+    static var setting: WritableKeyPath<ChatSettings, Double?> { get }
+    /// Reads a value, refusing one out of range (`SettingValue`).
+    static func read(_ text: String) throws(SettingError) -> Double
     /// Nil shows it.
-    var value: Double?
+    var value: Double? { get }
+    init(value: Double?)
+}
 
-    init(value: Double?) {
-        self.value = value
-    }
-
+extension NumberSettingCommand {
     init(argument: String) throws(CommandRefusal) {
-        value = argument.isEmpty ? nil : try checked { () throws(SettingError) in try SettingValue.temperature(argument) }
+        self.init(value: argument.isEmpty ? nil : try checked { () throws(SettingError) in try Self.read(argument) })
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
+    @MainActor func run(in shell: Shell) async -> Shell.Outcome {
         if let value {
-            shell.session.settings.temperature = value
-            shell.console.notice("Temperature: \(SettingValue.format(value))")
+            shell.session.settings[keyPath: Self.setting] = value
+            shell.console.notice("\(Self.label): \(SettingValue.format(value))")
         } else {
-            shell.console.print("Temperature: \(shell.session.settings.temperature.map(SettingValue.format) ?? "server default")")
+            shell.console.print(
+                "\(Self.label): \(shell.session.settings[keyPath: Self.setting].map(SettingValue.format) ?? "server default")")
         }
         return .done
     }
 }
 
-/// `/top_p [0-1]`.
-struct TopPCommand: SlashCommand, Equatable {
-    static let spec = CommandSpec(name: "top_p", aliases: ["topp"], arguments: "[0-1]", help: "show or set top_p")
+/// `/temp [0-2]`.
+struct TemperatureCommand: NumberSettingCommand, Equatable {
+    static let spec = CommandSpec(name: "temp", aliases: ["temperature"], arguments: "[0-2]", help: "show or set the temperature")
+    static let label = "Temperature"
+    static var setting: WritableKeyPath<ChatSettings, Double?> { \.temperature }
+    static func read(_ text: String) throws(SettingError) -> Double { try SettingValue.temperature(text) }
     var value: Double?
+}
 
-    init(value: Double?) {
-        self.value = value
-    }
-
-    init(argument: String) throws(CommandRefusal) {
-        value = argument.isEmpty ? nil : try checked { () throws(SettingError) in try SettingValue.topP(argument) }
-    }
-
-    func run(in shell: Shell) async -> Shell.Outcome {
-        if let value {
-            shell.session.settings.topP = value
-            shell.console.notice("top_p: \(SettingValue.format(value))")
-        } else {
-            shell.console.print("top_p: \(shell.session.settings.topP.map(SettingValue.format) ?? "server default")")
-        }
-        return .done
-    }
+/// `/top_p [0-1]`.
+struct TopPCommand: NumberSettingCommand, Equatable {
+    static let spec = CommandSpec(name: "top_p", aliases: ["topp"], arguments: "[0-1]", help: "show or set top_p")
+    static let label = "top_p"
+    static var setting: WritableKeyPath<ChatSettings, Double?> { \.topP }
+    static func read(_ text: String) throws(SettingError) -> Double { try SettingValue.topP(text) }
+    var value: Double?
 }
 
 /// `/max [N|auto]`.
