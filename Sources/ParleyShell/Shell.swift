@@ -200,7 +200,8 @@ public final class Shell {
         case let .command(command):
             _ = await execute(command)
             return anyFailure || transcriptFailed ? 1 : 0
-        case let .message(text):
+        case let .message(prompt):
+            guard let text = withPipedInput(prompt) else { return 1 }
             guard await ensureModel() else { return 1 }
             transcriptTurn = Transcript.quoted(text, images: [])
             let completed = await turn(.submit(text))

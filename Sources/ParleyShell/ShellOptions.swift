@@ -28,6 +28,8 @@ public struct ShellOptions: Sendable {
     public var transcript: String?
     /// `--profile NAME`: a profile of the config file.
     public var profile: String?
+    /// False with `--no-stdin`: a one-shot prompt leaves piped standard input unread.
+    public var readsStdin = true
 
     public init() {}
 }
@@ -66,6 +68,8 @@ public struct ShellConfiguration: Sendable {
     public var continueLatest: Bool
     public var chat: String?
     public var transcript: String?
+    /// Whether a one-shot prompt takes piped standard input with it.
+    public var readsStdin = true
     /// Said once at start: a config file others can read, a key sent in the clear.
     public var warnings: [String] = []
 
@@ -158,7 +162,7 @@ public struct ShellConfiguration: Sendable {
             dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
             noColor: options.noColor, prompt: options.prompt,
             continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
-            warnings: warnings)
+            readsStdin: options.readsStdin, warnings: warnings)
     }
 }
 

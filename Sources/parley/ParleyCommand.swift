@@ -12,6 +12,8 @@ struct ParleyCommand: AsyncParsableCommand {
         discussion: """
             parley                 interactive shell (stdin and stdout are terminals)
             parley "PROMPT"        one shot: stream the reply to stdout, then exit
+            cmd | parley "PROMPT"  one shot, with what cmd writes sent before the prompt
+            parley "/COMMAND"      one shot: run a slash command (parley /chats), // for a slash message
             cmd | parley           script mode: each line is a message or a /command
 
             The endpoint, first found wins: --base-url; PARLEY_BASE_URL; OPENAI_BASE_URL (or OpenAI when only \
@@ -69,6 +71,11 @@ struct ParleyCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Use this profile of the config file (also PARLEY_PROFILE).", valueName: "name"))
     var profile: String?
+
+    @Flag(
+        name: .customLong("no-stdin"),
+        help: "With a prompt, leave piped standard input unread (a loop that reads questions from it, a pipe that stays open).")
+    var noStdin = false
 
     @Flag(help: "Print the endpoint parley would use and where it came from, and which key goes to it and why; then exit.")
     var showEndpoint = false
@@ -175,6 +182,7 @@ struct ParleyCommand: AsyncParsableCommand {
         options.chat = chat
         options.transcript = transcript
         options.profile = profile
+        options.readsStdin = !noStdin
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
         return options
     }

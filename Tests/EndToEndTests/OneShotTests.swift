@@ -155,6 +155,18 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertEqual(server.chats.count, 0)
     }
 
+    func testPipedInputGoesWithThePrompt() throws {
+        let server = try StubServer { _, _ in .reply(["Two items."]) }
+        let result = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m", "How many items?"], input: "- milk\n- eggs\n", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(server.chats.first?.messages?.last?["content"] as? String, "- milk\n- eggs\n\nHow many items?")
+        let unread = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m", "--no-stdin", "How many items?"], input: "- milk\n", environment: environment)
+        XCTAssertEqual(unread.status, 0, unread.stderr)
+        XCTAssertEqual(server.chats.last?.messages?.last?["content"] as? String, "How many items?")
+    }
+
     func testEnvironmentChoosesTheEndpointAndKey() throws {
         let server = try StubServer { _, _ in .reply(["ok"]) }
         environment["PARLEY_BASE_URL"] = server.baseURL

@@ -156,3 +156,17 @@ struct NoKeys: CancelKeys {
     var isKeyboard: Bool { false }
     func watch(onCancel: @escaping @Sendable () -> Void) -> (any KeyWatching)? { nil }
 }
+
+/// Standard input as a test sets it: piped bytes, or a terminal (nothing piped).
+final class FakeInput: PipedInput {
+    var bytes: [UInt8]?
+    private(set) var reads = 0
+
+    var isPiped: Bool { bytes != nil }
+
+    func readAll(limit: Int) -> [UInt8]? {
+        reads += 1
+        guard let bytes else { return [] }
+        return bytes.count > limit ? nil : bytes
+    }
+}

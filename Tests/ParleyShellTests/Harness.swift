@@ -20,6 +20,7 @@ final class Harness {
     let clipboard = RecordingClipboard()
     let speech = FakeSpeech()
     let clock = ManualClock()
+    let input = FakeInput()
     let directory: URL
     let store: Store?
     let shell: Shell
@@ -49,7 +50,7 @@ final class Harness {
         let services = Services(
             console: Console.plain(out: out, err: err), lineReader: lines, chat: chat, models: self.models,
             conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
-            pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys())
+            pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input)
         shell = Shell(
             configuration: configuration, environment: environment, services: services,
             mode: interactive ? .interactive : .script,

@@ -30,7 +30,7 @@ extension Services {
             speech: LocalSpeech(path: path),
             pictures: TerminalPictures(environment: environment),
             clock: SystemClock(),
-            keys: TerminalKeys())
+            keys: TerminalKeys(), input: StandardInput())
     }
 }
 
@@ -217,5 +217,21 @@ struct InlinePictures {
                 CellSize.assumed
             }
         return InlinePictures(pictureProtocol: chosen, cell: cell)
+    }
+}
+
+/// File descriptor 0, read whole when it is not a terminal.
+struct StandardInput: PipedInput {
+    var isPiped: Bool { !TerminalDevice.isTerminal(0) }
+
+    func readAll(limit: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readFD(0, $0.baseAddress!, $0.count) }
+            if count <= 0 { return bytes }
+            bytes += chunk[0..<count]
+            if bytes.count > limit { return nil }
+        }
     }
 }

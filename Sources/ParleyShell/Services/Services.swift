@@ -20,6 +20,15 @@ struct Services {
     var pictures: any PictureService
     var clock: any TimeSource
     var keys: any CancelKeys
+    var input: any PipedInput
+}
+
+/// Standard input when it is a pipe or a file: what a one-shot prompt takes with it.
+protocol PipedInput {
+    /// Whether stdin is a pipe or a file (not a terminal).
+    var isPiped: Bool { get }
+    /// All of it, read to its end; nil when it holds more than `limit` bytes (then not all is read).
+    func readAll(limit: Int) -> [UInt8]?
 }
 
 /// Lines typed at a prompt.

@@ -1,0 +1,36 @@
+import ParleyWire
+
+/// `cmd | parley "PROMPT"`: what is piped in goes with the prompt, in the same message, before it.
+extension Shell {
+    /// The most standard input a prompt takes with it.
+    static let pipedInputLimit = 1024 * 1024
+
+    /// `prompt` with standard input before it when stdin is a pipe or a file (and `--no-stdin` was not
+    /// given); the prompt alone when stdin is empty. Nil, after saying why, when stdin is too large or
+    /// not text: nothing is sent then.
+    func withPipedInput(_ prompt: String) -> String? {
+        guard configuration.readsStdin, services.input.isPiped else { return prompt }
+        guard let bytes = services.input.readAll(limit: Self.pipedInputLimit) else {
+            fail("Standard input holds more than \(Self.pipedInputLimit / 1024 / 1024) MB; nothing was sent.")
+            return nil
+        }
+        if let problem = Self.notText(bytes) {
+            fail("Standard input is not text (\(problem)); nothing was sent. --no-stdin leaves it unread.")
+            return nil
+        }
+        let piped = String(decoding: bytes, as: UTF8.self)
+        guard !piped.allSatisfy(\.isWhitespace) else { return prompt }
+        // Blank lines before it and white space after it go; a first line's indent stays.
+        var text = Substring(piped)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        while let first = text.first, first.isNewline { text.removeFirst() }
+        return text + "\n\n" + prompt
+    }
+
+    /// Why `bytes` are not text, or nil when they are: a NUL byte, or bytes that are not UTF-8.
+    static func notText(_ bytes: [UInt8]) -> String? {
+        if let nul = bytes.firstIndex(of: 0) { return "a NUL byte at byte \(nul + 1)" }
+        if String(validating: bytes, as: UTF8.self) == nil { return "it is not UTF-8" }
+        return nil
+    }
+}
