@@ -64,6 +64,19 @@ final class ReplyCommandTests: XCTestCase {
         }
     }
 
+    func testTheTerminalsClipboardIsSaidAsSentWithWhereItMayNotArrive() {
+        var written = ""
+        let inTmux = SystemClipboard(terminal: { written += $0 }, path: "/nonexistent", environment: ["TMUX": "/tmp/tmux-0/default,1,0"])
+        let copy = inTmux.copy("hi")
+        XCTAssertEqual(written, "\u{1B}]52;c;aGk=\u{07}", "OSC 52, base64: the text cannot drive the terminal")
+        XCTAssertEqual(
+            copy, ClipboardCopy(tools: [], sentToTerminal: true, caveat: "inside tmux it arrives only with `set -g set-clipboard on`"))
+        XCTAssertEqual(SystemClipboard.caveat(["TERM": "screen-256color"]), "screen passes it on only to a terminal that takes OSC 52")
+        XCTAssertEqual(SystemClipboard.caveat(["TERM": "xterm-256color"]), "a terminal that does not take OSC 52 drops it")
+        let piped = SystemClipboard(terminal: nil, path: "/nonexistent", environment: [:]).copy("hi")
+        XCTAssertEqual(piped, ClipboardCopy(), "no terminal, no tool: nothing took it")
+    }
+
     func testSaySpeaksOrSavesAWAV() async throws {
         try await onMain {
             // A real WAV: 44-byte header, one 16-bit sample.

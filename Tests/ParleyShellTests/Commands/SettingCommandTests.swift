@@ -129,8 +129,12 @@ final class SettingCommandTests: XCTestCase {
             XCTAssertTrue(table.contains("model        m  (command line)"), table)
             XCTAssertTrue(table.contains("endpoint     http://127.0.0.1:9/v1  (PARLEY_BASE_URL)"), table)
             XCTAssertTrue(table.contains("api key      none  (no key variable for this endpoint is set"), table)
+            _ = shell.take()
             await shell.enter("/reset")
             XCTAssertEqual(shell.session.settings.temperature, 0.2, "the command line's value, not none")
+            XCTAssertEqual(
+                shell.take().err,
+                "Settings are back to those parley started with (the command line's, the config's, or the server's defaults).\n")
         }
     }
 
