@@ -23,7 +23,6 @@ public final class Shell {
     }
 
     let configuration: ShellConfiguration
-    let environment: [String: String]
     let mode: Mode
     var services: Services
     var session: Session
@@ -85,7 +84,7 @@ public final class Shell {
         }
         let services = Services.live(configuration: configuration, environment: environment, store: store)
         self.init(
-            configuration: configuration, environment: environment, services: services, mode: mode,
+            configuration: configuration, services: services, mode: mode,
             dataDirectoryWritable: writable, storeWarning: storeWarning, transcript: transcript)
         if let pictures = services.pictures as? TerminalPictures {
             pictures.typed = { [unowned self] in editor?.typeAhead($0) }
@@ -94,11 +93,10 @@ public final class Shell {
 
     /// A shell over the given services: how tests run it in-process.
     init(
-        configuration: ShellConfiguration, environment: [String: String], services: Services, mode: Mode,
+        configuration: ShellConfiguration, services: Services, mode: Mode,
         dataDirectoryWritable: Bool = true, storeWarning: String? = nil, transcript: TranscriptFile? = nil
     ) {
         self.configuration = configuration
-        self.environment = environment
         self.services = services
         self.mode = mode
         self.dataDirectoryWritable = dataDirectoryWritable

@@ -52,7 +52,7 @@ final class Harness {
             conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
             pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input)
         shell = Shell(
-            configuration: configuration, environment: environment, services: services,
+            configuration: configuration, services: services,
             mode: interactive ? .interactive : .script,
             storeWarning: keepsConversations ? nil : "History is not being saved: the test keeps none.")
     }
