@@ -81,26 +81,64 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
         self.url = url
     }
 
-    public var isRetryable: Bool {
+    /// The server said it is busy or starting, or when to come back: worth waiting for, up to `--wait`.
+    public var isBusy: Bool {
+        if retryAfter != nil { return true }
         switch (status, code) {
-        case (429, "quota_exceeded"), (503, "not_configured"): return false
-        case (429, _), (500, _), (502, _), (503, _), (504, _): return true
+        case let (429, code?) where code.contains("rate_limit") || code == "backlog_full": return true
+        case (503, "model_warming_up"), (503, "no_capacity"): return true
         default: return false
         }
     }
+
+    /// A server error with no such sign that may pass: tried again a few times, not waited for long.
+    public var isTransient: Bool {
+        switch (status, code) {
+        case (429, "quota_exceeded"), (503, "not_configured"): return false
+        case (429, _), (500, _), (502, _), (503, _), (504, _): return !isBusy
+        default: return false
+        }
+    }
+
+    public var isRetryable: Bool { isBusy || isTransient }
+
+    /// The model asked for is not there: 404, or a 400 or 422 whose message says so in the words of
+    /// OpenAI, vLLM, Ollama, llama.cpp or a proxy (LiteLLM's "Invalid model name").
+    public var isModelNotFound: Bool {
+        if status == 404 || code == "model_not_found" { return true }
+        guard status == 400 || status == 422, let text = message?.lowercased(), text.contains("model") else { return false }
+        return text.contains("does not exist") || text.contains("not found") || text.contains("invalid model")
+            || text.contains("unknown model") || text.contains("no such model") || text.contains("not a valid model")
+    }
+
+    /// A code parley reads a meaning from (busy, warming, quota, not configured).
+    var hasKnownCode: Bool {
+        ["model_warming_up", "no_capacity", "backlog_full", "quota_exceeded", "not_configured"].contains(code ?? "")
+            || code?.contains("rate_limit") == true
+    }
+
+    /// Where parley looks for a key, said when none was sent and the server may have wanted one.
+    static let whereKeysComeFrom =
+        "No API key was sent: PARLEY_API_KEY goes to any endpoint, OPENAI_API_KEY and CASOLA_API_KEY only to their own services."
 
     public var description: String {
         // The sentence gives its own full stop.
         let said = message.map { ": " + ($0.hasSuffix(".") ? String($0.dropLast()) : $0) } ?? ""
         let label = code.map { " \($0)" } ?? ""
+        // No key sent, and a refusal or a server error with no meaning of its own: the key may be why.
+        let noKey = keySource == nil && (status == 403 || (status >= 500 && !hasKnownCode)) ? " " + Self.whereKeysComeFrom : ""
         switch status {
         case 401:
-            let source = keySource.map { "The API key from \($0) was refused" } ?? "No API key was sent"
-            return "\(source) (401\(label))\(said). Set PARLEY_API_KEY (or OPENAI_API_KEY, CASOLA_API_KEY) to a valid key."
+            guard let keySource else {
+                return "The server wants an API key (401\(label))\(said). \(Self.whereKeysComeFrom)"
+            }
+            return "The API key from \(keySource) was refused (401\(label))\(said). Set \(keySource) to a valid key."
         case 403:
-            return "The server refused access (403\(label))\(said). Check that your key may use this model."
+            return "The server refused access (403\(label))\(said). Check that your key may use this model.\(noKey)"
         case 404:
             return "Not found at \(url) (404\(label))\(said). Check the model name (/model) and the base URL."
+        case 400 where isModelNotFound, 422 where isModelNotFound:
+            return "The server has no such model (\(status)\(label))\(said). Check the model name (/model)."
         case 429 where code == "quota_exceeded":
             return "Your quota is used up (429 quota_exceeded)\(said). See your provider's usage page for the limit."
         case 429:
@@ -108,7 +146,7 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
         case 503 where code == "not_configured":
             return "The server has no such model configured (503 not_configured)\(said). Choose another with /model."
         default:
-            return "The server answered \(status)\(label)\(said)."
+            return "The server answered \(status)\(label)\(said).\(noKey)"
         }
     }
 }

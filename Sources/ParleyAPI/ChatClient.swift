@@ -115,7 +115,9 @@ public struct ChatClient: Sendable {
     }
 
     func failure(_ head: HTTPResponseHead, body: [UInt8]) -> HTTPFailure {
-        let envelope = ErrorEnvelope.parse(body)
+        var envelope = ErrorEnvelope.parseBody(body)
+        // A code that only repeats the status ("code": 400) says nothing more.
+        if envelope?.code == String(head.status) { envelope?.code = nil }
         var message = envelope?.message
         if envelope == nil, !body.isEmpty {
             message = Self.summary(ofErrorBody: body)

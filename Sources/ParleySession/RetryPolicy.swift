@@ -9,6 +9,21 @@ public struct RetryPolicy: Sendable, Equatable {
     /// refused connection then means "still starting" and is waited for this long at most. Any other
     /// endpoint that refuses connections is said at once.
     public var startingModelWait: Double?
+    /// How a failure a retry may fix is offered: `/retry` in the shell and in scripts; a one-shot run
+    /// is run again.
+    public var advice: Advice = .retryCommand
+
+    public enum Advice: Sendable, Equatable {
+        case retryCommand
+        case runAgain
+
+        var sentence: String {
+            switch self {
+            case .retryCommand: " /retry sends it again."
+            case .runAgain: " Run the command again to try again."
+            }
+        }
+    }
 
     /// `--wait`'s default: seconds to wait in all for a busy or warming model.
     public static let defaultTotalWait: Double = 300

@@ -196,7 +196,7 @@ public struct Session: Sendable, Equatable {
             let nothingReceived = reply.text.isEmpty && reply.reasoning.isEmpty
             var policy = retryPolicy
             if let limit = failure.waitLimit { policy.totalWait = min(policy.totalWait, limit) }
-            if failure.isRetryable, nothingReceived, let attempt = attemptNumber,
+            if failure.isRetryable, nothingReceived, let attempt = attemptNumber, attempt < failure.attemptLimit ?? Int.max,
                 let delay = policy.delay(afterAttempt: attempt, retryAfter: failure.retryAfter, waited: waited, jitter: jitter)
             {
                 waited += delay
@@ -204,7 +204,8 @@ public struct Session: Sendable, Equatable {
                 return [.scheduleRetry(after: delay), .render(.waiting(reason: failure.waitReason, seconds: delay, attempt: attempt + 1))]
             }
             var effects = end(.failed, now: now)
-            effects.append(.render(.failed(failure.sentence + (canRetry ? " /retry sends it again." : ""))))
+            // A retry is offered only where it may help, in the mode's own words.
+            effects.append(.render(.failed(failure.sentence + (canRetry && failure.retryHelps ? retryPolicy.advice.sentence : ""))))
             if failure.suggestsModels, let model = settings.model { effects.append(.suggestModels(near: model)) }
             return effects
 

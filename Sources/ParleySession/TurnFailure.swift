@@ -26,10 +26,15 @@ public struct TurnFailure: Error, Sendable, Equatable {
     public var waitReason: String
     /// The most seconds to wait in all for this kind of failure, when less than the policy's.
     public var waitLimit: Double?
+    /// The most tries in all (the first included) for this kind of failure: a server error with no
+    /// sign of being busy is tried a few times, not waited for as long as `--wait` allows.
+    public var attemptLimit: Int?
+    /// The model asked for is not there: the server's nearest names help.
+    public var modelNotFound: Bool
 
     public init(
         _ kind: Kind, sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil,
-        waitReason: String = "is busy", waitLimit: Double? = nil
+        waitReason: String = "is busy", waitLimit: Double? = nil, attemptLimit: Int? = nil, modelNotFound: Bool = false
     ) {
         self.kind = kind
         self.sentence = sentence
@@ -37,13 +42,25 @@ public struct TurnFailure: Error, Sendable, Equatable {
         self.retryAfter = retryAfter
         self.waitReason = waitReason
         self.waitLimit = waitLimit
+        self.attemptLimit = attemptLimit
+        self.modelNotFound = modelNotFound
     }
+
+    /// How many tries a server error with no sign of being busy gets in all.
+    public static let transientAttempts = 3
 
     public static let cancelled = TurnFailure(.cancelled, sentence: "cancelled")
 
     /// Whether the model asked for may not exist, so the server's nearest names would help.
     public var suggestsModels: Bool {
         if case .http(404, _) = kind { return true }
-        return false
+        return modelNotFound
+    }
+
+    /// Whether sending the same request again may succeed: not when the server refused the request
+    /// itself (a 4xx but 429: a bad model, key or body), where something must change first.
+    public var retryHelps: Bool {
+        if case let .http(status, _) = kind { return status == 429 || status >= 500 }
+        return true
     }
 }

@@ -223,7 +223,8 @@ extension TurnFailure {
         case let .http(failure):
             self.init(
                 .http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
-                retryAfter: failure.retryAfter, waitReason: error.waitReason)
+                retryAfter: failure.retryAfter, waitReason: error.waitReason,
+                attemptLimit: failure.isTransient ? TurnFailure.transientAttempts : nil, modelNotFound: failure.isModelNotFound)
         case .transport(.cannotConnect):
             self.init(.cannotConnect, sentence: error.description, waitReason: error.waitReason)
         case .transport, .invalidBaseURL:

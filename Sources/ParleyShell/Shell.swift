@@ -107,11 +107,11 @@ public final class Shell {
             settings.model = try? services.conversations.store?.preference(Self.modelPreference(configuration.endpoint.baseURL))
         }
         launchSettings = settings
-        session = Session(
-            settings: settings,
-            retryPolicy: RetryPolicy(
-                totalWait: configuration.wait,
-                startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil))
+        var policy = RetryPolicy(
+            totalWait: configuration.wait,
+            startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil)
+        if case .oneShot = mode { policy.advice = .runAgain }
+        session = Session(settings: settings, retryPolicy: policy)
         services.conversations.onFailure = { [unowned self] in console.warning($0) }
     }
 

@@ -273,8 +273,47 @@ public struct ErrorEnvelope: Sendable, Equatable, Decodable {
 
     public var error: Body
 
-    /// The envelope in `bytes`, or nil when they hold none.
+    /// The error an event or a body holds, in the shapes servers use: OpenAI's `{"error": {...}}`
+    /// (its code a string, a number or null), `{"error": "text"}` (Ollama), and vLLM's top-level
+    /// `{"object": "error", "message": ..., "type": ..., "code": ...}`; nil when they hold none.
     public static func parse<Bytes: Collection>(_ bytes: Bytes) -> Body? where Bytes.Element == UInt8 {
-        try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(bytes)).error
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        if let inner = object["error"] as? [String: Any] { return Body(inner) }
+        if let text = object["error"] as? String { return Body(code: nil, message: text, type: nil) }
+        if object["object"] as? String == "error" { return Body(object) }
+        return nil
+    }
+
+    /// What an HTTP error body says, in any of `parse`'s shapes and also FastAPI's `{"detail": ...}`
+    /// (text, or a list of `{"msg": ...}`) and a bare top-level `message`.
+    public static func parseBody<Bytes: Collection>(_ bytes: Bytes) -> Body? where Bytes.Element == UInt8 {
+        if let body = parse(bytes) { return body }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        if let detail = object["detail"] as? String { return Body(code: nil, message: detail, type: nil) }
+        if let details = object["detail"] as? [[String: Any]] {
+            let messages = details.compactMap { $0["msg"] as? String }
+            return messages.isEmpty ? nil : Body(code: nil, message: messages.joined(separator: "; "), type: nil)
+        }
+        if object["message"] is String { return Body(object) }
+        return nil
+    }
+}
+
+extension ErrorEnvelope.Body {
+    public init(code: String?, message: String?, type: String?) {
+        self.code = code
+        self.message = message
+        self.type = type
+    }
+
+    /// From a decoded object: `code` as text whether it came as a string or a number.
+    init(_ object: [String: Any]) {
+        let code: String? =
+            switch object["code"] {
+            case let text as String: text
+            case let number as NSNumber: number.stringValue
+            default: nil
+            }
+        self.init(code: code, message: object["message"] as? String, type: object["type"] as? String)
     }
 }

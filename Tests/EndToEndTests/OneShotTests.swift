@@ -155,6 +155,23 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertEqual(server.chats.count, 0)
     }
 
+    func testAServerErrorIsTriedThreeTimesAndTheAdviceFitsAOneShot() throws {
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/chat/completions") ? .response(status: 500, body: "Internal Server Error") : .reply(["-"])
+        }
+        let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "hi"], environment: environment)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(server.chats.count, 3, "three tries in all, not five minutes of them")
+        XCTAssertTrue(result.stderr.hasSuffix("Run the command again to try again.\n"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("/retry"), "a one-shot has no /retry: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("No API key was sent"), "no key went, and the server failed: that may be why")
+        // A request the server refused is not offered again, in any mode.
+        let refusing = try StubServer { _, _ in .response(status: 400, body: #"{"object": "error", "message": "bad", "code": 400}"#) }
+        let script = try ParleyProcess.run(["--base-url", refusing.baseURL, "-m", "m"], input: "hi\n", environment: environment)
+        XCTAssertEqual(script.stderr, "error: The server answered 400: bad.\n")
+        XCTAssertEqual(refusing.chats.count, 1)
+    }
+
     func testPipedInputGoesWithThePrompt() throws {
         let server = try StubServer { _, _ in .reply(["Two items."]) }
         let result = try ParleyProcess.run(

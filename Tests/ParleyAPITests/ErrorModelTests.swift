@@ -45,7 +45,8 @@ final class ErrorModelTests: XCTestCase {
         XCTAssertTrue(
             said.description.hasPrefix("The API key from PARLEY_API_KEY was refused (401): Incorrect API key provided. Set"),
             said.description)
-        XCTAssertEqual(HTTPFailure(status: 500, message: "boom", url: "u").description, "The server answered 500: boom.")
+        XCTAssertEqual(
+            HTTPFailure(status: 500, message: "boom", keySource: "PARLEY_API_KEY", url: "u").description, "The server answered 500: boom.")
     }
 
     func testRetryAfterInSecondsOrAsADate() {

@@ -43,7 +43,7 @@ final class TurnCommandTests: XCTestCase {
             let refused = TurnFailure(.http(status: 400, code: nil), sentence: "The server answered 400.")
             let shell = try Harness(replies: [.failure(refused), ScriptedChat.text("Now it works.")])
             await shell.enter("Try this")
-            XCTAssertEqual(shell.take().err, "error: The server answered 400. /retry sends it again.\n")
+            XCTAssertEqual(shell.take().err, "error: The server answered 400.\n", "a refused request: /retry is not offered, as such")
             XCTAssertTrue(shell.failed)
             await shell.enter("/retry")
             XCTAssertEqual(shell.session.messages.map(\.text), ["Try this", "Now it works."])
@@ -111,6 +111,17 @@ final class TurnCommandTests: XCTestCase {
             await shell.enter("hi")
             let said = shell.take().err
             XCTAssertTrue(said.hasSuffix("The server has: gpt-4o, gpt-4o-mini, other. /model NAME switches.\n"), said)
+        }
+    }
+
+    func testAModelAProxyRefusesByNameGetsTheNearestNamesToo() async throws {
+        try await onMain {
+            let refused = TurnFailure(
+                .http(status: 400, code: nil), sentence: "The server has no such model (400).", modelNotFound: true)
+            let shell = try Harness(replies: [.failure(refused)], models: ["gpt-4o", "gpt-4o-mini"], model: "gpt-5")
+            await shell.enter("hi")
+            let said = shell.take().err
+            XCTAssertTrue(said.hasSuffix("The server has: gpt-4o, gpt-4o-mini. /model NAME switches.\n"), said)
         }
     }
 
