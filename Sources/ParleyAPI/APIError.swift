@@ -15,7 +15,10 @@ public enum APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An event that is not a chat chunk (not JSON, or no `choices`).
     case invalidEvent(String)
 
-    public var description: String {
+    /// The sentence; a password in a URL in it shown as `***`.
+    public var description: String { URLPassword.redacted(sentence) }
+
+    private var sentence: String {
         switch self {
         case let .invalidBaseURL(url, reason):
             return
@@ -121,7 +124,9 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
     static let whereKeysComeFrom =
         "No API key was sent: PARLEY_API_KEY goes to any endpoint, OPENAI_API_KEY and CASOLA_API_KEY only to their own services."
 
-    public var description: String {
+    public var description: String { URLPassword.redacted(sentence) }
+
+    private var sentence: String {
         // The sentence gives its own full stop.
         let said = message.map { ": " + ($0.hasSuffix(".") ? String($0.dropLast()) : $0) } ?? ""
         let label = code.map { " \($0)" } ?? ""

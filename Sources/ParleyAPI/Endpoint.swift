@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 
 /// Where requests go and how they are authorised.
 public struct Endpoint: Sendable, Equatable {
@@ -29,6 +30,12 @@ public struct Endpoint: Sendable, Equatable {
     public var keyLine: String {
         "key: \(keySource ?? "none") (\(keyReason))"
     }
+
+    /// The base URL as parley shows it: a password in it as `***`.
+    public var shownURL: String { URLPassword.redacted(baseURL) }
+
+    /// The base URL without a user and password: what the remembered model is keyed by.
+    public var storedURL: String { URLPassword.withoutCredentials(baseURL) }
 
     /// Whether this is the bundled local model, chosen because nothing else was configured.
     public var isBundledModel: Bool {

@@ -91,7 +91,10 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     case stalled(url: String, seconds: Double)
     case transfer(url: String, reason: String)
 
-    public var description: String {
+    /// The sentence, a password in its URL shown as `***` (libcurl's own messages may name it too).
+    public var description: String { URLPassword.redacted(sentence) }
+
+    private var sentence: String {
         switch self {
         case let .invalidURL(url, reason):
             return "\(url) is not a usable URL: \(reason)."
@@ -117,4 +120,26 @@ func formatSeconds(_ seconds: Double) -> String {
 public protocol HTTPTransport: Sendable {
     /// Starts the transfer. Ending the consumer's iteration (or cancelling its task) cancels the transfer.
     func send(_ request: HTTPRequest) -> BoundedStream<HTTPEvent>
+}
+
+/// A password in a URL (`https://user:password@host/v1`, how servers behind basic auth are
+/// reached) is a secret like the API key: shown as `***` wherever parley writes a URL.
+public enum URLPassword {
+    /// `text` with the password of every URL in it as `***`.
+    public static func redacted(_ text: String) -> String {
+        text.replacingOccurrences(of: #"(://[^/\s:@]*):[^@\s/]*@"#, with: "$1:***@", options: .regularExpression)
+    }
+
+    /// `url` around its password: what comes before it (`https://user:`) and after (`@host/v1`); nil
+    /// when it has none.
+    public static func split(_ url: String) -> (before: String, after: String)? {
+        guard let match = url.range(of: #"^[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^@\s/]*@"#, options: .regularExpression) else { return nil }
+        let userEnd = url[match].lastIndex(of: ":")!
+        return (String(url[..<url.index(after: userEnd)]), String(url[url.index(before: match.upperBound)...]))
+    }
+
+    /// `url` without its user and password: what a URL is known by where it is kept (the store).
+    public static func withoutCredentials(_ url: String) -> String {
+        url.replacingOccurrences(of: #"://[^/\s@]*@"#, with: "://", options: .regularExpression)
+    }
 }

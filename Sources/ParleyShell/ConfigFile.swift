@@ -1,6 +1,7 @@
 import Foundation
 import ParleyAPI
 import ParleyCommands
+import ParleyHTTP
 
 /// `config.toml`: named profiles of endpoint and settings, in a small subset of TOML:
 ///
@@ -101,7 +102,7 @@ public struct ConfigFile: Sendable, Equatable {
                     config.profiles[profile]?.baseURL = try Endpoint.validateBaseURL(value)
                 } catch {
                     guard case let .invalidBaseURL(_, reason) = error else { throw fail(number, "\(error)") }
-                    throw fail(number, "base_url \"\(value)\" cannot be used: \(reason)")
+                    throw fail(number, "base_url \"\(URLPassword.redacted(value))\" cannot be used: \(reason)")
                 }
             case "api_key_env": config.profiles[profile]?.apiKeyVariable = value
             case "api_key": throw fail(number, "keys do not belong in the file; name their variable with api_key_env")

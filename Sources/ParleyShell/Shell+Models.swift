@@ -48,7 +48,7 @@ extension Shell {
     /// Sets the model, and remembers it for this endpoint.
     func choose(model: String) {
         session.settings.model = model
-        try? keeper.store?.setPreference(Self.modelPreference(configuration.endpoint.baseURL), model)
+        try? keeper.store?.setPreference(Self.modelPreference(configuration.endpoint.storedURL), model)
     }
 
     /// `/model`: the server's models, numbered, the current one marked, with their status when the

@@ -104,7 +104,7 @@ public final class Shell {
         self.transcript = transcript
         var settings = configuration.settings
         if settings.model == nil {
-            settings.model = try? services.conversations.store?.preference(Self.modelPreference(configuration.endpoint.baseURL))
+            settings.model = try? services.conversations.store?.preference(Self.modelPreference(configuration.endpoint.storedURL))
         }
         launchSettings = settings
         var policy = RetryPolicy(
@@ -120,7 +120,8 @@ public final class Shell {
         try configuration.transcript.map { path throws(OptionError) in try TranscriptFile(path: path) }
     }
 
-    static func modelPreference(_ baseURL: String) -> String { "model:" + baseURL }
+    /// The key of the remembered model: the endpoint's URL without its user and password.
+    static func modelPreference(_ url: String) -> String { "model:" + url }
 
     /// Starts, on another thread, loading what the first request needs and takes long to load
     /// (libcurl and its libraries), so that it is ready by the time the command line is read and the
@@ -244,7 +245,7 @@ public final class Shell {
         } else {
             services.models.prefetch()
         }
-        console.notice("parley \(Parley.version) · \(configuration.endpoint.baseURL) · /help for commands, Ctrl-D to leave")
+        console.notice("parley \(Parley.version) · \(configuration.endpoint.shownURL) · /help for commands, Ctrl-D to leave")
         while true {
             switch editor.readLine(prompt: promptText()) {
             case .endOfInput:

@@ -144,7 +144,7 @@ struct ParleyCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         if showEndpoint {
-            print("\(configuration.endpoint.baseURL) (\(configuration.endpoint.baseURLSource))")
+            print("\(configuration.endpoint.shownURL) (\(configuration.endpoint.baseURLSource))")
             print(configuration.endpoint.keyLine)
             return
         }

@@ -239,6 +239,42 @@ final class ReliabilityTests: ParleyTestCase {
         XCTAssertFalse(result.stderr.contains("sk-first-half"), "the key itself is never said")
     }
 
+    func testAPasswordInTheBaseURLIsNowhere() throws {
+        let password = "pw-RECOGNISABLE-7c1d"
+        let server = try StubServer { request, _ in
+            request.path.hasSuffix("/models") ? .response(status: 200, body: #"{"data":[{"id":"m"}]}"#) : .reply(["behind the proxy"])
+        }
+        let url = server.baseURL.replacingOccurrences(of: "http://", with: "http://ana:\(password)@")
+        let out = home.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let script =
+            [
+                "hello", "/settings", "/debug", "/code curl", "/code python --save \(out.path)/s.py", "/save \(out.path)/c.md",
+                "/save \(out.path)/c.json", "/model m",
+            ].joined(separator: "\n") + "\n"
+        let result = try run(["--base-url", url, "-m", "m", "--transcript", "\(out.path)/t.md"], input: script)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let basic = "Basic " + Data("ana:\(password)".utf8).base64EncodedString()
+        XCTAssertEqual(server.chats.first?.headers["authorization"], basic, "the password reaches the server, as basic auth")
+        XCTAssertTrue(result.stdout.contains("http://ana:***@127.0.0.1"), "shown, as ***: \(result.stdout)")
+        let shown = try run(["--base-url", url, "--show-endpoint"])
+        XCTAssertTrue(shown.stdout.hasPrefix("http://ana:***@127.0.0.1"), shown.stdout)
+        // A failure names the URL: with the password as ***.
+        let dead = "http://ana:\(password)@127.0.0.1:9/v1"
+        let refused = try run(["--base-url", dead, "-m", "m", "hi"])
+        XCTAssertTrue(refused.stderr.contains("http://ana:***@127.0.0.1:9/v1"), refused.stderr)
+        for text in [result.stdout, result.stderr, shown.stdout, refused.stderr] {
+            XCTAssertFalse(text.contains(password), text)
+        }
+        // Nor in any file: the store keeps the model chosen by the URL without its credentials.
+        let files = FileManager.default.enumerator(atPath: home.path)?.compactMap { $0 as? String } ?? []
+        XCTAssertGreaterThan(files.count, 5)
+        for file in files {
+            let data = (try? Data(contentsOf: home.appendingPathComponent(file))) ?? Data()
+            XCTAssertNil(data.range(of: Data(password.utf8)), file)
+        }
+    }
+
     func testTheKeyIsNowhere() throws {
         let key = "sk-RECOGNISABLE-secret-5f3a9c"
         environment["PARLEY_API_KEY"] = key

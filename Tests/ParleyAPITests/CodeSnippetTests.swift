@@ -1,4 +1,5 @@
 import Foundation
+import ParleyAPI
 import ParleyWire
 import XCTest
 
@@ -56,5 +57,18 @@ final class CodeSnippetTests: XCTestCase {
         XCTAssertEqual(body?["voice"] as? String, "alloy")
         XCTAssertEqual(body?["response_format"] as? String, "wav")
         XCTAssertEqual(body?["input"] as? String, "Hi.")
+    }
+
+    func testAPasswordInTheBaseURLIsReadFromAVariable() {
+        let request = ChatRequest(model: "m", messages: [ChatMessage(role: .user, text: "hi")])
+        for language in CodeSnippet.Language.allCases {
+            let snippet = CodeSnippet.make(language, request: request, baseURL: "https://ana:s3cret@proxy.example/v1", keyVariable: nil)
+            XCTAssertFalse(snippet.contains("s3cret"), "\(language): \(snippet)")
+            XCTAssertTrue(snippet.contains("PARLEY_URL_PASSWORD"), "\(language): \(snippet)")
+        }
+        let curl = CodeSnippet.make(.curl, request: request, baseURL: "https://ana:s3cret@proxy.example/v1", keyVariable: nil)
+        XCTAssertTrue(curl.contains("curl \"https://ana:${PARLEY_URL_PASSWORD}@proxy.example/v1/chat/completions\" \\"), curl)
+        let python = CodeSnippet.make(.python, request: request, baseURL: "https://ana:s3cret@proxy.example/v1", keyVariable: nil)
+        XCTAssertTrue(python.contains(#"base_url="https://ana:" + os.environ["PARLEY_URL_PASSWORD"] + "@proxy.example/v1""#), python)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import ParleyAPI
 import ParleyCommands
+import ParleyHTTP
 import ParleyRender
 import ParleySession
 import ParleyStore
@@ -161,7 +163,7 @@ struct DebugCommand: PlainCommand, Equatable {
             .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) }
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
         let endpoint = shell.configuration.endpoint
-        var lines = ["POST \(endpoint.url("chat/completions"))"]
+        var lines = ["POST \(URLPassword.redacted(endpoint.url("chat/completions")))"]
         if let source = endpoint.keySource { lines.append("Authorization: Bearer *** (from \(source))") }
         lines.append(body)
         let events = shell.eventLog.all

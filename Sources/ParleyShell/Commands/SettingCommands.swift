@@ -197,7 +197,7 @@ struct SettingsCommand: PlainCommand, Equatable {
         let endpoint = shell.configuration.endpoint
         let rows: [(String, String, String)] =
             ChatSetting.allCases.map { ($0.label, shown($0), source($0)) } + [
-                ("endpoint", endpoint.baseURL, endpoint.baseURLSource),
+                ("endpoint", endpoint.shownURL, endpoint.baseURLSource),
                 ("api key", endpoint.keySource.map { "from \($0)" } ?? "none", endpoint.keyReason),
             ]
         let width = rows.map { $0.0.count }.max() ?? 0

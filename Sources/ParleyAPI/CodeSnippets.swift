@@ -1,4 +1,6 @@
 import Foundation
+import ParleyHTTP
+import ParleyWire
 
 /// `/code`: a ready-to-run snippet that repeats a chat request, in curl, Python (OpenAI SDK) or
 /// TypeScript (OpenAI Node SDK). The key is never written: the snippet reads the variable it came from.
@@ -6,6 +8,10 @@ public enum CodeSnippet {
     public enum Language: String, Sendable, CaseIterable {
         case curl, python, ts
     }
+
+    /// The variable a snippet reads the base URL's password from (`https://user:password@host/v1`):
+    /// a password is a secret like the key, never written into a snippet.
+    public static let urlPasswordVariable = "PARLEY_URL_PASSWORD"
 
     /// Data URLs longer than this are cut, with a note.
     static let dataURLLimit = 64
@@ -42,13 +48,18 @@ public enum CodeSnippet {
         if let topP = request.topP { body.append(("top_p", topP)) }
         if let maxTokens = request.maxTokens { body.append(("max_tokens", maxTokens)) }
         let note = truncated ? "NOTE: image data URLs are cut short (...TRUNCATED); put the whole base64 of each file there." : nil
+        let password = URLPassword.split(baseURL)
+        let passwordNote = password.map { _ in "The base URL's password is read from \(urlPasswordVariable)." }
 
         switch language {
         case .curl:
             let json = jsonText(body, indent: "  ")
             var lines: [String] = []
             if let note { lines.append("# " + note) }
-            lines.append("curl \(baseURL)/chat/completions \\")
+            if let passwordNote { lines.append("# " + passwordNote) }
+            let url =
+                password.map { "\"\($0.before)${\(urlPasswordVariable)}\($0.after)/chat/completions\"" } ?? "\(baseURL)/chat/completions"
+            lines.append("curl \(url) \\")
             lines.append("  -H \"Content-Type: application/json\" \\")
             if keyVariable != nil { lines.append("  -H \"Authorization: Bearer $\(variable)\" \\") }
             lines.append("  -d '" + json.replacingOccurrences(of: "'", with: "'\\''") + "'")
@@ -57,8 +68,12 @@ public enum CodeSnippet {
         case .python:
             var lines = ["import os", "", "from openai import OpenAI", ""]
             if let note { lines.insert("# " + note, at: 0) }
+            if let passwordNote { lines.insert("# " + passwordNote, at: 0) }
             let key = keyVariable != nil ? "os.environ[\"\(variable)\"]" : "\"not-needed\""
-            lines.append("client = OpenAI(base_url=\(pythonString(baseURL)), api_key=\(key))")
+            let url =
+                password.map { "\(pythonString($0.before)) + os.environ[\"\(urlPasswordVariable)\"] + \(pythonString($0.after))" }
+                ?? pythonString(baseURL)
+            lines.append("client = OpenAI(base_url=\(url), api_key=\(key))")
             lines.append("")
             lines.append("response = client.chat.completions.create(")
             for (name, value) in body {
@@ -74,8 +89,12 @@ public enum CodeSnippet {
         case .ts:
             var lines = ["import OpenAI from \"openai\";", ""]
             if let note { lines.insert("// " + note, at: 0) }
+            if let passwordNote { lines.insert("// " + passwordNote, at: 0) }
             let key = keyVariable != nil ? "process.env[\"\(variable)\"]" : "\"not-needed\""
-            lines.append("const client = new OpenAI({ baseURL: \(jsString(baseURL)), apiKey: \(key) });")
+            let url =
+                password.map { "\(jsString($0.before)) + process.env[\"\(urlPasswordVariable)\"] + \(jsString($0.after))" }
+                ?? jsString(baseURL)
+            lines.append("const client = new OpenAI({ baseURL: \(url), apiKey: \(key) });")
             lines.append("")
             lines.append("const response = await client.chat.completions.create(" + jsonText(body, indent: "  ") + ");")
             lines.append("console.log(response.choices[0].message.content);")
