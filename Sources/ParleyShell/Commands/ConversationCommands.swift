@@ -211,3 +211,42 @@ extension Shell {
         keeper.use(conversation.id)
     }
 }
+
+/// `/fork [N]`: a new conversation holding copies of messages 1 to N of this one (all by default),
+/// with its settings; the original is left as it is.
+struct ForkCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(
+        name: "fork", arguments: "[N]", help: "start a new conversation with messages 1 to N of this one (default all); this one stays")
+    var number: Int?
+
+    init(argument: String) throws(CommandRefusal) {
+        number = argument.isEmpty ? nil : try CommandParser.number(argument, of: "a message")
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        let messages = shell.session.messages
+        guard !messages.isEmpty else {
+            shell.fail("Nothing to fork: this conversation has no message yet.")
+            return .done
+        }
+        let count = number ?? messages.count
+        guard count <= messages.count else {
+            shell.fail("There is no message \(count); this conversation has \(messages.count).")
+            return .done
+        }
+        let original = shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) }
+        let copies = Array(messages.prefix(count))
+        shell.session.load(copies)
+        shell.keeper.startNew()
+        for (index, message) in copies.enumerated() {
+            shell.keeper.apply(.save(index: index, message: message), settings: shell.session.settings)
+        }
+        if let original, let id = shell.keeper.conversationID {
+            try? shell.keeper.store?.rename(id, to: TerminalSanitizer.clean(original.title) + " (fork)")
+        }
+        shell.keeper.saveSettings(shell.session.settings)
+        shell.console.notice(
+            "Forked \(count) message\(count == 1 ? "" : "s") into a new conversation; the original is as it was (/chats lists both).")
+        return .done
+    }
+}

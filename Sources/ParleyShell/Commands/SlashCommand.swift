@@ -31,7 +31,7 @@ enum SlashCommands {
         MaxTokensCommand.self, SettingsCommand.self, ResetCommand.self, RegenerateCommand.self, RetryCommand.self,
         EditCommand.self, HistoryCommand.self, ThinkCommand.self, AttachCommand.self, DetachCommand.self,
         CopyCommand.self, SayCommand.self, CodeCommand.self, NewCommand.self, ChatsCommand.self, OpenCommand.self,
-        RenameCommand.self, DeleteCommand.self, SearchCommand.self, SaveCommand.self, StatsCommand.self,
+        RenameCommand.self, ForkCommand.self, DeleteCommand.self, SearchCommand.self, SaveCommand.self, StatsCommand.self,
         DebugCommand.self, QuitCommand.self,
     ]
 

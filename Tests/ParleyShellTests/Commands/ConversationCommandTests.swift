@@ -148,4 +148,35 @@ final class ConversationCommandTests: XCTestCase {
             }
         }
     }
+
+    func testForkCopiesTheFirstMessagesIntoANewConversationAndLeavesThisOne() async throws {
+        try await onMain {
+            let shell = try await ConversationCommandTests.twoConversations()
+            await shell.enter("/temp 0.3")
+            await shell.enter("more")
+            let original = try XCTUnwrap(shell.shell.keeper.conversationID)
+            _ = shell.take()
+            await shell.enter("/fork 2")
+            XCTAssertEqual(shell.take().err, "Forked 2 messages into a new conversation; the original is as it was (/chats lists both).\n")
+            let fork = try XCTUnwrap(shell.shell.keeper.conversationID)
+            XCTAssertNotEqual(fork, original)
+            XCTAssertEqual(shell.session.messages.map(\.text), ["second question", "Second answer."])
+            XCTAssertEqual(try shell.store?.messages(in: fork).map(\.content), ["second question", "Second answer."])
+            XCTAssertEqual(try shell.store?.messages(in: original).count, 4, "the original is untouched")
+            XCTAssertEqual(try shell.store?.conversation(id: fork)?.title, "second question (fork)")
+            XCTAssertEqual(try shell.store?.conversation(id: fork)?.settings.temperature, 0.3, "with its settings")
+            // What follows goes to the fork alone.
+            await shell.enter("in the fork")
+            XCTAssertEqual(try shell.store?.messages(in: fork).count, 4)
+            XCTAssertEqual(try shell.store?.messages(in: original).count, 4)
+            await shell.enter("/fork 9")
+            XCTAssertEqual(
+                shell.take().err.components(separatedBy: "\n").dropLast().last, "error: There is no message 9; this conversation has 4.")
+            await shell.enter("/fork 0")
+            XCTAssertTrue(shell.take().err.hasPrefix("error: \"0\" is not a message number."))
+            await shell.enter("/new")
+            await shell.enter("/fork")
+            XCTAssertTrue(shell.take().err.hasSuffix("error: Nothing to fork: this conversation has no message yet.\n"))
+        }
+    }
 }
