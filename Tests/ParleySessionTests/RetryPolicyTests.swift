@@ -7,14 +7,15 @@ import XCTest
 final class RetryPolicyTests: XCTestCase {
     let refused = TurnFailure(.cannotConnect, sentence: "Cannot connect to http://127.0.0.1:8077/v1. Is the server running?")
 
-    /// How many tries a session makes, and how long it waits in all, when every try is refused.
-    func tries(_ policy: RetryPolicy) -> (tries: Int, waited: Double, sentence: String?) {
+    /// How many tries a session makes, how long it waits in all, and its last sentence, when every try
+    /// fails with `failure`.
+    func outcome(_ failure: TurnFailure, _ policy: RetryPolicy) -> (tries: Int, waited: Double, sentence: String?) {
         var session = Session(settings: ChatSettings(model: "m"), retryPolicy: policy)
         _ = session.handle(.submit("hi"), now: 0)
         var now = 0.0
         var tries = 1
         while true {
-            let effects = session.handle(.failed(refused), now: now, jitter: 0.5)
+            let effects = session.handle(.failed(failure), now: now, jitter: 0.5)
             guard case let .scheduleRetry(delay)? = effects.first else {
                 let sentence = effects.compactMap { effect -> String? in
                     if case let .render(.failed(text)) = effect { return text }
@@ -30,7 +31,7 @@ final class RetryPolicyTests: XCTestCase {
 
     func testTheBundledModelStartingIsWaitedForBriefly() {
         // 2, 4, 8 and 16 s: 30 in all, then it gives up.
-        let result = tries(RetryPolicy(totalWait: 300, startingModelWait: RetryPolicy.bundledModelStartWait))
+        let result = outcome(refused, RetryPolicy(totalWait: 300, startingModelWait: RetryPolicy.bundledModelStartWait))
         XCTAssertEqual(result.tries, 5)
         XCTAssertLessThanOrEqual(result.waited, 30)
         let adjusted = RetryPolicy(startingModelWait: 30).adjusted(refused)
@@ -38,30 +39,9 @@ final class RetryPolicyTests: XCTestCase {
     }
 
     func testAnyOtherRefusedConnectionIsSaidAtOnce() {
-        let result = tries(RetryPolicy(totalWait: 300))
+        let result = outcome(refused, RetryPolicy(totalWait: 300))
         XCTAssertEqual(result.tries, 1)
         XCTAssertEqual(result.sentence, refused.sentence + " /retry sends it again.")
-    }
-
-    /// Tries, waits and the last sentence when every try fails with `failure`.
-    func outcome(_ failure: TurnFailure, _ policy: RetryPolicy) -> (tries: Int, sentence: String?) {
-        var session = Session(settings: ChatSettings(model: "m"), retryPolicy: policy)
-        _ = session.handle(.submit("hi"), now: 0)
-        var now = 0.0
-        var tries = 1
-        while true {
-            let effects = session.handle(.failed(failure), now: now, jitter: 0.5)
-            guard case let .scheduleRetry(delay)? = effects.first else {
-                let sentence = effects.compactMap { effect -> String? in
-                    if case let .render(.failed(text)) = effect { return text }
-                    return nil
-                }.first
-                return (tries, sentence)
-            }
-            now += delay
-            tries += 1
-            _ = session.handle(.retryTimer, now: now)
-        }
     }
 
     func testABusyServerIsWaitedForAndAServerErrorTriedThreeTimes() {
