@@ -114,6 +114,29 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
             || text.contains("unknown model") || text.contains("no such model") || text.contains("not a valid model")
     }
 
+    /// The conversation does not fit the model's context window: OpenAI's `context_length_exceeded`,
+    /// vLLM's "maximum context length is N tokens", llama.cpp's "exceeds the available context size"
+    /// or "exceed context window".
+    public var isContextTooLong: Bool {
+        if code == "context_length_exceeded" { return true }
+        guard status == 400 || status == 413 || status == 422 || status == 500, let text = message?.lowercased() else { return false }
+        return text.contains("maximum context length") || text.contains("context window") || text.contains("context size")
+            || text.contains("context length")
+    }
+
+    /// The window's length in tokens, when the server's message says it.
+    public var contextWindow: Int? {
+        guard isContextTooLong, let text = message else { return nil }
+        for pattern in [#"maximum context length is (\d+)"#, #"context (?:size|window|length)[^0-9.]{0,24}(\d+)"#] {
+            if let match = text.range(of: pattern, options: [.regularExpression, .caseInsensitive]),
+                let digits = text[match].split(whereSeparator: { !$0.isNumber }).last, let window = Int(digits)
+            {
+                return window
+            }
+        }
+        return nil
+    }
+
     /// A code parley reads a meaning from (busy, warming, quota, not configured).
     var hasKnownCode: Bool {
         ["model_warming_up", "no_capacity", "backlog_full", "quota_exceeded", "not_configured"].contains(code ?? "")
@@ -142,6 +165,9 @@ public struct HTTPFailure: Sendable, Equatable, CustomStringConvertible {
             return "The server refused access (403\(label))\(said). Check that your key may use this model.\(noKey)"
         case 404:
             return "Not found at \(url) (404\(label))\(said). Check the model name (/model) and the base URL."
+        case _ where isContextTooLong:
+            let window = contextWindow.map { " of \($0) tokens" } ?? ""
+            return "The conversation is too long for the model's context window\(window) (\(status)\(label))\(said)."
         case 400 where isModelNotFound, 422 where isModelNotFound:
             return "The server has no such model (\(status)\(label))\(said). Check the model name (/model)."
         case 429 where code == "quota_exceeded":

@@ -23,6 +23,14 @@ public struct RetryPolicy: Sendable, Equatable {
             case .runAgain: " Run the command again to try again."
             }
         }
+
+        /// What to do about a conversation too long for the model's window.
+        var tooLong: String {
+            switch self {
+            case .retryCommand: " /trim leaves out the oldest turns (they stay in the conversation), then /retry sends the rest."
+            case .runAgain: " Send less: the prompt, with what was piped in, is longer than the model takes."
+            }
+        }
     }
 
     /// `--wait`'s default: seconds to wait in all for a busy or warming model.

@@ -83,6 +83,10 @@ public struct Session: Sendable, Equatable {
     private var waited = 0.0
     /// The last request failed (or was cancelled before any text): `/retry` may send it again.
     public private(set) var canRetry = false
+    /// The model's context window in tokens, as the server last said it (for `/trim`'s default).
+    public internal(set) var contextWindow: Int?
+    /// The first message sent with each request (`/trim`): those before it stay, but are not sent.
+    public internal(set) var sentFrom = 0
     /// Images waiting to go with the next message.
     public private(set) var pendingAttachments: [Attachment] = []
 
@@ -118,6 +122,7 @@ public struct Session: Sendable, Equatable {
     public mutating func clear() {
         guard state == .idle else { return }
         messages = []
+        sentFrom = 0
         canRetry = false
     }
 
@@ -125,6 +130,7 @@ public struct Session: Sendable, Equatable {
     public mutating func load(_ messages: [Message]) {
         guard state == .idle else { return }
         self.messages = messages
+        sentFrom = 0
         canRetry = messages.last?.role == .user || messages.last?.status == .failed
     }
 
@@ -134,7 +140,7 @@ public struct Session: Sendable, Equatable {
         guard let model = settings.model else { return nil }
         var wire: [ChatMessage] = []
         if let system = settings.systemPrompt, !system.isEmpty { wire.append(ChatMessage(role: .system, text: system)) }
-        for message in messages where message.role == .user || !message.text.isEmpty {
+        for message in messages[min(sentFrom, messages.count)...] where message.role == .user || !message.text.isEmpty {
             wire.append(message.wire)
         }
         return ChatRequest(
@@ -167,6 +173,7 @@ public struct Session: Sendable, Equatable {
                 return [.render(.refused("Message \(number) is not one of your messages; /history shows their numbers."))]
             }
             messages[number - 1].text = text
+            sentFrom = min(sentFrom, number - 1)  // an edited message is sent, trimmed or not
             return [.persist(.save(index: number - 1, message: messages[number - 1]))] + truncate(from: number) + send(now: now)
 
         case (.sending, .headers):
@@ -205,7 +212,12 @@ public struct Session: Sendable, Equatable {
             }
             var effects = end(.failed, now: now)
             // A retry is offered only where it may help, in the mode's own words.
-            effects.append(.render(.failed(failure.sentence + (canRetry && failure.retryHelps ? retryPolicy.advice.sentence : ""))))
+            var advice = canRetry && failure.retryHelps ? retryPolicy.advice.sentence : ""
+            if failure.contextTooLong {
+                contextWindow = failure.contextWindow ?? contextWindow
+                advice = retryPolicy.advice.tooLong
+            }
+            effects.append(.render(.failed(failure.sentence + advice)))
             if failure.suggestsModels, let model = settings.model { effects.append(.suggestModels(near: model)) }
             return effects
 

@@ -31,6 +31,9 @@ public struct TurnFailure: Error, Sendable, Equatable {
     public var attemptLimit: Int?
     /// The model asked for is not there: the server's nearest names help.
     public var modelNotFound: Bool
+    /// The conversation does not fit the model's context window; its length in tokens when known.
+    public var contextTooLong = false
+    public var contextWindow: Int?
 
     public init(
         _ kind: Kind, sentence: String, isRetryable: Bool = false, retryAfter: Double? = nil,
@@ -60,6 +63,7 @@ public struct TurnFailure: Error, Sendable, Equatable {
     /// Whether sending the same request again may succeed: not when the server refused the request
     /// itself (a 4xx but 429: a bad model, key or body), where something must change first.
     public var retryHelps: Bool {
+        if contextTooLong { return false }
         if case let .http(status, _) = kind { return status == 429 || status >= 500 }
         return true
     }

@@ -225,6 +225,8 @@ extension TurnFailure {
                 .http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
                 retryAfter: failure.retryAfter, waitReason: error.waitReason,
                 attemptLimit: failure.isTransient ? TurnFailure.transientAttempts : nil, modelNotFound: failure.isModelNotFound)
+            contextTooLong = failure.isContextTooLong
+            contextWindow = failure.contextWindow
         case .transport(.cannotConnect):
             self.init(.cannotConnect, sentence: error.description, waitReason: error.waitReason)
         case .transport, .invalidBaseURL:

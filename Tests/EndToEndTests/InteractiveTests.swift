@@ -259,7 +259,7 @@ final class InteractiveTests: ParleyTestCase {
 
     func testHelpWrapsToTheTerminalAsItIsNow() throws {
         let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
-        terminal.resize(width: 60, height: 60)
+        terminal.resize(width: 60, height: 90)  // all of /help on one screen
         terminal.send("/help")
         let screen = try terminal.waitFor("Alt-S settings.")
         let rows = screen.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }

@@ -21,6 +21,7 @@ final class ErrorShapesTests: XCTestCase {
         var sentence: String
         var taken: Taken
         var modelNotFound = false
+        var window: Int?? = nil
     }
 
     static let rows: [Row] = [
@@ -80,6 +81,27 @@ final class ErrorShapesTests: XCTestCase {
             sentence: "The server wants an API key (401): Missing bearer token. No API key was sent: PARLEY_API_KEY goes to any "
                 + "endpoint, OPENAI_API_KEY and CASOLA_API_KEY only to their own services.",
             taken: .saidAtOnce),
+        Row(
+            name: "OpenAI's context length", status: 400,
+            body:
+                #"{"error": {"message": "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", "type": "invalid_request_error", "code": "context_length_exceeded"}}"#,
+            sentence: "The conversation is too long for the model's context window of 8192 tokens (400 context_length_exceeded): "
+                + "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+            taken: .saidAtOnce, window: .some(8192)),
+        Row(
+            name: "vLLM's context length", status: 400,
+            body:
+                #"{"object": "error", "message": "This model's maximum context length is 2048 tokens. However, you requested 2100 tokens.", "type": "BadRequestError", "code": 400}"#,
+            sentence: "The conversation is too long for the model's context window of 2048 tokens (400): "
+                + "This model's maximum context length is 2048 tokens. However, you requested 2100 tokens.",
+            taken: .saidAtOnce, window: .some(2048)),
+        Row(
+            name: "llama.cpp's context size", status: 400,
+            body:
+                #"{"error": {"code": 400, "message": "the request exceeds the available context size, try increasing it", "type": "exceed_context_size_error"}}"#,
+            sentence:
+                "The conversation is too long for the model's context window (400): the request exceeds the available context size, try increasing it.",
+            taken: .saidAtOnce, window: .some(nil)),
     ]
 
     func testEachServersErrorShapeIsReadByItsMeaning() async throws {
@@ -105,6 +127,8 @@ final class ErrorShapesTests: XCTestCase {
             let taken: Taken = failure.isBusy ? .waitedFor : failure.isTransient ? .triedAFewTimes : .saidAtOnce
             XCTAssertEqual(taken, row.taken, row.name)
             XCTAssertEqual(failure.isModelNotFound, row.modelNotFound, row.name)
+            XCTAssertEqual(failure.isContextTooLong, row.window != nil, row.name)
+            if let window = row.window { XCTAssertEqual(failure.contextWindow, window, row.name) }
         }
     }
 }

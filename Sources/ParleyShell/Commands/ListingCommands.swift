@@ -17,7 +17,9 @@ struct HistoryCommand: PlainCommand, Equatable {
         let columns = shell.console.columns
         let lines = messages.enumerated().map { index, message -> String in
             let who = message.role == .user ? "you" : model
-            let status = message.status == .complete ? "" : " [\(message.status.rawValue)]"
+            let status =
+                (message.status == .complete ? "" : " [\(message.status.rawValue)]")
+                + (index < shell.session.sentFrom ? " [not sent: /trim]" : "")
             let images =
                 message.attachments.isEmpty
                 ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"

@@ -56,3 +56,27 @@ struct EditCommand: SlashCommand, Equatable {
         return .done
     }
 }
+
+/// `/trim [N]`: the N oldest turns left out of what is sent (by default as many as the model's
+/// window, as the server said it, needs); they stay in the conversation and `/history` marks them.
+struct TrimCommand: SlashCommand, Equatable {
+    static let spec = CommandSpec(
+        name: "trim", arguments: "[N]",
+        help: "leave the N oldest turns out of what is sent (default: as many as the model's window needs); they stay")
+    var turns: Int?
+
+    init(argument: String) throws(CommandRefusal) {
+        turns = argument.isEmpty ? nil : try CommandParser.number(argument, of: "a turn")
+    }
+
+    func run(in shell: Shell) async -> Shell.Outcome {
+        do {
+            let dropped = try shell.session.trim(turns: turns, window: shell.session.contextWindow)
+            let what = dropped == 1 ? "The oldest turn is" : "The \(dropped) oldest turns are"
+            shell.console.notice("\(what) no longer sent (/history marks them); the next request sends the rest, as /retry does now.")
+        } catch {
+            shell.fail(error.sentence)
+        }
+        return .done
+    }
+}

@@ -125,6 +125,42 @@ final class TurnCommandTests: XCTestCase {
         }
     }
 
+    func testATooLongConversationIsTrimmedThenRetried() async throws {
+        try await onMain {
+            var tooLong = TurnFailure(
+                .http(status: 400, code: "context_length_exceeded"),
+                sentence: "The conversation is too long for the model's context window of 60 tokens (400 context_length_exceeded).")
+            tooLong.contextTooLong = true
+            tooLong.contextWindow = 60
+            let long = String(repeating: "x", count: 80)
+            let shell = try Harness(
+                replies: [
+                    ScriptedChat.text("one " + long), ScriptedChat.text("two " + long), .failure(tooLong), ScriptedChat.text("Fits."),
+                ])
+            await shell.enter("first " + long)
+            await shell.enter("second " + long)
+            _ = shell.take()
+            await shell.enter("third")
+            XCTAssertEqual(
+                shell.take().err,
+                "error: \(tooLong.sentence) /trim leaves out the oldest turns (they stay in the conversation), then /retry sends the rest.\n"
+            )
+            await shell.enter("/trim")
+            XCTAssertEqual(
+                shell.take().err,
+                "The 2 oldest turns are no longer sent (/history marks them); the next request sends the rest, as /retry does now.\n")
+            await shell.enter("/retry")
+            XCTAssertEqual(TurnCommandTests.texts(shell.chat.requests.last), ["third"], "the window's worth: the last turn")
+            _ = shell.take()
+            await shell.enter("/history")
+            let history = shell.take().out.split(separator: "\n")
+            XCTAssertEqual(history.filter { $0.hasSuffix("[not sent: /trim]") }.count, 4, "\(history)")
+            XCTAssertEqual(try shell.store?.messages(in: XCTUnwrap(shell.shell.keeper.conversationID)).count, 6, "all kept")
+            await shell.enter("/trim 5")
+            XCTAssertEqual(shell.take().err, "error: There is nothing to trim: only the last turn is sent, and it must be.\n")
+        }
+    }
+
     func testABusyServerIsWaitedForThenTriedAgain() async throws {
         try await onMain {
             let busy = TurnFailure(
