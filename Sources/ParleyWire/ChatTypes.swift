@@ -213,12 +213,15 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
     public var type: String?
     /// Whether it takes images, when the server says (`vision`, or `input_modalities`/`modalities`).
     public var acceptsImages: Bool?
+    /// The context window in tokens, when the server says (`context_length`, or vLLM's `max_model_len`).
+    public var contextWindow: Int?
 
-    public init(id: String, ownedBy: String? = nil, status: String? = nil, type: String? = nil) {
+    public init(id: String, ownedBy: String? = nil, status: String? = nil, type: String? = nil, contextWindow: Int? = nil) {
         self.id = id
         self.ownedBy = ownedBy
         self.status = status
         self.type = type
+        self.contextWindow = contextWindow
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -226,6 +229,8 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
         case ownedBy = "owned_by"
         case status, type, vision, modalities
         case inputModalities = "input_modalities"
+        case contextLength = "context_length"
+        case maxModelLength = "max_model_len"
     }
 
     public init(from decoder: Decoder) throws {
@@ -234,6 +239,9 @@ public struct ModelInfo: Sendable, Equatable, Decodable {
         ownedBy = try? container.decodeIfPresent(String.self, forKey: .ownedBy)
         status = try? container.decodeIfPresent(String.self, forKey: .status)
         type = try? container.decodeIfPresent(String.self, forKey: .type)
+        contextWindow =
+            (try? container.decodeIfPresent(Int.self, forKey: .contextLength))
+            ?? (try? container.decodeIfPresent(Int.self, forKey: .maxModelLength))
         if let vision = try? container.decodeIfPresent(Bool.self, forKey: .vision) {
             acceptsImages = vision
         } else if let modalities = (try? container.decodeIfPresent([String].self, forKey: .inputModalities))

@@ -59,4 +59,11 @@ final class ChatTypesTests: XCTestCase {
                 .finished(finishReason: "stop", usage: Usage(promptTokens: 3, completionTokens: 2, totalTokens: 5)),
             ])
     }
+
+    func testAModelsContextWindowIsReadWhereServersGiveIt() throws {
+        let list = try JSONDecoder().decode(
+            ModelList.self,
+            from: Data(#"{"data": [{"id": "a", "context_length": 8192}, {"id": "b", "max_model_len": 2048}, {"id": "c"}]}"#.utf8))
+        XCTAssertEqual(list.data.map(\.contextWindow), [8192, 2048, nil])
+    }
 }

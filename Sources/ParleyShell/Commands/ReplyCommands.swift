@@ -144,6 +144,12 @@ struct StatsCommand: PlainCommand, Equatable {
         if let first = timings.timeToFirstToken { lines.append(String(format: "time to first token: %.0f ms", first * 1000)) }
         lines.append(String(format: "duration: %.2f s", timings.duration))
         if let rate = timings.tokensPerSecond(reply.usage) { lines.append(String(format: "speed: %.1f tokens/s", rate)) }
+        // How much of the model's window the last request used: the window from the server's list, or
+        // from a context-length error.
+        let listed = (try? await shell.services.models.models(refresh: false))?.first { $0.id == shell.session.settings.model }
+        if let used = reply.usage?.promptTokens, let window = listed?.contextWindow ?? shell.session.contextWindow, window > 0 {
+            lines.append("context: \(used) of \(window) tokens (\(used * 100 / window)%)")
+        }
         shell.console.print(lines.joined(separator: "\n"))
         return .done
     }

@@ -140,7 +140,12 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("hi")
             _ = shell.take()
             await shell.enter("/stats")
-            XCTAssertTrue(shell.take().out.hasPrefix("tokens: 12 in, 3 out\n"))
+            let stats = shell.take().out
+            XCTAssertTrue(stats.hasPrefix("tokens: 12 in, 3 out\n"))
+            XCTAssertFalse(stats.contains("context:"), "no window known, none said")
+            shell.models.list = [ModelInfo(id: "m", contextWindow: 2048)]
+            await shell.enter("/stats")
+            XCTAssertTrue(shell.take().out.hasSuffix("context: 12 of 2048 tokens (0%)\n"), "the window the server lists")
             await shell.enter("/debug")
             let debug = shell.take().out
             XCTAssertTrue(debug.hasPrefix("POST http://127.0.0.1:9/v1/chat/completions\n{"), debug)
