@@ -66,6 +66,10 @@ public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked S
         failure = error
         let waiting = self.waiting
         self.waiting = nil
+        // The producer is done: nothing is left to cancel. Letting go of the callback also lets go of
+        // the producer it holds (a transfer holds this stream): each request's buffers were kept for
+        // the life of the process before.
+        onReaderGone = nil
         condition.unlock()
         if let waiting {
             if let error { waiting.resume(throwing: error) } else { waiting.resume(returning: nil) }
@@ -108,10 +112,12 @@ public final class BoundedStream<Element: Sendable>: AsyncSequence, @unchecked S
         readerGone = true
         let waiting = self.waiting
         self.waiting = nil
+        let callback = wasGone ? nil : onReaderGone
+        onReaderGone = nil
         condition.broadcast()
         condition.unlock()
         waiting?.resume(throwing: CancellationError())
-        if !wasGone { onReaderGone?() }
+        callback?()
     }
 
     public func makeAsyncIterator() -> Iterator {

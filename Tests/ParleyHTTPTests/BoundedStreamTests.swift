@@ -79,4 +79,20 @@ final class BoundedStreamTests: XCTestCase {
         XCTAssertEqual(gone.value, 1)
         XCTAssertEqual(refused.value, 1, "the producer was told to stop")
     }
+
+    func testAFinishedStreamLetsGoOfItsProducer() {
+        // A transfer holds its stream, and the stream's reader-gone callback holds the transfer: once
+        // finished, the stream must let go, or every request's buffers live as long as the process.
+        final class Producer: Sendable {}
+        weak var weakProducer: Producer?
+        let stream = BoundedStream<Int>(capacity: 2)
+        do {
+            let producer = Producer()
+            weakProducer = producer
+            stream.onReaderGone = { _ = producer }
+        }
+        XCTAssertNotNil(weakProducer, "held while the transfer runs")
+        stream.finish()
+        XCTAssertNil(weakProducer, "let go once it finished")
+    }
 }

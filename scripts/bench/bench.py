@@ -294,6 +294,38 @@ def llm_peer():
     return llm, env
 
 
+def long_conversation_memory(turns, size):
+    """Peak memory (KB) of a script of `turns` messages of `size` bytes each, against a loopback
+    server that answers each with one word: what each turn leaves behind."""
+    import http.server
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            body = b'data: {"choices":[{"index":0,"delta":{"content":"noted"}}]}\n\ndata: [DONE]\n\n'
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        home = tempfile.mkdtemp(dir=WORK)
+        env = dict(ENV, PARLEY_HOME=home)
+        script = "".join("x" * (size - 1) + "\n" for _ in range(turns))
+        base = "http://127.0.0.1:%d/v1" % server.server_address[1]
+        return measure([PARLEY, "--base-url", base, "-m", "bench"], stdin=script, env=env)[2]
+    finally:
+        server.shutdown()
+
+
 def cell(label, value):
     """A measure in its unit: MB, ms per 1,000 events to three places, or ms."""
     return ("%.1f" % value) if "MB" in label else ("%.3f ms" % (value * 1000)) if "CPU" in label else ("%.1f ms" % (value * 1000))
@@ -385,6 +417,11 @@ def main():
                 p, c = statistics.median(x[i] for x in parts_parley), statistics.median(x[i] for x in parts_curl)
                 rows.append(("  of it, through a timestamping proxy (%d runs): %s, %+.1f ms" % (MANY_RUNS, part, (p - c) * 1000),
                              p, c, "—"))
+
+        # A long conversation: what each turn leaves behind
+        measuring("the peak memory of long conversations")
+        rows.append(("100 turns of 10 KB, peak memory (MB)", long_conversation_memory(100, 10240) / 1024, None, "< 50 MB"))
+        rows.append(("800 turns of 100 bytes, peak memory (MB)", long_conversation_memory(800, 100) / 1024, None, "—"))
 
         # The store
         measuring("the store (10,000 conversations, a 10,000-message one, 100,000 messages to search)")
