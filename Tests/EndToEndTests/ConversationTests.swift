@@ -202,4 +202,27 @@ final class ConversationTests: ParleyTestCase {
         XCTAssertTrue(refused.stderr.contains(other.appendingPathComponent("parley.sqlite").path), refused.stderr)
         XCTAssertEqual(try Data(contentsOf: other.appendingPathComponent("parley.sqlite")), junk)
     }
+
+    func testTrimAndForkEndToEnd() throws {
+        // The third request is too long for the window; after /trim the retry sends only the last turn.
+        let tooLong =
+            #"{"error": {"message": "This model's maximum context length is 40 tokens. However, your messages resulted in 90 tokens.", "code": "context_length_exceeded"}}"#
+        let server = try StubServer { request, index in
+            index == 3 ? .response(status: 400, body: tooLong) : .reply(["reply \(index) " + String(repeating: "y", count: 60)])
+        }
+        let long = String(repeating: "x", count: 60)
+        let script =
+            ["first \(long)", "second \(long)", "third", "/trim", "/retry", "/history", "/fork 2", "/chats"].joined(separator: "\n") + "\n"
+        let result = try parley(server, input: script)
+        XCTAssertEqual(result.status, 1, "the too-long request failed once")
+        XCTAssertTrue(result.stderr.contains("too long for the model's context window of 40 tokens"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("/trim leaves out the oldest turns"), result.stderr)
+        let retried = try XCTUnwrap(server.chats.last?.messages)
+        XCTAssertEqual(retried.compactMap { $0["content"] as? String }, ["third"], "only the last turn was sent")
+        XCTAssertEqual(result.stdout.components(separatedBy: "[not sent: /trim]").count - 1, 4, result.stdout)
+        // The store kept every turn of the original, and the fork holds copies of the first two messages.
+        let chats = try parley(server, input: "/chats\n/open 2\n/history\n")
+        XCTAssertTrue(chats.stdout.contains("first x") && chats.stdout.contains("(fork) · 2 messages"), chats.stdout)
+        XCTAssertTrue(chats.stdout.contains("#5 you: third"), "the original kept its six messages: \(chats.stdout)")
+    }
 }
