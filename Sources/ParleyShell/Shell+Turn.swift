@@ -78,7 +78,11 @@ extension Shell {
         }
         activeRequest = consumer
         defer { activeRequest = nil }
-        return await whileWatchingKeys(consumer, onCancel: { [unowned self] in _ = feed(.cancel) })
+        return await whileWatchingKeys(consumer) { [unowned self] in
+            // A key that arrives once this request has ended is not for the next one.
+            guard activeRequest == consumer else { return }
+            _ = feed(.cancel)
+        }
     }
 
     /// A request's error as the session takes it: a typed failure. The bundled model that does not
