@@ -4,7 +4,7 @@ export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
 VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
-.PHONY: all deps build run test bench model test-tools format format-check install uninstall clean
+.PHONY: all deps build run test test-repeat golden bench model test-tools format format-check install uninstall clean
 
 all: build
 
@@ -39,6 +39,24 @@ format-check:
 test: format-check deps model test-tools
 	swift build --build-tests
 	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
+
+# The whole suite N times in a row (default 3), stopping at the first failure, each run timed:
+# `make test-repeat N=5`.
+N ?= 3
+test-repeat: deps model test-tools
+	swift build --build-tests
+	@for run in $$(seq 1 $(N)); do \
+	  echo "test-repeat: run $$run of $(N)" >&2; start=$$SECONDS; \
+	  PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing || exit 1; \
+	  echo "test-repeat: run $$run took $$((SECONDS - start)) s" >&2; \
+	done
+
+# The renderer's golden files written anew from the current renderer (a step of its own: a test run
+# that records fails), then checked.
+golden:
+	swift build --build-tests
+	-PARLEY_RECORD_GOLDEN=1 swift test --skip-build --disable-swift-testing --filter MarkdownRendererTests.testGoldenMarkdownWholeAndInEveryPieceSize
+	swift test --skip-build --disable-swift-testing --filter MarkdownRendererTests.testGoldenMarkdownWholeAndInEveryPieceSize
 
 # Benchmarks: a release build (Swift's runtime linked in: faster start-up, less memory) against
 # curl and the llm CLI (see scripts/bench/bench.py).

@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(
             name: "ParleyAPITests", dependencies: ["ParleyWire", "ParleyAPI", "TestSupport"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender"], exclude: ["Golden"]),
+        .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession", "ParleyWire"]),
         .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),

@@ -1,6 +1,7 @@
 import ParleyAPI
 import ParleyRender
 import ParleyWire
+import TestSupport
 import XCTest
 
 /// A property test: random bytes through the SSE decoder, the chat stream parser and the renderer
@@ -12,7 +13,7 @@ final class HostileBytesTests: XCTestCase {
         + [0x1B, 0x9B, 0x9D, 0x07, 0x00, 0xC2, 0xE2, 0x80, 0xAE, 0xFF]
 
     func testRandomStreamsRenderWithoutEscapes() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator()
         for round in 0..<3000 {
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...300, using: &generator) {
@@ -54,10 +55,10 @@ final class HostileBytesTests: XCTestCase {
                 writer.end(status: nil)
                 let ownStylesRemoved = sink.text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
                     .replacingOccurrences(of: "\r\u{1B}[K", with: "")
-                XCTAssertFalse(ownStylesRemoved.contains("\u{1B}"), "round \(round): \(sink.text.debugDescription)")
+                XCTAssertFalse(ownStylesRemoved.contains("\u{1B}"), "round \(round) (\(generator.rerun)): \(sink.text.debugDescription)")
                 XCTAssertFalse(
                     ownStylesRemoved.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" },
-                    "round \(round): \(sink.text.debugDescription)")
+                    "round \(round) (\(generator.rerun)): \(sink.text.debugDescription)")
                 XCTAssertFalse(ownStylesRemoved.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
                 if style.enabled == false { XCTAssertFalse(sink.text.contains("\u{1B}")) }
             }
