@@ -13,6 +13,9 @@ public struct Message: Sendable, Equatable {
     public var timings: Timings?
     /// Images sent with a user message, resent as they are by /regen, /retry, /edit and /open.
     public var attachments: [Attachment]
+    /// A reply that ended because it reached its token limit (`finish_reason: "length"`): whole as
+    /// the server sent it, but cut short. Said, not kept.
+    public var stoppedAtLimit = false
 
     public init(
         role: Role, text: String, reasoning: String = "", status: Status = .complete,

@@ -22,6 +22,8 @@ public enum SessionEvent: Sendable, Equatable {
     case headers
     case content(String)
     case reasoning(String)
+    /// The reply stops because it reached its token limit; `finished` follows.
+    case limitReached
     case finished(Usage?)
     case failed(TurnFailure)
     case cancel
@@ -194,6 +196,10 @@ public struct Session: Sendable, Equatable {
             reply.reasoning += text
             return [.render(.reasoning(text))]
 
+        case (.sending, .limitReached), (.streaming, .limitReached):
+            reply.stoppedAtLimit = true
+            return []
+
         case let (.sending, .finished(usage)), let (.streaming, .finished(usage)):
             reply.usage = usage
             return end(.complete, now: now)
@@ -304,6 +310,11 @@ public struct Session: Sendable, Equatable {
         canRetry = status != .complete
         state = .idle
         resetReply()
-        return effects + [.render(.replyEnded(ended))]
+        effects.append(.render(.replyEnded(ended)))
+        if status == .complete, ended.stoppedAtLimit {
+            let limit = settings.maxTokens.map { " (\($0))" } ?? ""
+            effects.append(.render(.notice("The reply reached its token limit\(limit) and stopped there; /max raises it, then /regen.")))
+        }
+        return effects
     }
 }

@@ -7,7 +7,7 @@ import ParleyWire
 /// The server's models: choosing one when none is (the session's rule), `/model`'s list and switch.
 extension Shell {
     /// The session's rule applied to the server's list (read once, then kept).
-    func modelChoice(canAsk: Bool) async throws -> ModelChoice {
+    func modelChoice(canAsk: Bool) async -> ModelChoice {
         let listed: Result<[String], ModelChoice.ListError>
         do {
             listed = .success(try await services.models.models(refresh: false).map(\.id))
@@ -23,17 +23,15 @@ extension Shell {
     /// Makes sure a model is chosen before a message is sent.
     func ensureModel() async -> Bool {
         if session.settings.model != nil { return true }
-        switch try? await modelChoice(canAsk: isInteractive && editor != nil) {
-        case let .use(model)?:
+        switch await modelChoice(canAsk: isInteractive && editor != nil) {
+        case let .use(model):
             choose(model: model)
             return true
-        case let .pick(notice)?:
+        case let .pick(notice):
             console.notice(notice)
             return await pickModel(refresh: false)
-        case let .refuse(sentence)?:
+        case let .refuse(sentence):
             console.error(sentence)
-            return false
-        case nil:
             return false
         }
     }

@@ -48,7 +48,6 @@ extension Shell {
     /// decide on: it asks for the request to be stopped (`.cancelRequest`).
     func stream(_ request: ChatRequest) async -> [SessionEffect] {
         lastRequest = request
-        stoppedAtLimit = false
         eventLog.reset()
         let log = eventLog
         // The raw events are for /debug, which a one-shot run never reaches.
@@ -64,7 +63,7 @@ extension Shell {
                         case let .content(text): effects += feed(.content(text))
                         case let .reasoning(text): effects += feed(.reasoning(text))
                         case let .finished(reason, usage):
-                            stoppedAtLimit = reason == "length"
+                            if reason == "length" { effects += feed(.limitReached) }
                             effects += feed(.finished(usage))
                         }
                     }
@@ -173,7 +172,7 @@ extension Shell {
             replyOpen = false
             let status: String? =
                 switch message.status {
-                case .complete where stoppedAtLimit: "[cut off at the token limit]"
+                case .complete where message.stoppedAtLimit: "[cut off at the token limit]"
                 case .complete: nil
                 case .cancelled: "[cancelled]"
                 case .failed: "[failed]"
@@ -183,10 +182,6 @@ extension Shell {
             appendToTranscript(Transcript.pipedReply(message, status: status))
             if !isOneShot { console.outSink.write("\n") }
             console.outSink.flush()
-            if message.status == .complete, stoppedAtLimit {
-                let limit = session.settings.maxTokens.map { " (\($0))" } ?? ""
-                console.notice("The reply reached its token limit\(limit) and stopped there; /max raises it, then /regen.")
-            }
         case let .failed(sentence):
             console.error(sentence)
         case let .waiting(reason, seconds, attempt):
@@ -226,7 +221,7 @@ extension TurnFailure {
         switch error {
         case let .http(failure):
             self.init(
-                .http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: failure.isRetryable,
+                .http(status: failure.status, code: failure.code), sentence: error.description, isRetryable: error.isRetryable,
                 retryAfter: failure.retryAfter, waitReason: error.waitReason,
                 attemptLimit: failure.isTransient ? TurnFailure.transientAttempts : nil, modelNotFound: failure.isModelNotFound)
             contextTooLong = failure.isContextTooLong

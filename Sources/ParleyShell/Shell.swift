@@ -46,8 +46,6 @@ public final class Shell {
     var replyOpen = false
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
-    /// Whether the reply now streaming ended because it reached its token limit (`finish_reason: "length"`).
-    var stoppedAtLimit = false
     /// The request streaming now, for the session's `.cancelRequest`.
     var activeRequest: Task<[SessionEffect], Never>?
 
@@ -240,7 +238,7 @@ public final class Shell {
                 paths: PathCompletion.candidates)
         }
         services.lineReader = editor
-        if session.settings.model == nil, case let .use(only)? = try? await modelChoice(canAsk: false) {
+        if session.settings.model == nil, case let .use(only) = await modelChoice(canAsk: false) {
             choose(model: only)  // the prompt can show it from the start
         } else {
             services.models.prefetch()

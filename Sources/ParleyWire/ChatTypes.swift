@@ -256,47 +256,26 @@ public struct ModelList: Sendable, Equatable, Decodable {
     public var data: [ModelInfo]
 }
 
-/// `{"error": {"code": ..., "message": ...}}`; `code` may be a string, a number or null.
-public struct ErrorEnvelope: Sendable, Equatable, Decodable {
-    public struct Body: Sendable, Equatable, Decodable {
+/// A server's error, read from any of the shapes servers use (see `parse` and `parseBody`).
+public enum ErrorEnvelope {
+    public struct Body: Sendable, Equatable {
         public var code: String?
         public var message: String?
         public var type: String?
-
-        private enum CodingKeys: String, CodingKey { case code, message, type }
-
-        public init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            if let text = try? container.decodeIfPresent(String.self, forKey: .code) {
-                code = text
-            } else if let number = try? container.decodeIfPresent(Int.self, forKey: .code) {
-                code = String(number)
-            } else {
-                code = nil
-            }
-            message = try? container.decodeIfPresent(String.self, forKey: .message)
-            type = try? container.decodeIfPresent(String.self, forKey: .type)
-        }
     }
-
-    public var error: Body
 
     /// The error an event or a body holds, in the shapes servers use: OpenAI's `{"error": {...}}`
     /// (its code a string, a number or null), `{"error": "text"}` (Ollama), and vLLM's top-level
     /// `{"object": "error", "message": ..., "type": ..., "code": ...}`; nil when they hold none.
     public static func parse<Bytes: Collection>(_ bytes: Bytes) -> Body? where Bytes.Element == UInt8 {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
-        if let inner = object["error"] as? [String: Any] { return Body(inner) }
-        if let text = object["error"] as? String { return Body(code: nil, message: text, type: nil) }
-        if object["object"] as? String == "error" { return Body(object) }
-        return nil
+        object(bytes).flatMap(error(in:))
     }
 
     /// What an HTTP error body says, in any of `parse`'s shapes and also FastAPI's `{"detail": ...}`
     /// (text, or a list of `{"msg": ...}`) and a bare top-level `message`.
     public static func parseBody<Bytes: Collection>(_ bytes: Bytes) -> Body? where Bytes.Element == UInt8 {
-        if let body = parse(bytes) { return body }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else { return nil }
+        guard let object = object(bytes) else { return nil }
+        if let body = error(in: object) { return body }
         if let detail = object["detail"] as? String { return Body(code: nil, message: detail, type: nil) }
         if let details = object["detail"] as? [[String: Any]] {
             let messages = details.compactMap { $0["msg"] as? String }
@@ -305,15 +284,20 @@ public struct ErrorEnvelope: Sendable, Equatable, Decodable {
         if object["message"] is String { return Body(object) }
         return nil
     }
+
+    private static func object<Bytes: Collection>(_ bytes: Bytes) -> [String: Any]? where Bytes.Element == UInt8 {
+        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    }
+
+    private static func error(in object: [String: Any]) -> Body? {
+        if let inner = object["error"] as? [String: Any] { return Body(inner) }
+        if let text = object["error"] as? String { return Body(code: nil, message: text, type: nil) }
+        if object["object"] as? String == "error" { return Body(object) }
+        return nil
+    }
 }
 
 extension ErrorEnvelope.Body {
-    public init(code: String?, message: String?, type: String?) {
-        self.code = code
-        self.message = message
-        self.type = type
-    }
-
     /// From a decoded object: `code` as text whether it came as a string or a number.
     init(_ object: [String: Any]) {
         let code: String? =
