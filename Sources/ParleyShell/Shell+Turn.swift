@@ -179,7 +179,7 @@ extension Shell {
                 }
             console.out.end(status: status)
             defer { transcriptTurn = "" }
-            appendToTranscript(Transcript.pipedReply(message, status: status))
+            appendToTranscript(message, status: status)
             if !isOneShot { console.outSink.write("\n") }
             console.outSink.flush()
         case let .failed(sentence):
@@ -201,12 +201,17 @@ extension Shell {
         }
     }
 
+    /// The message the next reply answers, quoted for `--transcript` (nothing when there is none).
+    func noteTranscriptTurn(_ text: String, images: [String]) {
+        if transcript != nil { transcriptTurn = Transcript.quoted(text, images: images) }
+    }
+
     /// `--transcript`: the message this reply answers (or `[regenerated]`) and the reply, as a pipe
     /// shows them.
-    func appendToTranscript(_ reply: String) {
+    func appendToTranscript(_ reply: Message, status: String?) {
         guard let transcript else { return }
         do {
-            try transcript.append(transcriptTurn + reply)
+            try transcript.append(transcriptTurn + Transcript.pipedReply(reply, status: status))
         } catch {
             // Every later turn would go unrecorded: the run ends here, failed.
             fail("\(error) The run stops here: later turns would not be recorded.")

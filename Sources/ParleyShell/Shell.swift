@@ -200,7 +200,7 @@ public final class Shell {
         case let .message(prompt):
             guard let text = withPipedInput(prompt) else { return 1 }
             guard await ensureModel() else { return 1 }
-            transcriptTurn = Transcript.quoted(text, images: [])
+            noteTranscriptTurn(text, images: [])
             let completed = await turn(.submit(text))
             return completed && !transcriptFailed ? 0 : 1
         }
@@ -333,7 +333,7 @@ public final class Shell {
             }
         }
         if transcript { printUserTurn(text) }
-        transcriptTurn = Transcript.quoted(text, images: session.pendingAttachments.map(\.name))
+        noteTranscriptTurn(text, images: session.pendingAttachments.map(\.name))
         guard await ensureModel() else {
             anyFailure = true
             return
