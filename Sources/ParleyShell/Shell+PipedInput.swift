@@ -14,11 +14,14 @@ extension Shell {
             fail("Standard input holds more than \(Self.pipedInputLimit / 1024 / 1024) MB; nothing was sent.")
             return nil
         }
-        if let problem = Self.notText(bytes) {
-            fail("Standard input is not text (\(problem)); nothing was sent. --no-stdin leaves it unread.")
+        let piped: String
+        switch Self.text(bytes) {
+        case let .success(text):
+            piped = text
+        case let .failure(notText):
+            fail("Standard input is not text (\(notText.problem)); nothing was sent. --no-stdin leaves it unread.")
             return nil
         }
-        let piped = String(decoding: bytes, as: UTF8.self)
         guard !piped.allSatisfy(\.isWhitespace) else { return prompt }
         // Blank lines before it and white space after it go; a first line's indent stays.
         var text = Substring(piped)
@@ -27,10 +30,14 @@ extension Shell {
         return text + "\n\n" + prompt
     }
 
-    /// Why `bytes` are not text, or nil when they are: a NUL byte, or bytes that are not UTF-8.
-    static func notText(_ bytes: [UInt8]) -> String? {
-        if let nul = bytes.firstIndex(of: 0) { return "a NUL byte at byte \(nul + 1)" }
-        if String(validating: bytes, as: UTF8.self) == nil { return "it is not UTF-8" }
-        return nil
+    /// `bytes` as text, read once; or why they are not: a NUL byte, or bytes that are not UTF-8.
+    static func text(_ bytes: [UInt8]) -> Result<String, NotText> {
+        if let nul = bytes.firstIndex(of: 0) { return .failure(NotText(problem: "a NUL byte at byte \(nul + 1)")) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(NotText(problem: "it is not UTF-8")) }
+        return .success(text)
+    }
+
+    struct NotText: Error {
+        var problem: String
     }
 }
