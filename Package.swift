@@ -18,6 +18,10 @@ let package = Package(
         // libpng, libturbojpeg, giflib and libwebp, each opened the first time a picture of its format is
         // decoded (their -dev packages for the headers).
         .target(name: "CImageCodecs", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // libxml2's HTML parser, opened the first time a web page is attached (libxml2-dev for its headers).
+        .target(
+            name: "CHTML", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
@@ -28,6 +32,8 @@ let package = Package(
         .target(name: "ParleyAPI", dependencies: ["ParleyWire", "ParleyHTTP"]),
         // Markdown to ANSI, the escape sanitizer; writes to an injected sink.
         .target(name: "ParleyRender"),
+        // Web pages as readable text (libxml2), for attachments.
+        .target(name: "ParleyContext", dependencies: ["CHTML"]),
         // Image files to pixels, thumbnails, and the sequences that show them (kitty, iTerm2, sixel).
         .target(name: "ParleyPictures", dependencies: ["CImageCodecs", "ParleyWire"]),
         // The line editor (libedit), raw keys, TTY detection, signals.
@@ -46,7 +52,7 @@ let package = Package(
             name: "ParleyShell",
             dependencies: [
                 "ParleySession", "ParleyStore", "ParleyCommands", "ParleyWire", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
-                "ParleyPictures",
+                "ParleyPictures", "ParleyContext",
             ]),
         .executableTarget(
             name: "parley",
@@ -63,6 +69,7 @@ let package = Package(
         .testTarget(name: "ParleyRenderTests", dependencies: ["ParleyRender", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ParleySessionTests", dependencies: ["ParleySession", "ParleyWire"]),
         .testTarget(name: "ParleyPicturesTests", dependencies: ["ParleyPictures"]),
+        .testTarget(name: "ParleyContextTests", dependencies: ["ParleyContext"]),
         .testTarget(name: "ParleyTerminalTests", dependencies: ["ParleyTerminal"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore", "ParleyHTTP", "TestSupport"]),
         .testTarget(

@@ -178,6 +178,10 @@ final class CurlTransfer: @unchecked Sendable {
         // stream's bytes still come as soon as they arrive.
         checks.check(options.long(easy, CURLOPT_BUFFERSIZE, 256 * 1024), "CURLOPT_BUFFERSIZE")
         checks.check(options.pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        if request.followsRedirects {
+            checks.check(options.long(easy, CURLOPT_FOLLOWLOCATION, 1), "CURLOPT_FOLLOWLOCATION")
+            checks.check(options.long(easy, CURLOPT_MAXREDIRS, 5), "CURLOPT_MAXREDIRS")
+        }
 
         headerList = parley_curl_slist_append(headerList, "Expect:")
         for header in request.headers {
@@ -223,7 +227,10 @@ final class CurlTransfer: @unchecked Sendable {
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         } else if line.isEmpty {
-            if status >= 200 { deliverHeadIfNeeded() }
+            // A redirect curl is about to follow is not the response.
+            let followed =
+                request.followsRedirects && (300..<400).contains(status) && headers.contains { $0.name.lowercased() == "location" }
+            if status >= 200, !followed { deliverHeadIfNeeded() }
         } else if let colon = line.firstIndex(of: ":") {
             let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
             let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)

@@ -15,6 +15,8 @@ public struct HTTPRequest: Sendable {
     public var connectTimeout: Double
     /// Seconds the transfer may stay silent (no header or body byte) before it ends with `HTTPError.stalled`.
     public var idleTimeout: Double
+    /// Follows up to five redirects (http and https only), as a page fetch needs; chat requests do not.
+    public var followsRedirects = false
 
     /// `--idle-timeout`'s default, and the connection's.
     public static let defaultIdleTimeout: Double = 60

@@ -11,7 +11,7 @@ public struct Message: Sendable, Equatable {
     public var status: Status
     public var usage: Usage?
     public var timings: Timings?
-    /// Images sent with a user message, resent as they are by /regen, /retry, /edit and /open.
+    /// Images and texts sent with a user message, resent as they are by /regen, /retry, /edit and /open.
     public var attachments: [Attachment]
     /// A reply that ended because it reached its token limit (`finish_reason: "length"`): whole as
     /// the server sent it, but cut short. Said, not kept.
@@ -30,10 +30,13 @@ public struct Message: Sendable, Equatable {
         self.attachments = attachments
     }
 
-    /// The message as the API takes it: text, or text then one `image_url` part per image.
+    /// The message as the API takes it: its text, after the fenced text of each text attachment; then,
+    /// with images, one `image_url` part per image.
     public var wire: ChatMessage {
-        guard !attachments.isEmpty else { return ChatMessage(role: role, text: text) }
-        return ChatMessage(role: role, content: .parts([.text(text)] + attachments.map { .imageURL($0.dataURL) }))
+        let body = (attachments.compactMap(\.fencedText) + [text]).joined(separator: "\n\n")
+        let images = attachments.filter(\.isImage)
+        guard !images.isEmpty else { return ChatMessage(role: role, text: body) }
+        return ChatMessage(role: role, content: .parts([.text(body)] + images.map { .imageURL($0.dataURL) }))
     }
 }
 

@@ -89,17 +89,28 @@ public struct Session: Sendable, Equatable {
     public internal(set) var contextWindow: Int?
     /// The first message sent with each request (`/trim`): those before it stay, but are not sent.
     public internal(set) var sentFrom = 0
-    /// Images waiting to go with the next message.
+    /// Images and texts waiting to go with the next message.
     public private(set) var pendingAttachments: [Attachment] = []
 
-    /// Adds images for the next message, at most `Attachment.maxPerMessage`; returns those refused.
+    /// Adds attachments for the next message, images up to `Attachment.maxPerMessage`; returns the
+    /// images refused.
     public mutating func attach(_ attachments: [Attachment]) -> [Attachment] {
-        let room = max(0, Attachment.maxPerMessage - pendingAttachments.count)
-        pendingAttachments += attachments.prefix(room)
-        return Array(attachments.dropFirst(room))
+        var room = max(0, Attachment.maxPerMessage - pendingAttachments.filter(\.isImage).count)
+        var refused: [Attachment] = []
+        for attachment in attachments {
+            if attachment.isImage {
+                guard room > 0 else {
+                    refused.append(attachment)
+                    continue
+                }
+                room -= 1
+            }
+            pendingAttachments.append(attachment)
+        }
+        return refused
     }
 
-    /// Removes pending image `number` (1-based), or all of them with nil; false when there is no such image.
+    /// Removes pending attachment `number` (1-based), or all of them with nil; false when there is none such.
     public mutating func detach(_ number: Int?) -> Bool {
         guard let number else {
             pendingAttachments = []

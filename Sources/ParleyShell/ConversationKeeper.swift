@@ -77,9 +77,7 @@ final class ConversationKeeper {
     static func stored(_ message: Message) -> StoredMessage {
         StoredMessage(
             role: message.role.rawValue, content: message.text, reasoning: message.reasoning,
-            attachments: message.attachments.map {
-                StoredAttachment(name: $0.name, format: $0.format.rawValue, width: $0.width, height: $0.height, data: $0.data)
-            },
+            attachments: message.attachments.map(stored),
             status: message.status.rawValue, usage: message.usage.flatMap(json), timings: message.timings.flatMap(json))
     }
 
@@ -92,11 +90,25 @@ final class ConversationKeeper {
             status: Message.Status(rawValue: stored.status) ?? .complete,
             usage: stored.usage.flatMap { try? decoder.decode(Usage.self, from: Data($0.utf8)) },
             timings: stored.timings.flatMap { try? decoder.decode(Timings.self, from: Data($0.utf8)) },
-            attachments: stored.attachments.compactMap { stored in
-                ImageFormat(rawValue: stored.format).map {
-                    Attachment(name: stored.name, format: $0, width: stored.width, height: stored.height, data: stored.data)
-                }
-            })
+            attachments: stored.attachments.compactMap(attachment))
+    }
+
+    static func stored(_ attachment: Attachment) -> StoredAttachment {
+        switch attachment.kind {
+        case let .image(format, width, height):
+            return StoredAttachment(name: attachment.name, format: format.rawValue, width: width, height: height, data: attachment.data)
+        case let .text(source, language):
+            return StoredAttachment(name: attachment.name, format: "text/" + source.rawValue, language: language, data: attachment.data)
+        }
+    }
+
+    /// Nil for a kind this parley does not know (a newer one's).
+    static func attachment(_ stored: StoredAttachment) -> Attachment? {
+        if let format = ImageFormat(rawValue: stored.format) {
+            return Attachment(name: stored.name, format: format, width: stored.width, height: stored.height, data: stored.data)
+        }
+        guard stored.format.hasPrefix("text/"), let source = TextSource(rawValue: String(stored.format.dropFirst(5))) else { return nil }
+        return Attachment(name: stored.name, kind: .text(source, language: stored.language), data: stored.data)
     }
 
     static func stored(_ settings: ChatSettings) -> StoredSettings {

@@ -1,17 +1,17 @@
+import ParleySession
 import ParleyWire
 
 /// `cmd | parley "PROMPT"`: what is piped in goes with the prompt, in the same message, before it.
 extension Shell {
-    /// The most standard input a prompt takes with it.
-    static let pipedInputLimit = 1024 * 1024
-
     /// `prompt` with standard input before it when stdin is a pipe or a file (and `--no-stdin` was not
     /// given); the prompt alone when stdin is empty. Nil, after saying why, when stdin is too large or
     /// not text: nothing is sent then.
     func withPipedInput(_ prompt: String) -> String? {
         guard configuration.readsStdin, services.input.isPiped else { return prompt }
-        guard let bytes = services.input.readAll(limit: Self.pipedInputLimit) else {
-            fail("Standard input holds more than \(Self.pipedInputLimit / 1024 / 1024) MB; nothing was sent.")
+        guard let bytes = services.input.readAll(limit: configuration.attachLimit) else {
+            fail(
+                "Standard input holds more than \(Attachment.size(configuration.attachLimit)); nothing was sent (--attach-limit raises it)."
+            )
             return nil
         }
         let piped: String
@@ -31,7 +31,7 @@ extension Shell {
     }
 
     /// `bytes` as text, read once; or why they are not: a NUL byte, or bytes that are not UTF-8.
-    static func text(_ bytes: [UInt8]) -> Result<String, NotText> {
+    nonisolated static func text(_ bytes: [UInt8]) -> Result<String, NotText> {
         if let nul = bytes.firstIndex(of: 0) { return .failure(NotText(problem: "a NUL byte at byte \(nul + 1)")) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(NotText(problem: "it is not UTF-8")) }
         return .success(text)

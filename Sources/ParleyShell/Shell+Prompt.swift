@@ -19,10 +19,12 @@ extension Shell {
         return marker + codes + marker
     }
 
-    /// " +2 images" while images wait for the next message.
+    /// " +2 images" while images wait for the next message, " +3 attached" when texts are among them.
     var attachmentsBadge: String {
-        let count = session.pendingAttachments.count
-        return count == 0 ? "" : " +\(count) image\(count == 1 ? "" : "s")"
+        let pending = session.pendingAttachments
+        guard !pending.isEmpty else { return "" }
+        guard pending.allSatisfy(\.isImage) else { return " +\(pending.count) attached" }
+        return " +\(pending.count) image\(pending.count == 1 ? "" : "s")"
     }
 
     func continuationPrompt() -> String {

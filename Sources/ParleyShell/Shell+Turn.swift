@@ -202,8 +202,8 @@ extension Shell {
     }
 
     /// The message the next reply answers, quoted for `--transcript` (nothing when there is none).
-    func noteTranscriptTurn(_ text: String, images: [String]) {
-        if transcript != nil { transcriptTurn = Transcript.quoted(text, images: images) }
+    func noteTranscriptTurn(_ text: String, attachments: [Attachment]) {
+        if transcript != nil { transcriptTurn = Transcript.quoted(text, attachments: attachments) }
     }
 
     /// `--transcript`: the message this reply answers (or `[regenerated]`) and the reply, as a pipe

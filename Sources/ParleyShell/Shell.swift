@@ -172,6 +172,12 @@ public final class Shell {
         for warning in configuration.warnings { console.warning(warning) }
         if let storeWarning { console.warning(storeWarning) }
         guard openRequestedConversation() else { return 1 }
+        // -f: attached to the first message. Piped or in one shot, a file that cannot be attached
+        // stops the run before anything is sent.
+        if !configuration.files.isEmpty, !(await attach(configuration.files.map(AttachSource.word))), !isInteractive {
+            console.error("Nothing was sent.")
+            return 1
+        }
         switch mode {
         case let .oneShot(prompt):
             return await runOneShot(prompt)
@@ -200,7 +206,7 @@ public final class Shell {
         case let .message(prompt):
             guard let text = withPipedInput(prompt) else { return 1 }
             guard await ensureModel() else { return 1 }
-            noteTranscriptTurn(text, images: [])
+            noteTranscriptTurn(text, attachments: session.pendingAttachments)
             let completed = await turn(.submit(text))
             return completed && !transcriptFailed ? 0 : 1
         }
@@ -328,12 +334,12 @@ public final class Shell {
             if case let .line(answer) = editor.readLine(prompt: "Attach \(names)? [Y/n] ", initialText: nil),
                 ["", "y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
             {
-                await attach(paths)
+                await attach(paths.map(AttachSource.path))
                 return
             }
         }
         if transcript { printUserTurn(text) }
-        noteTranscriptTurn(text, images: session.pendingAttachments.map(\.name))
+        noteTranscriptTurn(text, attachments: session.pendingAttachments)
         guard await ensureModel() else {
             anyFailure = true
             return
@@ -349,6 +355,6 @@ public final class Shell {
     }
 
     func printUserTurn(_ text: String) {
-        console.out.line(String(Transcript.quoted(text, images: session.pendingAttachments.map(\.name)).dropLast()))
+        console.out.line(String(Transcript.quoted(text, attachments: session.pendingAttachments).dropLast()))
     }
 }

@@ -30,6 +30,10 @@ public struct ShellOptions: Sendable {
     public var profile: String?
     /// False with `--no-stdin`: a one-shot prompt leaves piped standard input unread.
     public var readsStdin = true
+    /// `-f, --file PATH|URL` (repeatable): attached to the first message.
+    public var files: [String] = []
+    /// `--attach-limit MB`: the most text a file, page, command or stdin may give.
+    public var attachLimit: Double?
 
     public init() {}
 }
@@ -70,6 +74,10 @@ public struct ShellConfiguration: Sendable {
     public var transcript: String?
     /// Whether a one-shot prompt takes piped standard input with it.
     public var readsStdin = true
+    /// What `-f` attaches to the first message: paths and URLs.
+    public var files: [String] = []
+    /// The most bytes of text an attachment or piped stdin may hold (`--attach-limit`).
+    public var attachLimit = AttachLimits.defaultText
     /// Said once at start: a config file others can read, a key sent in the clear.
     public var warnings: [String] = []
 
@@ -144,6 +152,13 @@ public struct ShellConfiguration: Sendable {
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
+        var attachLimit = AttachLimits.defaultText
+        if let megabytes = options.attachLimit {
+            guard megabytes > 0, megabytes <= 1024 else {
+                throw OptionError("--attach-limit must be a number of megabytes from 0 to 1024.")
+            }
+            attachLimit = Int(megabytes * 1024 * 1024)
+        }
         var warnings: [String] = []
         if let config, config.readableByOthers {
             warnings.append("the config file \(config.path) can be read by others; chmod 600 it.")
@@ -162,7 +177,7 @@ public struct ShellConfiguration: Sendable {
             dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
             noColor: options.noColor, prompt: options.prompt,
             continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
-            readsStdin: options.readsStdin, warnings: warnings)
+            readsStdin: options.readsStdin, files: options.files, attachLimit: attachLimit, warnings: warnings)
     }
 }
 

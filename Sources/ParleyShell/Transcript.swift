@@ -21,13 +21,14 @@ enum Transcript {
     static func turn(_ message: Message, model: String?) -> String {
         let heading = message.role == .user ? "You" : (model ?? "Assistant")
         let status = message.status == .complete ? "" : "\n\n*[\(message.status.rawValue)]*"
-        return "## \(clean(heading))\n\n\(clean(message.text))\(status)\n\n"
+        let attached = message.attachments.map { clean($0.sourceLine) + "\n" }.joined()
+        return "## \(clean(heading))\n\n\(attached.isEmpty ? "" : attached + "\n")\(clean(message.text))\(status)\n\n"
     }
 
-    /// A message as a piped transcript quotes it: each line after `> `, then its images.
-    static func quoted(_ text: String, images: [String]) -> String {
+    /// A message as a piped transcript quotes it: each line after `> `, then its attachments' sources.
+    static func quoted(_ text: String, attachments: [Attachment]) -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        lines += images.map { "[image: \(clean($0))]" }
+        lines += attachments.map { clean($0.sourceLine) }
         return lines.map { "> " + $0 }.joined(separator: "\n") + "\n\n"
     }
 
@@ -55,6 +56,7 @@ enum Transcript {
         object["messages"] = messages.map { message -> [String: Any] in
             var entry: [String: Any] = ["role": message.role.rawValue, "content": clean(message.text), "status": message.status.rawValue]
             if !message.reasoning.isEmpty { entry["reasoning"] = clean(message.reasoning) }
+            if !message.attachments.isEmpty { entry["attachments"] = message.attachments.map(attachmentObject) }
             if let usage = message.usage {
                 var figures: [String: Int] = [:]
                 figures["prompt_tokens"] = usage.promptTokens
@@ -66,6 +68,19 @@ enum Transcript {
         }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
             ?? Data()
+    }
+
+    /// An attachment in the JSON form: its source and kind, a text's text (as sent), an image's format
+    /// and size (its bytes stay in the store).
+    static func attachmentObject(_ attachment: Attachment) -> [String: Any] {
+        switch attachment.kind {
+        case let .image(format, width, height):
+            return ["source": attachment.name, "kind": "image", "format": format.rawValue, "width": width, "height": height]
+        case let .text(source, language):
+            var object: [String: Any] = ["source": attachment.name, "kind": source.rawValue, "text": attachment.text ?? ""]
+            object["language"] = language
+            return object
+        }
     }
 
     static func clean(_ text: String) -> String { TerminalSanitizer.clean(text) }

@@ -45,7 +45,7 @@ public struct StoredMessage: Sendable, Equatable {
     public var role: String
     public var content: String
     public var reasoning: String
-    /// The images sent with the message; their bytes are kept once per content in the store.
+    /// The images and texts sent with the message; their bytes are kept once per content in the store.
     public var attachments: [StoredAttachment]
     public var status: String
     /// JSON of the token usage, when known.
@@ -67,19 +67,23 @@ public struct StoredMessage: Sendable, Equatable {
     }
 }
 
-/// An image as the store keeps it.
+/// An attachment as the store keeps it: an image (`format` is its format's name), or text (`format`
+/// is `text/` and where it came from: `text/file`, `text/pdf`, `text/page`, `text/output`).
 public struct StoredAttachment: Sendable, Equatable {
     public var name: String
     public var format: String
     public var width: Int
     public var height: Int
+    /// A text's fence tag (code files).
+    public var language: String?
     public var data: Data
 
-    public init(name: String, format: String, width: Int, height: Int, data: Data) {
+    public init(name: String, format: String, width: Int = 0, height: Int = 0, language: String? = nil, data: Data) {
         self.name = name
         self.format = format
         self.width = width
         self.height = height
+        self.language = language
         self.data = data
     }
 
@@ -89,6 +93,7 @@ public struct StoredAttachment: Sendable, Equatable {
         var format: String
         var width: Int
         var height: Int
+        var language: String?
         var sha256: String
     }
 }

@@ -253,7 +253,7 @@ public final class Store: Sendable {
             references.append(
                 StoredAttachment.Reference(
                     name: attachment.name, format: attachment.format, width: attachment.width,
-                    height: attachment.height, sha256: SHA256.hex(attachment.data)))
+                    height: attachment.height, language: attachment.language, sha256: SHA256.hex(attachment.data)))
         }
         let attachmentsJSON = Self.json(references)
         try write { db in
@@ -301,7 +301,8 @@ public final class Store: Sendable {
                     let bytes =
                         try Data.fetchOne(db, sql: "SELECT bytes FROM attachment WHERE sha256 = ?", arguments: [reference.sha256]) ?? Data()
                     return StoredAttachment(
-                        name: reference.name, format: reference.format, width: reference.width, height: reference.height, data: bytes)
+                        name: reference.name, format: reference.format, width: reference.width, height: reference.height,
+                        language: reference.language, data: bytes)
                 }
                 return StoredMessage(
                     role: row["role"], content: row["content"], reasoning: row["reasoning"], attachments: attachments,

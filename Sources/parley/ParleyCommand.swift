@@ -77,6 +77,16 @@ struct ParleyCommand: AsyncParsableCommand {
         help: "With a prompt, leave piped standard input unread (a loop that reads questions from it, a pipe that stays open).")
     var noStdin = false
 
+    @Option(
+        name: [.short, .customLong("file")],
+        help: ArgumentHelp(
+            "Attach a file or a web page to the first message: text, code, a PDF's text, an image (repeatable).",
+            valueName: "path|url"))
+    var file: [String] = []
+
+    @Option(help: ArgumentHelp("The most text a file, page, command or stdin may give, in MB (default 1; PDFs up to 20).", valueName: "mb"))
+    var attachLimit: Double?
+
     @Flag(help: "Print the endpoint parley would use and where it came from, and which key goes to it and why; then exit.")
     var showEndpoint = false
 
@@ -183,6 +193,8 @@ struct ParleyCommand: AsyncParsableCommand {
         options.transcript = transcript
         options.profile = profile
         options.readsStdin = !noStdin
+        options.files = file
+        options.attachLimit = attachLimit
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
         return options
     }

@@ -96,6 +96,6 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertTrue(screen.contains("[1] cat.jpg · JPEG"), screen)
         XCTAssertFalse(screen.contains("\u{1B}P") || screen.contains("\u{1B}_G"), screen.debugDescription)
         terminal.type("/detach all\r")
-        XCTAssertTrue(terminal.read(until: "No image is attached now.", after: afterQuery), terminal.text.debugDescription)
+        XCTAssertTrue(terminal.read(until: "Nothing is attached now.", after: afterQuery), terminal.text.debugDescription)
     }
 }

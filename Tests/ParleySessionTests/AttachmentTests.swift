@@ -18,9 +18,7 @@ final class AttachmentTests: XCTestCase {
             ("anim.gif", .gif, 320, 200), ("photo.webp", .webp, 320, 200), ("pixel.png", .png, 1, 1),
         ] {
             let attachment = try inspect(name)
-            XCTAssertEqual(attachment.format, format, name)
-            XCTAssertEqual(attachment.width, width, name)
-            XCTAssertEqual(attachment.height, height, name)
+            XCTAssertEqual(attachment.kind, .image(format, width: width, height: height), name)
         }
         XCTAssertEqual(try inspect("cat.jpg").summary, "cat.jpg · JPEG · 320×200 · 4.7 KB")
     }

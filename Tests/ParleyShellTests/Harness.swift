@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import ParleyRender
 import ParleySession
 import ParleyStore
@@ -50,7 +51,10 @@ final class Harness {
         let services = Services(
             console: Console.plain(out: out, err: err), lineReader: lines, chat: chat, models: self.models,
             conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
-            pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input)
+            pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input,
+            context: LiveContextSources(
+                transport: CurlTransport(userAgent: "parley-tests"), connectTimeout: 5, idleTimeout: 10, path: "/usr/bin:/bin",
+                shell: "/bin/sh"))
         shell = Shell(
             configuration: configuration, services: services,
             mode: interactive ? .interactive : .script,

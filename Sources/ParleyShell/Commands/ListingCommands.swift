@@ -20,9 +20,7 @@ struct HistoryCommand: PlainCommand, Equatable {
             let status =
                 (message.status == .complete ? "" : " [\(message.status.rawValue)]")
                 + (index < shell.session.sentFrom ? " [not sent: /trim]" : "")
-            let images =
-                message.attachments.isEmpty
-                ? "" : " [" + message.attachments.map { TerminalSanitizer.clean($0.name) }.joined(separator: ", ") + "]"
+            let images = message.attachments.map { " " + TerminalSanitizer.clean($0.sourceLine) }.joined()
             let text = TerminalSanitizer.clean(message.text)
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let head = "#\(index + 1) \(who): "

@@ -48,7 +48,7 @@ struct EditCommand: SlashCommand, Equatable {
         switch editor.readLine(prompt: "edit #\(number) › ", initialText: messages[number - 1].text) {
         case let .line(text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
             editor.remember(text)
-            shell.noteTranscriptTurn(text, images: messages[number - 1].attachments.map(\.name))
+            shell.noteTranscriptTurn(text, attachments: messages[number - 1].attachments)
             _ = await shell.turn(.edit(number: number, text: text))
         default:
             shell.console.notice("Edit abandoned; nothing changed.")

@@ -12,9 +12,8 @@ extension Services {
     /// local programs for speech, the terminal's pictures, the clock.
     static func live(configuration: ShellConfiguration, environment: [String: String], store: Store?) -> Services {
         let console = Console.live(environment: environment, noColor: configuration.noColor)
-        let chat = ChatClient(
-            endpoint: configuration.endpoint, transport: CurlTransport(userAgent: "parley/\(Parley.version)"),
-            idleTimeout: configuration.idleTimeout)
+        let transport = CurlTransport(userAgent: "parley/\(Parley.version)")
+        let chat = ChatClient(endpoint: configuration.endpoint, transport: transport, idleTimeout: configuration.idleTimeout)
         let path = environment["PATH"]
         let terminalOut =
             console.outIsTerminal
@@ -30,7 +29,10 @@ extension Services {
             speech: LocalSpeech(path: path),
             pictures: TerminalPictures(environment: environment),
             clock: SystemClock(),
-            keys: TerminalKeys(), input: StandardInput())
+            keys: TerminalKeys(), input: StandardInput(),
+            context: LiveContextSources(
+                transport: transport, connectTimeout: HTTPRequest.defaultConnectTimeout, idleTimeout: configuration.idleTimeout,
+                path: path, shell: environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh"))
     }
 }
 

@@ -21,6 +21,7 @@ struct Services {
     var clock: any TimeSource
     var keys: any CancelKeys
     var input: any PipedInput
+    var context: any ContextSources
 }
 
 /// Standard input when it is a pipe or a file: what a one-shot prompt takes with it.

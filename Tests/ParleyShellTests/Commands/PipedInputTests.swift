@@ -1,3 +1,4 @@
+import ParleySession
 import ParleyWire
 import XCTest
 
@@ -51,8 +52,8 @@ final class PipedInputTests: XCTestCase {
                     "error: Standard input is not text (it is not UTF-8); nothing was sent. --no-stdin leaves it unread.\n"
                 ),
                 (
-                    Array(repeating: 0x61, count: Shell.pipedInputLimit + 1),
-                    "error: Standard input holds more than 1 MB; nothing was sent.\n"
+                    Array(repeating: 0x61, count: AttachLimits.defaultText + 1),
+                    "error: Standard input holds more than 1.0 MB; nothing was sent (--attach-limit raises it).\n"
                 ),
             ]
             for (bytes, said) in cases {

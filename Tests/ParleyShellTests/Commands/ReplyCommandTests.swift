@@ -176,9 +176,9 @@ final class ReplyCommandTests: XCTestCase {
         try await onMain {
             let images = ReplyCommandTests.images
             let shell = try Harness(replies: [ScriptedChat.text("A cat.")], interactive: true, pictures: "PICTURE")
-            await shell.enter("/attach \(images.path)/cat.jpg \(images.path)/not-really.png \(images.path)/pixel.png")
+            await shell.enter("/attach \(images.path)/cat.jpg \(images.path)/diagram.bmp \(images.path)/pixel.png")
             let said = shell.take()
-            XCTAssertTrue(said.err.contains("not-really.png is not a JPEG, PNG, GIF or WebP image"), said.err)
+            XCTAssertEqual(said.err, "error: diagram.bmp is not a JPEG, PNG, GIF or WebP image (it is a BMP).\n")
             XCTAssertTrue(said.out.hasPrefix("For the next message:\n  [1] cat.jpg · JPEG · "), said.out)
             XCTAssertTrue(
                 said.out.contains("PICTURE:cat.jpg\n") && said.out.contains("PICTURE:pixel.png\n"),
@@ -187,14 +187,14 @@ final class ReplyCommandTests: XCTestCase {
             await shell.enter("/detach 1")
             XCTAssertEqual(shell.session.pendingAttachments.map(\.name), ["pixel.png"])
             await shell.enter("/detach 5")
-            XCTAssertEqual(shell.take().err, "error: There is no image 5; 1 are waiting.\n")
+            XCTAssertEqual(shell.take().err, "error: There is no attachment 5; 1 is waiting.\n")
             await shell.enter("What is it?")
             guard case let .parts(parts)? = shell.chat.requests.last?.messages.last?.content else { return XCTFail("no image sent") }
             XCTAssertEqual(parts.count, 2)
             await shell.enter("/detach")
-            XCTAssertEqual(shell.take().err, "error: No image is waiting to be sent.\n")
+            XCTAssertEqual(shell.take().err, "error: Nothing is waiting to be sent with the next message.\n")
             await shell.enter("/attach")
-            XCTAssertEqual(shell.take().err, "error: Attach which files? Usage: /attach PATH...\n")
+            XCTAssertEqual(shell.take().err, "error: Attach which files? Usage: /attach PATH|URL...|!CMD\n")
         }
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import ParleyContext
+import ParleySession
+
+/// Attachments from beyond the disk: web pages and commands' output.
+extension Shell {
+    /// `http(s)://…`: fetched under the chat requests' TLS rules and timeouts; an HTML page becomes
+    /// readable text, a PDF its text, an image an image, text and JSON stay as they are.
+    func loadPage(_ url: String) async -> Result<Attachment, AttachmentError> {
+        let body: FetchedBody
+        switch await services.context.fetch(url, limit: pdfLimit) {
+        case let .success(fetched): body = fetched
+        case let .failure(error): return .failure(error)
+        }
+        let type = (body.contentType ?? "").lowercased()
+        let found = ContentSniffer.classify(body.bytes)
+        let name = (URL(string: url)?.lastPathComponent).flatMap { $0.isEmpty || $0 == "/" ? nil : $0 } ?? url
+        switch found {
+        case .image:
+            return Result { () throws(AttachmentError) in try ImageInspector.inspect(Data(body.bytes), name: name) }
+        case .pdf:
+            return await pdfText(of: body.bytes, url: url)
+        default:
+            break
+        }
+        if type.contains("html") || (type.isEmpty && Self.looksLikeHTML(body.bytes)) {
+            guard HTMLText.isAvailable else {
+                return .failure(AttachmentError("Reading a web page needs libxml2 (apt install libxml2)."))
+            }
+            guard let page = HTMLText.readable(body.bytes, charset: Self.charset(of: type)), !page.text.isEmpty else {
+                return .failure(AttachmentError("\(url) holds no readable text; nothing was attached."))
+            }
+            return textAttachment(page.text, name: url, source: .page, language: nil)
+        }
+        switch found {
+        case let .text(text):
+            return textAttachment(text, name: url, source: .page, language: type.contains("json") ? "json" : nil)
+        case let .binary(what):
+            return .failure(AttachmentError("\(url) is not text: it seems to be \(what)."))
+        case let .otherEncoding(encoding, _):
+            return .failure(AttachmentError("\(url) is not UTF-8 text; it seems to be \(encoding)."))
+        case let .otherImage(format):
+            return .failure(AttachmentError("\(url) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
+        case .image, .pdf:
+            return .failure(AttachmentError("\(url) could not be read."))
+        }
+    }
+
+    /// A fetched PDF's text, through a private temporary file.
+    func pdfText(of bytes: [UInt8], url: String) async -> Result<Attachment, AttachmentError> {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(UUID().uuidString).pdf").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            return .failure(AttachmentError("The PDF from \(url) could not be written to \(FileManager.default.temporaryDirectory.path)."))
+        }
+        return await services.context.pdfText(path: file, name: url).flatMap { textAttachment($0, name: url, source: .pdf) }
+    }
+
+    /// `charset=…` of a content type, if it names one.
+    static func charset(of contentType: String) -> String? {
+        guard let range = contentType.range(of: "charset=") else { return nil }
+        let value = contentType[range.upperBound...].prefix { $0 != ";" && !$0.isWhitespace }
+        return value.isEmpty ? nil : value.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+    }
+
+    static func looksLikeHTML(_ bytes: [UInt8]) -> Bool {
+        let start = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased().drop { $0.isWhitespace }
+        return start.hasPrefix("<!doctype html") || start.hasPrefix("<html")
+    }
+
+    /// `!CMD`: run with the user's shell until it ends or Esc/Ctrl-C stops it; its standard output is
+    /// attached and its exit status said.
+    func loadOutput(_ command: String) async -> Result<Attachment, AttachmentError> {
+        let running = services.context.start(command, limit: configuration.attachLimit)
+        let result = await whileWatchingKeys(Task { await running.finish() }, onCancel: { running.stop() })
+        let output: CommandOutput
+        switch result {
+        case let .success(value): output = value
+        case let .failure(error): return .failure(error)
+        }
+        guard !output.text.allSatisfy(\.isWhitespace) else {
+            return .failure(AttachmentError("`\(command)` wrote nothing to its standard output (\(output.status)); nothing was attached."))
+        }
+        if output.succeeded {
+            console.notice("`\(command)` ended with \(output.status).")
+        } else {
+            console.warning("`\(command)` ended with \(output.status); its output is attached all the same (/detach removes it).")
+        }
+        return textAttachment(output.text, name: "!" + command, source: .output)
+    }
+}
