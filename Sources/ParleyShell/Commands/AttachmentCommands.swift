@@ -33,7 +33,7 @@ enum AttachSource: Equatable {
         let trimmed = argument.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("!") {
             let command = trimmed.dropFirst().trimmingCharacters(in: .whitespaces)
-            if command.isEmpty { throw CommandRefusal("Attach the output of which command? /attach !ls -l") }
+            if command.isEmpty { throw CommandRefusal("Attach the output of which command?") }
             return [.command(command)]
         }
         let words = PathWords.split(trimmed)
