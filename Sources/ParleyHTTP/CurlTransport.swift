@@ -59,6 +59,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers: [HTTPHeader] = []
     private var headDelivered = false
     private var lastActivity = DispatchTime.now()
+    /// How much of the request body curl has taken.
+    private var bodyOffset = 0
     /// Body bytes not yet handed over: curl gives at most 16 KB a call, so they are gathered and
     /// handed over once per round of reading, or when this many have come.
     private var pendingBody: [UInt8] = []
@@ -189,20 +191,23 @@ final class CurlTransfer: @unchecked Sendable {
         }
         checks.check(options.pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)), "CURLOPT_HTTPHEADER")
 
+        let context = Unmanaged.passUnretained(self).toOpaque()
         switch request.method {
         case .get:
             checks.check(options.long(easy, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
         case .post:
-            let body = request.body ?? []
+            // The body is read from the request as curl sends it: never copied whole (a 10 MB message
+            // would otherwise be held twice).
             checks.check(options.long(easy, CURLOPT_POST, 1), "CURLOPT_POST")
-            checks.check(options.long(easy, CURLOPT_POSTFIELDSIZE, body.count), "CURLOPT_POSTFIELDSIZE")
-            body.withUnsafeBufferPointer { buffer in
-                let bytes = UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                checks.check(options.pointer(easy, CURLOPT_COPYPOSTFIELDS, bytes), "CURLOPT_COPYPOSTFIELDS")
-            }
+            checks.check(options.long(easy, CURLOPT_POSTFIELDSIZE, request.body?.count ?? 0), "CURLOPT_POSTFIELDSIZE")
+            checks.check(
+                parley_curl_setopt_read(easy) { pointer, size, count, context in
+                    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+                    return transfer.send(into: UnsafeMutableRawBufferPointer(start: pointer, count: size * count))
+                }, "CURLOPT_READFUNCTION")
+            checks.check(options.pointer(easy, CURLOPT_READDATA, context), "CURLOPT_READDATA")
         }
 
-        let context = Unmanaged.passUnretained(self).toOpaque()
         checks.check(
             parley_curl_setopt_write(easy) { pointer, size, count, context in
                 let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
@@ -237,6 +242,16 @@ final class CurlTransfer: @unchecked Sendable {
             headers.append(HTTPHeader(name: name, value: value))
         }
         return raw.count
+    }
+
+    /// The next bytes of the request body, as many as fit `buffer`; 0 at its end.
+    private func send(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let body = request.body, bodyOffset < body.count, let target = buffer.baseAddress else { return 0 }
+        let count = min(buffer.count, body.count - bodyOffset)
+        body.withUnsafeBytes { target.copyMemory(from: $0.baseAddress! + bodyOffset, byteCount: count) }
+        bodyOffset += count
+        lastActivity = .now()
+        return count
     }
 
     private func received(body raw: UnsafeRawBufferPointer) -> Int {

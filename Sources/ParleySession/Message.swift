@@ -33,7 +33,8 @@ public struct Message: Sendable, Equatable {
     /// The message as the API takes it: its text, after the fenced text of each text attachment; then,
     /// with images, one `image_url` part per image.
     public var wire: ChatMessage {
-        let body = (attachments.compactMap(\.fencedText) + [text]).joined(separator: "\n\n")
+        let texts = attachments.compactMap(\.fencedText)
+        let body = texts.isEmpty ? text : (texts + [text]).joined(separator: "\n\n")
         let images = attachments.filter(\.isImage)
         guard !images.isEmpty else { return ChatMessage(role: role, text: body) }
         return ChatMessage(role: role, content: .parts([.text(body)] + images.map { .imageURL($0.dataURL) }))

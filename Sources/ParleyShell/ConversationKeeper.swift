@@ -67,7 +67,9 @@ final class ConversationKeeper {
 
     /// The first line, trimmed to about 50 characters at a word boundary.
     static func title(from text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        // The first line that is not blank, found without splitting the whole text (it may be 10 MB).
+        let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+        let line = text[start...].prefix { !$0.isNewline }.trimmingCharacters(in: .whitespaces)
         guard line.count > 50 else { return line.isEmpty ? "Untitled" : line }
         let cut = line.prefix(50)
         let atWord = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut

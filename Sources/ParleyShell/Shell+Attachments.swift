@@ -104,6 +104,7 @@ extension Shell {
                 ))
         }
         guard let data = FileManager.default.contents(atPath: path) else { return .failure(AttachmentError("\(path) cannot be read.")) }
+        if data.isEmpty { return .failure(AttachmentError("\(name) is empty; nothing was attached.")) }
         switch ContentSniffer.classify([UInt8](data)) {
         case .image:
             return Result { () throws(AttachmentError) in try ImageInspector.inspect(data, name: name) }

@@ -258,22 +258,24 @@ public final class Store: Sendable {
         let attachmentsJSON = Self.json(references)
         try write { db in
             if let creating { try Self.insert(creating, db) }
+            // Through a statement's own execute: it lends SQLite the text and bytes rather than having
+            // them copied (a 10 MB message is held once less while it is written).
             for (attachment, reference) in zip(message.attachments, references) {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)", arguments: [reference.sha256, attachment.data])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)")
+                    .execute(arguments: [reference.sha256, attachment.data])
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
                         reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
                         usage = excluded.usage, timings = excluded.timings
-                    """,
-                arguments: [
-                    conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
-                    message.status, message.usage, message.timings,
-                ])
+                    """
+            ).execute(arguments: [
+                conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
+                message.status, message.usage, message.timings,
+            ])
             try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
             if let title {
                 try db.execute(

@@ -114,13 +114,6 @@ public struct ChatRequest: Sendable, Equatable, Encodable {
             try container.encode(StreamOptions(include_usage: true), forKey: .stream_options)
         }
     }
-
-    /// The JSON body, keys sorted so that equal requests give equal bytes.
-    public func jsonBody() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data())
-    }
 }
 
 /// Token counts, when the server sends them.

@@ -138,6 +138,10 @@ struct ParleyCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        // Blocks of 1 MB and more are mapped on their own and given back when freed. glibc would
+        // otherwise raise that threshold after the first such free, and a large message's copies,
+        // freed, would stay in the process's memory for the rest of the run.
+        _ = glibcMallopt(mmapThreshold, 1024 * 1024)
         // No core dumps: they would hold the key and the conversation.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
@@ -199,3 +203,8 @@ struct ParleyCommand: AsyncParsableCommand {
         return options
     }
 }
+
+/// glibc's `mallopt` (malloc.h, which Glibc's module map leaves out) and its `M_MMAP_THRESHOLD`.
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let mmapThreshold: Int32 = -3

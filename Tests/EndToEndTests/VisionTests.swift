@@ -22,8 +22,9 @@ final class VisionTests: ParleyTestCase {
         let script = "/attach " + files.map { path($0.0) }.joined(separator: " ") + "\nWhat are these?\n"
         let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: script, environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("[1] cat.jpg · JPEG · 320×200 · 4.7 KB"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("[4] photo.webp · WebP · 320×200"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("[1] cat.jpg · JPEG · 320×200 · 4.7 KB"), "piped, on stderr: \(result.stderr)")
+        XCTAssertTrue(result.stderr.contains("[4] photo.webp · WebP · 320×200"), result.stderr)
+        XCTAssertFalse(result.stdout.contains("For the next message"), "stdout stays the transcript")
         XCTAssertTrue(result.stdout.contains("> What are these?\n> [image: cat.jpg]"), result.stdout)
         let urls = try imageURLs(server.chats.first)
         XCTAssertEqual(urls.count, 4)
@@ -96,7 +97,7 @@ final class VisionTests: ParleyTestCase {
         let again = try ParleyProcess.run(
             ["--base-url", server.baseURL, "-m", "m", "-c"], input: "/history\n/regen\n", environment: environment)
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertTrue(again.stdout.contains("#1 you: read the chart [chart.png]"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("#1 you: read the chart [image: chart.png]"), again.stdout)
         XCTAssertEqual(server.chats.count, 2)
         XCTAssertEqual(try imageURLs(server.chats[1]), try imageURLs(server.chats[0]))
     }

@@ -226,14 +226,23 @@ struct InlinePictures {
 struct StandardInput: PipedInput {
     var isPiped: Bool { !TerminalDevice.isTerminal(0) }
 
+    /// Read in pieces, then joined once into an array of the exact size: a growing array would hold
+    /// its old and new storage at once, up to three times the input.
     func readAll(limit: Int) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var pieces: [[UInt8]] = []
+        var total = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { readFD(0, $0.baseAddress!, $0.count) }
-            if count <= 0 { return bytes }
-            bytes += chunk[0..<count]
-            if bytes.count > limit { return nil }
+            var piece = [UInt8](repeating: 0, count: 256 * 1024)
+            let count = piece.withUnsafeMutableBytes { readFD(0, $0.baseAddress!, $0.count) }
+            if count <= 0 { break }
+            piece.removeLast(piece.count - count)
+            total += count
+            if total > limit { return nil }
+            pieces.append(piece)
         }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        for piece in pieces { bytes += piece }
+        return bytes
     }
 }
