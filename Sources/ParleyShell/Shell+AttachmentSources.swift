@@ -1,5 +1,6 @@
 import Foundation
 import ParleyContext
+import ParleyHTTP
 import ParleySession
 
 /// Attachments from beyond the disk: web pages and commands' output.
@@ -12,14 +13,16 @@ extension Shell {
         case let .success(fetched): body = fetched
         case let .failure(error): return .failure(error)
         }
+        // A password in the URL is never shown, stored or sent to the model.
+        let shown = URLPassword.redacted(url)
         let type = (body.contentType ?? "").lowercased()
         let found = ContentSniffer.classify(body.bytes)
-        let name = (URL(string: url)?.lastPathComponent).flatMap { $0.isEmpty || $0 == "/" ? nil : $0 } ?? url
+        let name = (URL(string: url)?.lastPathComponent).flatMap { $0.isEmpty || $0 == "/" ? nil : $0 } ?? shown
         switch found {
         case .image:
             return Result { () throws(AttachmentError) in try ImageInspector.inspect(Data(body.bytes), name: name) }
         case .pdf:
-            return await pdfText(of: body.bytes, url: url)
+            return await pdfText(of: body.bytes, url: shown)
         default:
             break
         }
@@ -28,21 +31,21 @@ extension Shell {
                 return .failure(AttachmentError("Reading a web page needs libxml2 (apt install libxml2)."))
             }
             guard let page = HTMLText.readable(body.bytes, charset: Self.charset(of: type)), !page.text.isEmpty else {
-                return .failure(AttachmentError("\(url) holds no readable text; nothing was attached."))
+                return .failure(AttachmentError("\(shown) holds no readable text; nothing was attached."))
             }
-            return textAttachment(page.text, name: url, source: .page, language: nil)
+            return textAttachment(page.text, name: shown, source: .page, language: nil)
         }
         switch found {
         case let .text(text):
-            return textAttachment(text, name: url, source: .page, language: type.contains("json") ? "json" : nil)
+            return textAttachment(text, name: shown, source: .page, language: type.contains("json") ? "json" : nil)
         case let .binary(what):
-            return .failure(AttachmentError("\(url) is not text: it seems to be \(what)."))
+            return .failure(AttachmentError("\(shown) is not text: it seems to be \(what)."))
         case let .otherEncoding(encoding, _):
-            return .failure(AttachmentError("\(url) is not UTF-8 text; it seems to be \(encoding)."))
+            return .failure(AttachmentError("\(shown) is not UTF-8 text; it seems to be \(encoding)."))
         case let .otherImage(format):
-            return .failure(AttachmentError("\(url) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
+            return .failure(AttachmentError("\(shown) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
         case .image, .pdf:
-            return .failure(AttachmentError("\(url) could not be read."))
+            return .failure(AttachmentError("\(shown) could not be read."))
         }
     }
 

@@ -96,35 +96,59 @@ extension Shell {
         }
         if isDirectory.boolValue { return .failure(AttachmentError("\(path) is a directory; attach its files with \(path)/*.")) }
         guard FileManager.default.isReadableFile(atPath: path) else { return .failure(AttachmentError("\(path) cannot be read.")) }
-        let most = max(Attachment.maxBytes, pdfLimit, configuration.attachLimit)
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber, size.intValue > most {
-            return .failure(
-                AttachmentError(
-                    "\(name) is \(Attachment.size(size.intValue)); attachments may be at most \(Attachment.size(configuration.attachLimit)) of text, 10 MB an image, \(Attachment.size(pdfLimit)) a PDF."
-                ))
+        // Its first bytes say what it is, and so its limit, before the whole is read: a large binary
+        // or an oversized file is refused without being read.
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        let head = FileHandle(forReadingAtPath: path).map { handle in
+            defer { try? handle.close() }
+            return [UInt8](handle.readData(ofLength: 4096))
+        }
+        guard let head else { return .failure(AttachmentError("\(path) cannot be read.")) }
+        if head.isEmpty { return .failure(AttachmentError("\(name) is empty; nothing was attached.")) }
+        let kind = ContentSniffer.classify(head)
+        switch kind {
+        case .image:
+            if size > Attachment.maxBytes {
+                return .failure(AttachmentError("\(name) is \(Attachment.size(size)); images may be at most 10 MB."))
+            }
+        case .pdf:
+            if size > pdfLimit { return .failure(tooLarge(name, size, limit: pdfLimit, what: "a PDF")) }
+        case .binary, .otherImage:
+            return refusal(kind, name: name)
+        case .text, .otherEncoding:
+            if size > configuration.attachLimit { return .failure(tooLarge(name, size, limit: configuration.attachLimit, what: "text")) }
         }
         guard let data = FileManager.default.contents(atPath: path) else { return .failure(AttachmentError("\(path) cannot be read.")) }
-        if data.isEmpty { return .failure(AttachmentError("\(name) is empty; nothing was attached.")) }
-        switch ContentSniffer.classify([UInt8](data)) {
+        let found = ContentSniffer.classify([UInt8](data))
+        switch found {
         case .image:
             return Result { () throws(AttachmentError) in try ImageInspector.inspect(data, name: name) }
-        case let .otherImage(format):
-            return .failure(AttachmentError("\(name) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
         case .pdf:
-            guard data.count <= pdfLimit else { return .failure(tooLarge(name, data.count, limit: pdfLimit, what: "a PDF")) }
             return await services.context.pdfText(path: path, name: name).flatMap { text in textAttachment(text, name: path, source: .pdf) }
         case let .text(text):
             return textAttachment(text, name: path, source: .file, language: CodeLanguage.tag(forPath: path))
+        case .binary, .otherImage, .otherEncoding:
+            return refusal(found, name: name)
+        }
+    }
+
+    /// Why a file that is not text, a PDF or a sendable image is not attached.
+    func refusal(_ found: ContentSniffer.Found, name: String) -> Result<Attachment, AttachmentError> {
+        switch found {
+        case let .otherImage(format):
+            return .failure(AttachmentError("\(name) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
         case let .binary(what):
             return .failure(AttachmentError("\(name) is not text: it seems to be \(what). Text, code, PDFs and images can be attached."))
         case let .otherEncoding(encoding, iconv):
-            let converted =
-                ((name as NSString).deletingPathExtension) + ".utf8"
-                + ((name as NSString).pathExtension.isEmpty ? "" : "." + (name as NSString).pathExtension)
+            let base = (name as NSString).deletingPathExtension
+            let ext = (name as NSString).pathExtension
+            let converted = base + ".utf8" + (ext.isEmpty ? "" : "." + ext)
             return .failure(
                 AttachmentError(
                     "\(name) is not UTF-8; it seems to be \(encoding). Convert it first: iconv -f \(iconv) -t UTF-8 \(name) > \(converted)")
             )
+        case .image, .pdf, .text:
+            return .failure(AttachmentError("\(name) could not be read."))
         }
     }
 

@@ -46,8 +46,11 @@ final class AttachSourcesTests: XCTestCase {
             XCTAssertTrue(err.contains("error: \(base)/blob is not text: it seems to be binary data.\n"), err)
             XCTAssertTrue(err.contains("error: Cannot connect to http://127.0.0.1:9/none"), err)
             XCTAssertEqual(shell.session.pendingAttachments.count, 3, "nothing more was attached")
+            await shell.enter("/attach http://reader:s3cret@127.0.0.1:\(server.port)/data")
+            XCTAssertEqual(shell.session.pendingAttachments.last?.name, "http://reader:***@127.0.0.1:\(server.port)/data")
+            XCTAssertFalse(shell.take().out.contains("s3cret"), "a URL's password is not shown, kept or sent")
         }
-        XCTAssertEqual(server.requests.map(\.path), ["/old", "/survey", "/data", "/report", "/missing", "/blob"])
+        XCTAssertEqual(server.requests.map(\.path), ["/old", "/survey", "/data", "/report", "/missing", "/blob", "/data"])
     }
 
     func testACommandsOutputIsAttachedWithItsStatusSaid() async throws {

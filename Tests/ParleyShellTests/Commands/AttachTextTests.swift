@@ -1,4 +1,5 @@
 import Foundation
+import ParleyHTTP
 import ParleySession
 import ParleyStore
 import ParleyWire
@@ -81,7 +82,7 @@ final class AttachTextTests: XCTestCase {
             let big = shell.path("big.txt")
             try String(repeating: "x", count: 2000).write(toFile: big, atomically: true, encoding: .utf8)
             await shell.enter("/attach \(big)")
-            XCTAssertEqual(shell.take().err, "error: \(big) is 2.0 KB; text may be at most 1.0 KB (--attach-limit raises it).\n")
+            XCTAssertEqual(shell.take().err, "error: big.txt is 2.0 KB; text may be at most 1.0 KB (--attach-limit raises it).\n")
             let raised = try Harness(interactive: true) { $0.attachLimit = 0.01 }
             await raised.enter("/attach \(big)")
             XCTAssertEqual(raised.session.pendingAttachments.count, 1)
@@ -122,5 +123,39 @@ final class AttachTextTests: XCTestCase {
             XCTAssertEqual(attachments.first?["kind"] as? String, "file")
             XCTAssertEqual(attachments.first?["text"] as? String, "milk\neggs\n", "the JSON carries the text")
         }
+    }
+
+    func testALargeTotalIsSaidAndCodeSnippetsCarryTheText() async throws {
+        try await onMain {
+            let shell = try Harness(replies: [ScriptedChat.text("ok")], interactive: true)
+            let log = shell.path("server.log")
+            try String(repeating: "GET /index.html 200 marker-line\n", count: 1200).write(toFile: log, atomically: true, encoding: .utf8)
+            await shell.enter("/attach \(log)")
+            let said = shell.take().out
+            XCTAssertTrue(said.contains("server.log · text · 37.5 KB · ~9.6k tokens\n"), said)
+            XCTAssertTrue(said.hasSuffix("  In all ~9.6k tokens of text: check that the model's context holds it.\n"), said)
+            await shell.enter("Any errors?")
+            _ = shell.take()
+            await shell.enter("/code")
+            XCTAssertTrue(shell.take().out.contains("marker-line"), "the snippets repeat the request, text and all")
+        }
+    }
+
+    func testAPDFOverItsLimitAndAMissingPdftotextAreSaid() async throws {
+        try await onMain {
+            let shell = try Harness(interactive: true)
+            let big = shell.path("big.pdf")
+            var bytes = Data("%PDF-1.4\n".utf8)
+            bytes.append(Data(count: 21 * 1024 * 1024))
+            try bytes.write(to: URL(fileURLWithPath: big))
+            await shell.enter("/attach \(big)")
+            XCTAssertEqual(shell.take().err, "error: big.pdf is 21.0 MB; a PDF may be at most 20.0 MB (--attach-limit raises it).\n")
+        }
+        let without = LiveContextSources(
+            transport: CurlTransport(userAgent: "t"), connectTimeout: 1, idleTimeout: 1, path: "/nonexistent", shell: "/bin/sh")
+        let result = await without.pdfText(path: AttachTextTests.document("report.pdf"), name: "report.pdf")
+        XCTAssertEqual(
+            result,
+            .failure(AttachmentError("Reading a PDF's text needs pdftotext, from the package poppler-utils (apt install poppler-utils).")))
     }
 }
