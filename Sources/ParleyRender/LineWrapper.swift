@@ -23,9 +23,22 @@ public struct LineWrapper: Sendable {
     /// The hanging indent, once the line's start is known (at most half a row, as wide as it is now).
     private var indent: Int { marker.done ? min(marker.indent, width / 2) : 0 }
     private var escape: String?
+    /// A code line: written as it is, never broken at a space (the terminal folds a long one, and
+    /// what is selected on the screen is the code).
+    private var verbatim = false
+    /// Plain Markdown (no renderer before this): fences are read here to know the code lines.
+    private let readsFences: Bool
+    private var inFence = false
+    /// The current line's start, while it may still be a fence (plain Markdown only).
+    private var lineStart = ""
 
-    public init(width: Int) {
+    /// Marks the start of a code line in what `MarkdownRenderer` writes; taken out here.
+    public static let codeLine: Character = "\u{0E}"
+
+    /// `readsFences`: the text is plain Markdown (styles off), whose fenced lines are code.
+    public init(width: Int, readsFences: Bool = false) {
         self.width = max(width, 8)
+        self.readsFences = readsFences
     }
 
     /// The terminal is now `newWidth` columns wide: what follows fits it. A row already longer has
@@ -50,7 +63,15 @@ public struct LineWrapper: Sendable {
                 }
                 continue
             }
+            if readsFences, lineStart.count < 8, character != "\n", character != "\r\n" { lineStart.append(character) }
+            if verbatim, character != "\n", character != "\r\n" {
+                out.append(character)
+                column += character == "\t" ? 8 - column % 8 : Self.columns(of: character)
+                continue
+            }
             switch character {
+            case Self.codeLine:
+                verbatim = true
             case "\u{1B}":
                 escape = "\u{1B}"
             case "\r":
@@ -62,6 +83,12 @@ public struct LineWrapper: Sendable {
                 column = 0
                 marker = MarkerReader()
                 startWord(at: 0)
+                if readsFences {
+                    let start = lineStart.drop { $0 == " " }
+                    if start.hasPrefix("```") || start.hasPrefix("~~~") { inFence.toggle() }
+                    lineStart = ""
+                }
+                verbatim = readsFences && inFence
             case " ", "\t":
                 let next = character == " " ? column + 1 : (column / 8 + 1) * 8
                 readMarker(character)

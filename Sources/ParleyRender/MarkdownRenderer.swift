@@ -99,7 +99,8 @@ public struct MarkdownRenderer: Sendable {
                 return
             }
             kind = .code
-            out += style.codes(Style.cyan) + line
+            // Marked as code for the line wrapper, which leaves it unbroken.
+            out += style.codes(Style.cyan) + (style.enabled ? String(LineWrapper.codeLine) : "") + line
             return
         }
         if body.hasPrefix("```") || body.hasPrefix("~~~") {

@@ -30,7 +30,7 @@ public final class ReplyWriter {
         sanitizer = TerminalSanitizer()
         let columns = wraps ? width() : nil
         markdown = MarkdownRenderer(style: style, tableWidth: columns)
-        wrapper = columns.map(LineWrapper.init(width:))
+        wrapper = columns.map { LineWrapper(width: $0, readsFences: !style.enabled) }
         thinkingShown = false
         thinkingTail = ""
         thinkingStarted = nil
@@ -40,7 +40,7 @@ public final class ReplyWriter {
     /// `text` broken to fit the terminal as it is now (it may have been resized since the last
     /// piece); as it is when not wrapping.
     private func fitted(_ text: String) -> String {
-        guard wrapper != nil else { return text }
+        guard wrapper != nil else { return text.contains(LineWrapper.codeLine) ? text.filter { $0 != LineWrapper.codeLine } : text }
         wrapper!.resize(to: width())
         return wrapper!.wrap(text)
     }

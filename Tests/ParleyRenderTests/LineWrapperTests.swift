@@ -226,4 +226,28 @@ final class LineWrapperTests: XCTestCase {
         XCTAssertEqual(lines.joined().filter { $0 != " " }, "indenteddeeplyandthensomewords")
         XCTAssertTrue(lines.allSatisfy { $0.count <= 8 }, "\(lines)")
     }
+
+    func testACodeLineIsNeverBrokenAtASpaceStyledOrPlainInAnyPieces() {
+        let reply = "Some prose that is long enough to wrap.\n```python\nresult = compute(alpha, beta, gamma, delta)\n```\nAfter.\n"
+        let code = "result = compute(alpha, beta, gamma, delta)"
+        for styled in [true, false] {
+            for size in [1, 2, 5, 200] {
+                let sink = StringSink()
+                let writer = ReplyWriter(sink: sink, style: Style(enabled: styled), width: { 20 }, wraps: true)
+                writer.begin()
+                var rest = Substring(reply)
+                while !rest.isEmpty {
+                    writer.content(String(rest.prefix(size)))
+                    rest = rest.dropFirst(size)
+                }
+                writer.end(status: nil)
+                let shown = sink.text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
+                XCTAssertTrue(shown.contains(code), "styled \(styled), pieces of \(size): \(shown.debugDescription)")
+                XCTAssertFalse(shown.contains(String(LineWrapper.codeLine)), "the mark is taken out")
+                var screen = Screen(width: 20)
+                screen.write(sink.text)
+                XCTAssertEqual(Array(screen.lines.prefix(2)), ["Some prose that is", "long enough to wrap."], "prose still wraps")
+            }
+        }
+    }
 }
