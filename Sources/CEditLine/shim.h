@@ -20,6 +20,7 @@ static inline void *parley_el_get_clientdata(EditLine *e) { void *d = NULL; el_g
 static inline int parley_el_addfn(EditLine *e, const char *name, const char *help, parley_el_fn f) { return el_set(e, EL_ADDFN, name, help, f); }
 static inline int parley_el_bind(EditLine *e, const char *keys, const char *fn) { return el_set(e, EL_BIND, keys, fn, NULL); }
 static inline int parley_el_setty(EditLine *e, const char *a, const char *b) { return el_set(e, EL_SETTY, a, b, NULL); }
+static inline const char *parley_el_get_editor(EditLine *e) { const char *mode = NULL; el_get(e, EL_EDITOR, &mode); return mode; }
 
 static inline int parley_history_setsize(History *h, HistEvent *ev, int n) { return history(h, ev, H_SETSIZE, n); }
 static inline int parley_history_setunique(History *h, HistEvent *ev, int on) { return history(h, ev, H_SETUNIQUE, on); }

@@ -244,6 +244,7 @@ public final class Shell {
                 paths: PathCompletion.candidates)
         }
         services.lineReader = editor
+        if let problem = editor.editrcProblem { console.warning(problem) }
         if session.settings.model == nil, case let .use(only) = await modelChoice(canAsk: false) {
             choose(model: only)  // the prompt can show it from the start
         } else {

@@ -34,6 +34,10 @@ public final class LineEditor {
     private var prompt: UnsafeMutablePointer<CChar>?
     private var prefill: String?
     private var result: LineInput?
+    /// Whether `~/.editrc` chose vi mode (`bind -v`): a lone Esc then goes to command mode.
+    public private(set) var viMode = false
+    /// The first line of `~/.editrc` libedit did not take, said once (the other lines are read).
+    public private(set) var editrcProblem: String?
     /// Given the text before the cursor, the word being typed at its end (as typed) and what may
     /// replace it, whole.
     public var completer: ((String) -> (word: String, candidates: [String]))?
@@ -70,16 +74,29 @@ public final class LineEditor {
                 LineEditor.from(editLine).prompt
             }, LineEditor.promptEscape)
 
+        // The user's ~/.editrc (or EDITRC) first, so that parley's own keys below stay parley's.
+        editrcProblem = EditrcReader.read(into: editLine, environment: ProcessInfo.processInfo.environment)
+        viMode = parley_el_get_editor(editLine).map { String(cString: $0) } == "vi"
+
         bind("parley-interrupt", "^C") { $0.finish(.interrupted) }
-        bind("parley-escape", "^]") { $0.finish(.interrupted) }
-        bind("parley-new-chat", "\\en") { $0.finish(.action(.newChat)) }
-        bind("parley-settings", "\\es") { $0.finish(.action(.showSettings)) }
-        bind("parley-newline", "\\e\\r") { editor in
-            el_insertstr(editor.editLine, "\n")
-            return UInt8(CC_REFRESH)
-        }
-        parley_el_bind(editLine, "\\e\\n", "parley-newline")
         bind("parley-complete", "^I") { $0.complete() }
+        bind("parley-compose", "^X^E") { $0.compose() }
+        if viMode {
+            // libedit's vi insert mode reads Esc as the start of an arrow key's sequence and waits
+            // for the rest; a lone Esc (see `readCharacter`) comes as the stand-in, bound to
+            // command mode.
+            parley_el_bind(editLine, "^]", "vi-command-mode")
+        } else {
+            // In vi mode Esc is the key to command mode: no Esc-led keys of parley's there.
+            bind("parley-escape", "^]") { $0.finish(.interrupted) }
+            bind("parley-new-chat", "\\en") { $0.finish(.action(.newChat)) }
+            bind("parley-settings", "\\es") { $0.finish(.action(.showSettings)) }
+            bind("parley-newline", "\\e\\r") { editor in
+                el_insertstr(editor.editLine, "\n")
+                return UInt8(CC_REFRESH)
+            }
+            parley_el_bind(editLine, "\\e\\n", "parley-newline")
+        }
         bind("parley-suspend", "^Z") { $0.suspend() }
         bind("parley-prefill", LineEditor.prefillKeys) { editor in
             if let text = editor.prefill {
@@ -104,7 +121,7 @@ public final class LineEditor {
     private var handlers: [String: (LineEditor) -> UInt8] = [:]
     private static let names = [
         "parley-interrupt", "parley-escape", "parley-new-chat", "parley-settings",
-        "parley-newline", "parley-complete", "parley-prefill", "parley-suspend",
+        "parley-newline", "parley-complete", "parley-prefill", "parley-suspend", "parley-compose",
     ]
 
     private func bind(_ name: String, _ keys: String, _ handler: @escaping (LineEditor) -> UInt8) {
@@ -124,6 +141,7 @@ public final class LineEditor {
         { e, _ in from(e).handlers[names[5]]!(from(e)) },
         { e, _ in from(e).handlers[names[6]]!(from(e)) },
         { e, _ in from(e).handlers[names[7]]!(from(e)) },
+        { e, _ in from(e).handlers[names[8]]!(from(e)) },
     ]
 
     private func finish(_ input: LineInput) -> UInt8 {
@@ -195,7 +213,7 @@ public final class LineEditor {
             fatalSignalsTaken = true
         }
         guard let lead = nextByte() else { return 0 }
-        if lead == 0x1B, queued.isEmpty, !inputReady(within: 40) {
+        if lead == 0x1B, isLoneEscape() {
             character?.pointee = wchar_t(LineEditor.escapeStandIn)
             return 1
         }
@@ -213,6 +231,16 @@ public final class LineEditor {
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
         character?.pointee = wchar_t(bitPattern: scalar.value)
         return 1
+    }
+
+    /// Whether an Esc just read is a key of its own: nothing follows within 40 ms; in vi mode also
+    /// when what follows cannot continue a terminal's key sequence (`[` or `O`), as when a vi user
+    /// types Esc and the next command at once.
+    private func isLoneEscape() -> Bool {
+        guard !queued.isEmpty || inputReady(within: 40) else { return true }
+        guard viMode, let next = nextByte() else { return false }
+        queued.insert(next, at: 0)
+        return next != UInt8(ascii: "[") && next != UInt8(ascii: "O")
     }
 
     private static let pasteStart = Array("[200~".utf8)
@@ -275,6 +303,34 @@ public final class LineEditor {
         TerminalDevice.stopJob()
         TerminalDevice.bracketPastes(true)
         parley_el_set_prep_term(editLine, 1)
+        return UInt8(CC_REDISPLAY)
+    }
+
+    /// Ctrl-X Ctrl-E: the line in the user's editor; what the editor leaves replaces it, newlines
+    /// kept, for review (Enter sends it). An editor that fails leaves the line as it was.
+    private func compose() -> UInt8 {
+        let current =
+            el_line(editLine).map { info in
+                String(
+                    decoding: UnsafeRawBufferPointer(start: info.pointee.buffer, count: info.pointee.lastchar - info.pointee.buffer),
+                    as: UTF8.self)
+            } ?? ""
+        parley_el_set_prep_term(editLine, 0)
+        TerminalDevice.bracketPastes(false)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+        let edited = ExternalEditor.edit(current, environment: ProcessInfo.processInfo.environment)
+        TerminalDevice.bracketPastes(true)
+        parley_el_set_prep_term(editLine, 1)
+        switch edited {
+        case let .success(text):
+            if let wide = el_wline(editLine)?.pointee {
+                el_cursor(editLine, Int32(wide.lastchar - wide.cursor))
+                el_deletestr(editLine, Int32(wide.lastchar - wide.buffer))
+            }
+            el_insertstr(editLine, text)
+        case let .failure(failure):
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+        }
         return UInt8(CC_REDISPLAY)
     }
 

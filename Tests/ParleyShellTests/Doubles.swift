@@ -170,3 +170,16 @@ final class FakeInput: PipedInput {
         return bytes.count > limit ? nil : bytes
     }
 }
+
+/// The user's editor: gives back `written` (or fails with `failure`), noting what it was given.
+final class ScriptedComposer: MessageComposer {
+    var written = ""
+    var failure: ExternalEditor.Failure?
+    private(set) var given: [String] = []
+
+    func compose(_ text: String) -> Result<String, ExternalEditor.Failure> {
+        given.append(text)
+        if let failure { return .failure(failure) }
+        return .success(written)
+    }
+}

@@ -22,6 +22,7 @@ final class Harness {
     let speech = FakeSpeech()
     let clock = ManualClock()
     let input = FakeInput()
+    let composer = ScriptedComposer()
     let directory: URL
     let store: Store?
     let shell: Shell
@@ -54,7 +55,8 @@ final class Harness {
             pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input,
             context: LiveContextSources(
                 transport: CurlTransport(userAgent: "parley-tests"), connectTimeout: 5, idleTimeout: 10, path: "/usr/bin:/bin",
-                shell: "/bin/sh"))
+                shell: "/bin/sh"),
+            composer: composer)
         shell = Shell(
             configuration: configuration, services: services,
             mode: interactive ? .interactive : .script,

@@ -29,7 +29,8 @@ enum SlashCommands {
     static let all: [any SlashCommand.Type] = [
         HelpCommand.self, ModelCommand.self, SystemCommand.self, TemperatureCommand.self, TopPCommand.self,
         MaxTokensCommand.self, SettingsCommand.self, ResetCommand.self, RegenerateCommand.self, RetryCommand.self,
-        EditCommand.self, TrimCommand.self, HistoryCommand.self, ThinkCommand.self, AttachCommand.self, DetachCommand.self,
+        EditCommand.self, ComposeCommand.self, TrimCommand.self, HistoryCommand.self, ThinkCommand.self, AttachCommand.self,
+        DetachCommand.self,
         CopyCommand.self, SayCommand.self, CodeCommand.self, NewCommand.self, ChatsCommand.self, OpenCommand.self,
         RenameCommand.self, ForkCommand.self, DeleteCommand.self, SearchCommand.self, SaveCommand.self, StatsCommand.self,
         DebugCommand.self, QuitCommand.self,

@@ -32,7 +32,8 @@ extension Services {
             keys: TerminalKeys(), input: StandardInput(),
             context: LiveContextSources(
                 transport: transport, connectTimeout: HTTPRequest.defaultConnectTimeout, idleTimeout: configuration.idleTimeout,
-                path: path, shell: environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh"))
+                path: path, shell: environment["SHELL"].flatMap { $0.isEmpty ? nil : $0 } ?? "/bin/sh"),
+            composer: ExternalComposer(environment: environment))
     }
 }
 

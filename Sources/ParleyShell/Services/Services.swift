@@ -22,6 +22,20 @@ struct Services {
     var keys: any CancelKeys
     var input: any PipedInput
     var context: any ContextSources
+    var composer: any MessageComposer
+}
+
+/// A message written in the user's editor (`/compose`).
+protocol MessageComposer {
+    /// `text` as the editor left it, or why nothing was taken from it.
+    func compose(_ text: String) -> Result<String, ExternalEditor.Failure>
+}
+
+/// `$VISUAL`, `$EDITOR` or `vi`, on the terminal.
+struct ExternalComposer: MessageComposer {
+    var environment: [String: String]
+
+    func compose(_ text: String) -> Result<String, ExternalEditor.Failure> { ExternalEditor.edit(text, environment: environment) }
 }
 
 /// Standard input when it is a pipe or a file: what a one-shot prompt takes with it.
