@@ -129,9 +129,27 @@ public enum CodeSnippet {
 
     static func order(_ key: String) -> Int { ["role": 0, "type": 1, "content": 2, "text": 3, "image_url": 4, "url": 5][key] ?? 9 }
 
+    /// A JSON string literal (which Python and JavaScript read too); DEL, C1 controls, line and
+    /// paragraph separators and bidirectional overrides written as `\uXXXX`, so that what a page or a
+    /// server put in the text cannot drive the terminal the snippet is shown on, and means the same.
     static func jsonString(_ text: String) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        let literal = String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+        guard literal.unicodeScalars.contains(where: isInvisible) else { return literal }
+        var out = String.UnicodeScalarView()
+        for scalar in literal.unicodeScalars {
+            if isInvisible(scalar) {
+                out.append(contentsOf: String(format: "\\u%04x", scalar.value).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (0x7F...0x9F).contains(value) || (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 
     static func pythonValue(_ value: Any, indent: String) -> String {

@@ -176,6 +176,8 @@ final class CurlTransfer: @unchecked Sendable {
         checks.check(options.long(easy, CURLOPT_SSL_VERIFYPEER, 1), "CURLOPT_SSL_VERIFYPEER")
         checks.check(options.long(easy, CURLOPT_SSL_VERIFYHOST, 2), "CURLOPT_SSL_VERIFYHOST")
         checks.check(options.long(easy, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")
+        // Through a proxy, its "200 Connection established" is not the server's response.
+        checks.check(options.long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1), "CURLOPT_SUPPRESS_CONNECT_HEADERS")
         // Larger reads when much is waiting (a fast stream): fewer hand-overs between threads. A slow
         // stream's bytes still come as soon as they arrive.
         checks.check(options.long(easy, CURLOPT_BUFFERSIZE, 256 * 1024), "CURLOPT_BUFFERSIZE")
@@ -206,6 +208,14 @@ final class CurlTransfer: @unchecked Sendable {
                     return transfer.send(into: UnsafeMutableRawBufferPointer(start: pointer, count: size * count))
                 }, "CURLOPT_READFUNCTION")
             checks.check(options.pointer(easy, CURLOPT_READDATA, context), "CURLOPT_READDATA")
+            // Should curl need to send the body again (a refused HTTP/2 stream, an authentication
+            // round), it rewinds here.
+            checks.check(
+                parley_curl_setopt_seek(easy) { context, offset, origin in
+                    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+                    return transfer.seek(to: Int(offset), origin: origin)
+                }, "CURLOPT_SEEKFUNCTION")
+            checks.check(options.pointer(easy, CURLOPT_SEEKDATA, context), "CURLOPT_SEEKDATA")
         }
 
         checks.check(
@@ -252,6 +262,13 @@ final class CurlTransfer: @unchecked Sendable {
         bodyOffset += count
         lastActivity = .now()
         return count
+    }
+
+    /// Where curl is to read the body from next (it asks only from the start, SEEK_SET).
+    fileprivate func seek(to offset: Int, origin: Int32) -> Int32 {
+        guard origin == SEEK_SET, offset >= 0, offset <= (request.body?.count ?? 0) else { return CURL_SEEKFUNC_CANTSEEK }
+        bodyOffset = offset
+        return CURL_SEEKFUNC_OK
     }
 
     private func received(body raw: UnsafeRawBufferPointer) -> Int {

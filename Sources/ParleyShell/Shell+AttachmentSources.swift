@@ -1,6 +1,7 @@
 import Foundation
 import ParleyContext
 import ParleyHTTP
+import ParleyRender
 import ParleySession
 
 /// Attachments from beyond the disk: web pages and commands' output.
@@ -9,7 +10,11 @@ extension Shell {
     /// readable text, a PDF its text, an image an image, text and JSON stay as they are.
     func loadPage(_ url: String) async -> Result<Attachment, AttachmentError> {
         let body: FetchedBody
-        switch await services.context.fetch(url, limit: pdfLimit) {
+        let context = services.context
+        let limit = pdfLimit
+        let fetch = Task { await context.fetch(url, limit: limit) }
+        // Esc or Ctrl-C stops a fetch (its transfer is cancelled with the task).
+        switch await whileWatchingKeys(fetch, onCancel: { fetch.cancel() }) {
         case let .success(fetched): body = fetched
         case let .failure(error): return .failure(error)
         }
@@ -37,6 +42,9 @@ extension Shell {
         }
         switch found {
         case let .text(text):
+            guard !text.allSatisfy(\.isWhitespace) else {
+                return .failure(AttachmentError("\(shown) holds no text; nothing was attached."))
+            }
             return textAttachment(text, name: shown, source: .page, language: type.contains("json") ? "json" : nil)
         case let .binary(what):
             return .failure(AttachmentError("\(shown) is not text: it seems to be \(what)."))
@@ -52,8 +60,12 @@ extension Shell {
     /// A fetched PDF's text, through a private temporary file.
     func pdfText(of bytes: [UInt8], url: String) async -> Result<Attachment, AttachmentError> {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("parley-\(UUID().uuidString).pdf").path
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+        // Created 0600 by the call that makes it: never readable by others, not even for a moment.
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        defer { unlink(file) }
+        let written = fd < 0 ? false : bytes.withUnsafeBytes { writeAll(fd, $0) }
+        if fd >= 0 { close(fd) }
+        guard written else {
             return .failure(AttachmentError("The PDF from \(url) could not be written to \(FileManager.default.temporaryDirectory.path)."))
         }
         return await services.context.pdfText(path: file, name: url).flatMap { textAttachment($0, name: url, source: .pdf) }

@@ -114,7 +114,7 @@ extension Shell {
         case .pdf:
             if size > pdfLimit { return .failure(tooLarge(name, size, limit: pdfLimit, what: "a PDF")) }
         case .binary, .otherImage:
-            return refusal(kind, name: name)
+            return refusal(kind, name: name, path: path)
         case .text, .otherEncoding:
             if size > configuration.attachLimit { return .failure(tooLarge(name, size, limit: configuration.attachLimit, what: "text")) }
         }
@@ -128,24 +128,25 @@ extension Shell {
         case let .text(text):
             return textAttachment(text, name: path, source: .file, language: CodeLanguage.tag(forPath: path))
         case .binary, .otherImage, .otherEncoding:
-            return refusal(found, name: name)
+            return refusal(found, name: name, path: path)
         }
     }
 
     /// Why a file that is not text, a PDF or a sendable image is not attached.
-    func refusal(_ found: ContentSniffer.Found, name: String) -> Result<Attachment, AttachmentError> {
+    func refusal(_ found: ContentSniffer.Found, name: String, path: String) -> Result<Attachment, AttachmentError> {
         switch found {
         case let .otherImage(format):
             return .failure(AttachmentError("\(name) is not a JPEG, PNG, GIF or WebP image (it is \(format))."))
         case let .binary(what):
             return .failure(AttachmentError("\(name) is not text: it seems to be \(what). Text, code, PDFs and images can be attached."))
         case let .otherEncoding(encoding, iconv):
-            let base = (name as NSString).deletingPathExtension
-            let ext = (name as NSString).pathExtension
+            let base = (path as NSString).deletingPathExtension
+            let ext = (path as NSString).pathExtension
             let converted = base + ".utf8" + (ext.isEmpty ? "" : "." + ext)
             return .failure(
                 AttachmentError(
-                    "\(name) is not UTF-8; it seems to be \(encoding). Convert it first: iconv -f \(iconv) -t UTF-8 \(name) > \(converted)")
+                    "\(name) is not UTF-8; it seems to be \(encoding). Convert it first: iconv -f \(iconv) -t UTF-8 \(Self.shellQuoted(path)) > \(Self.shellQuoted(converted))"
+                )
             )
         case .image, .pdf, .text:
             return .failure(AttachmentError("\(name) could not be read."))
@@ -166,6 +167,12 @@ extension Shell {
 
     func tooLarge(_ name: String, _ size: Int, limit: Int, what: String) -> AttachmentError {
         AttachmentError("\(name) is \(Attachment.size(size)); \(what) may be at most \(Attachment.size(limit)) (--attach-limit raises it).")
+    }
+
+    /// `name` as a shell reads it whole: as it is when it holds only safe characters, else in single quotes.
+    static func shellQuoted(_ name: String) -> String {
+        let safe = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-+/@%=:,".contains($0)) }
+        return safe && !name.hasPrefix("-") ? name : "'" + name.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 
     /// A line that is nothing but the paths of existing image files, as a terminal types a dropped

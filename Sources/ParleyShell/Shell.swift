@@ -270,7 +270,8 @@ public final class Shell {
                     guard let block = readBlock(editor) else { continue }
                     entry = block
                 }
-                editor.remember(entry)  // a block is kept whole: Up brings it back as one message
+                // A block is kept whole (Up brings it back as one message); a URL's password is not kept.
+                editor.remember(URLPassword.redacted(entry))
                 if case .quit = await process(entry, transcript: false) { return 0 }
                 if transcriptFailed { return 1 }
             }

@@ -141,7 +141,9 @@ struct ParleyCommand: AsyncParsableCommand {
         // Blocks of 1 MB and more are mapped on their own and given back when freed. glibc would
         // otherwise raise that threshold after the first such free, and a large message's copies,
         // freed, would stay in the process's memory for the rest of the run.
-        _ = glibcMallopt(mmapThreshold, 1024 * 1024)
+        if let mallopt = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
+            _ = unsafeBitCast(mallopt, to: (@convention(c) (Int32, Int32) -> Int32).self)(mmapThreshold, 1024 * 1024)
+        }
         // No core dumps: they would hold the key and the conversation.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
@@ -204,7 +206,6 @@ struct ParleyCommand: AsyncParsableCommand {
     }
 }
 
-/// glibc's `mallopt` (malloc.h, which Glibc's module map leaves out) and its `M_MMAP_THRESHOLD`.
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+/// glibc's `M_MMAP_THRESHOLD`, for `mallopt` (malloc.h, which Glibc's module map leaves out: the
+/// function is found with dlsym and called as the C function it is).
 private let mmapThreshold: Int32 = -3

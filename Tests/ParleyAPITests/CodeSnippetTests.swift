@@ -31,6 +31,22 @@ final class CodeSnippetTests: XCTestCase {
         XCTAssertFalse(none.contains("Authorization"))
     }
 
+    func testControlsFromAPageOrServerAreEscapedNotShownAndMeanTheSame() throws {
+        let hostile = "csi \u{9B}31m osc \u{9D}52;c;aGk=\u{07} rlo \u{202E} del \u{7F}"
+        let request = ChatRequest(model: "m", messages: [ChatMessage(role: .user, text: hostile)])
+        for language in [CodeSnippet.Language.curl, .python, .ts] {
+            let snippet = CodeSnippet.make(language, request: request, baseURL: "http://h/v1", keyVariable: nil)
+            XCTAssertFalse(
+                snippet.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x202E || $0.value == 0x07 },
+                "\(language): \(snippet.debugDescription)")
+            XCTAssertTrue(snippet.contains(#"csi \u009b31m osc \u009d52;c;aGk=\u0007 rlo \u202e del \u007f"#), snippet)
+        }
+        // The escapes read back as the same text.
+        let literal = CodeSnippet.jsonString(hostile)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
+        XCTAssertEqual(decoded, [hostile])
+    }
+
     func testPythonUsesTheSDKWithBaseURL() {
         let snippet = CodeSnippet.make(.python, request: request, baseURL: "http://h/v1", keyVariable: "OPENAI_API_KEY")
         XCTAssertTrue(snippet.contains("client = OpenAI(base_url=\"http://h/v1\", api_key=os.environ[\"OPENAI_API_KEY\"])"))

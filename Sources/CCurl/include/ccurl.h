@@ -61,5 +61,6 @@ typedef size_t (*parley_curl_data_callback)(char *ptr, size_t size, size_t nmemb
 static inline CURLcode parley_curl_setopt_write(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, f); }
 static inline CURLcode parley_curl_setopt_header(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, f); }
 static inline CURLcode parley_curl_setopt_read(CURL *h, parley_curl_data_callback f) { return parley_curl.easy_setopt(h, CURLOPT_READFUNCTION, f); }
+static inline CURLcode parley_curl_setopt_seek(CURL *h, curl_seek_callback f) { return parley_curl.easy_setopt(h, CURLOPT_SEEKFUNCTION, f); }
 
 #endif

@@ -50,7 +50,8 @@ struct LiveContextSources: ContextSources {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: pdftotext)
-        process.arguments = ["-enc", "UTF-8", "-layout", file, "-"]
+        // An absolute path: a name that starts with "-" is not read as an option.
+        process.arguments = ["-enc", "UTF-8", "-layout", URL(fileURLWithPath: file).path, "-"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -104,9 +105,12 @@ struct LiveContextSources: ContextSources {
             }
         } catch let error as HTTPError {
             return .failure(AttachmentError(error.description))
+        } catch is CancellationError {
+            return .failure(AttachmentError("The fetch of \(shown) was stopped; nothing was attached."))
         } catch {
             return .failure(AttachmentError("\(shown) could not be fetched: \(error)."))
         }
+        if Task.isCancelled { return .failure(AttachmentError("The fetch of \(shown) was stopped; nothing was attached.")) }
         guard let head else { return .failure(AttachmentError("\(shown) sent no response.")) }
         guard head.status < 300 else {
             let reason = Self.reasons[head.status].map { " " + $0 } ?? ""

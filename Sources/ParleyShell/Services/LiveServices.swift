@@ -232,14 +232,13 @@ struct StandardInput: PipedInput {
     func readAll(limit: Int) -> [UInt8]? {
         var pieces: [[UInt8]] = []
         var total = 0
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         while true {
-            var piece = [UInt8](repeating: 0, count: 256 * 1024)
-            let count = piece.withUnsafeMutableBytes { readFD(0, $0.baseAddress!, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { readFD(0, $0.baseAddress!, $0.count) }
             if count <= 0 { break }
-            piece.removeLast(piece.count - count)
             total += count
             if total > limit { return nil }
-            pieces.append(piece)
+            pieces.append(Array(buffer[..<count]))  // exactly its size: a pipe gives 64 KB a read
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(total)

@@ -2,9 +2,11 @@ import Foundation
 import ParleyHTTP
 import ParleySession
 
-/// `/attach !CMD`: CMD run by `SHELL -c` in a process group of its own (so that a stop reaches
-/// everything it started), standard input empty, standard output read into the attachment,
-/// standard error left on parley's (the user sees it; it is not attached).
+/// `/attach !CMD`: CMD run by `SHELL -c` in a session of its own (no controlling terminal, so a
+/// program that would ask the terminal for a password fails at once rather than stopping; and one
+/// process group, so that a stop reaches everything it started), standard input empty, standard
+/// output read into the attachment, standard error left on parley's (the user sees it; it is not
+/// attached).
 struct ShellCommand: RunningCommand {
     let command: String
     let limit: Int
@@ -16,10 +18,13 @@ struct ShellCommand: RunningCommand {
         self.command = command
         self.limit = limit
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0, fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0 else {
+        guard pipe(&fds) == 0 else {
             (process, output, failure) = (Locked((0, false)), -1, String(cString: strerror(errno)))
             return
         }
+        // Not inherited by what other threads start meanwhile (the child gets its end by dup2).
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
@@ -37,8 +42,7 @@ struct ShellCommand: RunningCommand {
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(&attributes, Int16(Self.newSession | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let arguments: [UnsafeMutablePointer<CChar>?] = [shell, "-c", command].map { (word: String) in strdup(word) } + [nil]
         defer { arguments.forEach { free($0) } }
         var pid: pid_t = 0
@@ -52,11 +56,27 @@ struct ShellCommand: RunningCommand {
         }
     }
 
+    /// glibc's POSIX_SPAWN_SETSID (spawn.h, behind _GNU_SOURCE): the child starts a session.
+    static let newSession: Int32 = 0x80
+    /// How long a stopped command has to end on SIGTERM before it is killed.
+    static let graceSeconds = 2.0
+
+    /// SIGTERM to the whole group (and SIGCONT, should any of it be stopped); SIGKILL after
+    /// `graceSeconds` to whatever is left. Only while it has not been waited for, so never a reused
+    /// process group.
     func stop() {
-        process.withLock { state in
-            guard state.pid > 0, !state.stopped else { return }
+        let pid: pid_t? = process.withLock { state in
+            guard state.pid > 0, !state.stopped else { return nil }
             state.stopped = true
             kill(-state.pid, SIGTERM)
+            kill(-state.pid, SIGCONT)
+            return state.pid
+        }
+        guard let pid else { return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.graceSeconds) { [process] in
+            process.withLock { state in
+                if state.pid == pid { kill(-pid, SIGKILL) }
+            }
         }
     }
 
@@ -87,7 +107,16 @@ struct ShellCommand: RunningCommand {
         close(output)
         var status: Int32 = 0
         let pid = process.value.pid
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        var waited = waitpid(pid, &status, 0)
+        while waited < 0, errno == EINTR { waited = waitpid(pid, &status, 0) }
+        // Waited for: its pid may be reused from now on, so a late stop must not signal it.
+        let stopped = process.withLock { state in
+            state.pid = 0
+            return state.stopped
+        }
+        guard waited == pid else {
+            return .failure(AttachmentError("`\(command)` could not be waited for: \(String(cString: strerror(errno)))."))
+        }
         let exited = status & 0x7F == 0
         let code = (status >> 8) & 0xFF
         let said = exited ? "exit status \(code)" : "stopped by signal \(status & 0x7F)"
@@ -95,7 +124,7 @@ struct ShellCommand: RunningCommand {
             return .failure(
                 AttachmentError("`\(command)` wrote more than \(Attachment.size(limit)); nothing was attached (--attach-limit raises it)."))
         }
-        if process.value.stopped { return .failure(AttachmentError("`\(command)` was stopped; nothing was attached.")) }
+        if stopped { return .failure(AttachmentError("`\(command)` was stopped; nothing was attached.")) }
         if exited, code == 127 || code == 126, bytes.isEmpty {
             let why = code == 127 ? "the shell did not find it" : "it cannot be run"
             return .failure(AttachmentError("`\(command)` could not start: \(why) (exit status \(code))."))

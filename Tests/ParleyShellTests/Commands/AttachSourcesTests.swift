@@ -92,4 +92,54 @@ final class AttachSourcesTests: XCTestCase {
         guard case let .failure(tooMuch) = await flood.finish() else { return XCTFail("over the limit") }
         XCTAssertEqual(tooMuch.description, "`yes` wrote more than 1000 B; nothing was attached (--attach-limit raises it).")
     }
+
+    func testACommandThatIgnoresTheStopOrWantsTheTerminalStillEnds() async throws {
+        // It says when its trap is set (the test waits for that, not for a time), then ignores SIGTERM.
+        let ready = FileManager.default.temporaryDirectory.appendingPathComponent("parley-ready-\(UUID().uuidString)").path
+        defer { unlink(ready) }
+        let stubborn = ShellCommand(command: "trap '' TERM; touch \(ready); sleep 30", shell: "/bin/sh", limit: 1024)
+        while !FileManager.default.fileExists(atPath: ready) { usleep(1000) }
+        stubborn.stop()
+        guard case let .failure(stopped) = await stubborn.finish() else { return XCTFail("stopped") }
+        XCTAssertEqual(
+            stopped.description, "`trap '' TERM; touch \(ready); sleep 30` was stopped; nothing was attached.", "killed after the grace")
+        // No controlling terminal: a program that would ask it for a password fails at once.
+        let asking = ShellCommand(command: "cat /dev/tty", shell: "/bin/sh", limit: 1024)
+        let answer = await asking.finish()
+        XCTAssertEqual(answer, .success(CommandOutput(text: "", status: "exit status 1", succeeded: false)))
+        let missingShell = ShellCommand(command: "true", shell: "/nonexistent/sh", limit: 1024)
+        guard case let .failure(cannot) = await missingShell.finish() else { return XCTFail("no shell") }
+        XCTAssertEqual(cannot.description, "`true` could not start: /nonexistent/sh: No such file or directory.")
+        let latin1 = ShellCommand(command: "printf 'caf\\351'", shell: "/bin/sh", limit: 1024)
+        guard case let .failure(notText) = await latin1.finish() else { return XCTFail("not text") }
+        XCTAssertEqual(notText.description, "The output of `printf 'caf\\351'` is not text (it is not UTF-8); nothing was attached.")
+    }
+
+    func testAnEmptyPageIsRefusedAndTextAttachmentsAreDetachedAndResentByEditAndRetry() async throws {
+        let server = try StubServer { _, _ in AttachSourcesTests.serve(Array(" \n".utf8), type: "text/plain") }
+        try await onMain {
+            let shell = try Harness(
+                replies: [
+                    ScriptedChat.text("One."), .failure(TurnFailure(.http(status: 400, code: nil), sentence: "Bad.")),
+                    ScriptedChat.text("Two."),
+                ],
+                interactive: true,
+                answers: [.line("Edited question")])
+            await shell.enter("/attach http://127.0.0.1:\(server.port)/empty")
+            XCTAssertEqual(shell.take().err, "error: http://127.0.0.1:\(server.port)/empty holds no text; nothing was attached.\n")
+            let notes = shell.path("notes.txt")
+            try "milk".write(toFile: notes, atomically: true, encoding: .utf8)
+            await shell.enter("/attach \(notes) \(notes)")
+            await shell.enter("/detach 2")
+            XCTAssertEqual(shell.session.pendingAttachments.count, 1)
+            await shell.enter("Question")
+            let fenced = "\(notes):\n```\nmilk\n```\n\n"
+            XCTAssertEqual(shell.chat.requests[0].messages.last?.content, .text(fenced + "Question"))
+            await shell.enter("/edit 1")
+            XCTAssertEqual(
+                shell.chat.requests[1].messages.last?.content, .text(fenced + "Edited question"), "/edit keeps the text attached")
+            await shell.enter("/retry")
+            XCTAssertEqual(shell.chat.requests[2].messages.last, shell.chat.requests[1].messages.last, "/retry resends it")
+        }
+    }
 }

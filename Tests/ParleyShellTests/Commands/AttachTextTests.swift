@@ -62,13 +62,20 @@ final class AttachTextTests: XCTestCase {
             for (name, sentence) in [
                 (
                     "latin1.txt",
-                    "latin1.txt is not UTF-8; it seems to be Latin-1 (ISO-8859-1). Convert it first: iconv -f LATIN1 -t UTF-8 latin1.txt > latin1.utf8.txt"
+                    "latin1.txt is not UTF-8; it seems to be Latin-1 (ISO-8859-1). Convert it first: iconv -f LATIN1 -t UTF-8 \(Self.document("latin1.txt")) > \(Self.document("latin1.utf8.txt"))"
                 ),
                 ("blob.bin", "blob.bin is not text: it seems to be binary data. Text, code, PDFs and images can be attached."),
             ] {
                 await shell.enter("/attach \(Self.document(name))")
                 XCTAssertEqual(shell.take().err, "error: \(sentence)\n", name)
             }
+            let quoted = shell.path("Bob's notes.txt")
+            try Data([0x63, 0x61, 0x66, 0xE9]).write(to: URL(fileURLWithPath: quoted))
+            await shell.enter("/attach '\(shell.directory.path)/Bob'\\''s notes.txt'")
+            XCTAssertTrue(
+                shell.take().err.hasSuffix(
+                    #"-t UTF-8 '\#(shell.directory.path)/Bob'\''s notes.txt' > '\#(shell.directory.path)/Bob'\''s notes.utf8.txt'"# + "\n"),
+                "the line to paste is quoted for the shell")
             await shell.enter("/attach \(shell.directory.path)")
             XCTAssertEqual(
                 shell.take().err, "error: \(shell.directory.path) is a directory; attach its files with \(shell.directory.path)/*.\n")
