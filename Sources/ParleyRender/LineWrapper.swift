@@ -63,10 +63,11 @@ public struct LineWrapper: Sendable {
                 }
                 continue
             }
-            if readsFences, lineStart.count < 8, character != "\n", character != "\r\n" { lineStart.append(character) }
-            if verbatim, character != "\n", character != "\r\n" {
-                out.append(character)
-                column += character == "\t" ? 8 - column % 8 : Self.columns(of: character)
+            // (A newline's asciiValue is 10, CR LF's too.)
+            let isNewline = character.asciiValue == 0x0A
+            if readsFences, !isNewline, lineStart.count < 8 { lineStart.append(character) }
+            if verbatim, !isNewline {
+                out.append(character)  // its columns do not matter: nothing on this line is broken
                 continue
             }
             switch character {

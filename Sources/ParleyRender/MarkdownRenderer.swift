@@ -16,6 +16,9 @@ public struct MarkdownRenderer: Sendable {
     private var held = ""  // the start of a line not yet decided
     private var inFence = false
     private var fence = ""  // the opening fence's marker, e.g. ``` or ~~~~
+    /// The fence's language, when parley colours it; and whether the line now written is its code.
+    private var highlighter: CodeHighlighter?
+    private var codeLine = false
     // Inline state, reset at each line end.
     private var bold = false
     private var italic = false
@@ -57,6 +60,7 @@ public struct MarkdownRenderer: Sendable {
             if unfinished, out.hasSuffix("\n") { out.removeLast() }
         }
         inFence = false
+        highlighter = nil
         return out
     }
 
@@ -69,7 +73,7 @@ public struct MarkdownRenderer: Sendable {
             if !table.isEmpty, !Self.mayStillBeTableRow(held) { flushTable(into: &out) }
             if !Self.mayStillBeMarker(held, inFence: inFence) { decide(into: &out) }
         case .code:
-            out.append(character)
+            if codeLine, highlighter != nil { highlighter!.add(character, into: &out) } else { out.append(character) }
         case .paragraph, .heading, .quote:
             inline(character, into: &out)
         }
@@ -94,13 +98,20 @@ public struct MarkdownRenderer: Sendable {
             let candidate = body.trimmingTrailingSpaces
             if lineComplete, candidate.count >= fence.count, candidate.allSatisfy({ $0 == fence.first }) {
                 inFence = false
+                highlighter = nil
                 kind = .code
                 out += style.apply(Style.dim, to: "╰─")
                 return
             }
             kind = .code
+            codeLine = true
             // Marked as code for the line wrapper, which leaves it unbroken.
-            out += style.codes(Style.cyan) + (style.enabled ? String(LineWrapper.codeLine) : "") + line
+            guard highlighter != nil else {
+                out += style.codes(Style.cyan) + (style.enabled ? String(LineWrapper.codeLine) : "") + line
+                return
+            }
+            out += String(LineWrapper.codeLine) + highlighter!.startLine()
+            for character in line { highlighter!.add(character, into: &out) }
             return
         }
         if body.hasPrefix("```") || body.hasPrefix("~~~") {
@@ -108,6 +119,7 @@ public struct MarkdownRenderer: Sendable {
             fence = String(body.prefix { $0 == marker })
             let label = body.dropFirst(fence.count).trimmingTrailingSpaces.trimmingLeadingSpaces
             inFence = true
+            highlighter = style.enabled ? CodeHighlighter(language: String(label)) : nil
             kind = .code
             out += style.apply(Style.dim, to: label.isEmpty ? "╭─" : "╭─ " + label)
             return
@@ -178,6 +190,7 @@ public struct MarkdownRenderer: Sendable {
 
     /// Ends a decided line: what inline marks still wait, its styles closed, its newline.
     private mutating func closeLine(into out: inout String, final: Bool) {
+        if codeLine, highlighter != nil { out += highlighter!.endLine() }
         flushInline(into: &out)
         if style.enabled, kind != .paragraph || bold || italic || code || !lineStyle.isEmpty {
             out += Style.reset
@@ -188,6 +201,7 @@ public struct MarkdownRenderer: Sendable {
 
     private mutating func resetLine() {
         kind = .undecided
+        codeLine = false
         bold = false
         italic = false
         code = false

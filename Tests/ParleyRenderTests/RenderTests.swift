@@ -37,7 +37,7 @@ final class MarkdownRendererTests: XCTestCase {
     }
 
     func testGoldenMarkdownWholeAndInEveryPieceSize() throws {
-        for name in ["markdown", "hostile"] {
+        for name in ["markdown", "hostile", "code"] {
             let golden = try golden(name)
             XCTAssertEqual(render(golden.input, style: styled), golden.expected, "\(name) in one piece")
             for size in [1, 2, 3, 7, 64] {
@@ -59,7 +59,10 @@ final class MarkdownRendererTests: XCTestCase {
         XCTAssertTrue(out.contains("(https://example.com/x)"), "link target")
         XCTAssertTrue(out.contains("│ "), "quote bar")
         XCTAssertTrue(out.contains("╭─ swift"), "fence with its language")
-        XCTAssertTrue(out.contains(Style.cyan + "let x = \"**not bold**\""), "code verbatim")
+        XCTAssertTrue(
+            out.contains(
+                CodeHighlighter.Colour.keyword + "let" + Style.reset + " x = " + CodeHighlighter.Colour.string + "\"**not bold**\""),
+            "code verbatim, coloured as Swift")
         XCTAssertTrue(out.contains(String(repeating: "─", count: 40)), "rule")
         XCTAssertFalse(out.contains("```"))
     }

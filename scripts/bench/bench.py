@@ -146,6 +146,47 @@ def first_byte_with_input(argv, data, env=ENV):
     return (first if first is not None else float("nan")), peak
 
 
+def code_reply_rows(rows):
+    """A 10,000-line Python reply in a pseudo-terminal: highlighted, against the same lines in a fence
+    with no language (shown in one colour, as before), paired runs."""
+    lines = []
+    for i in range(10000):
+        lines.append([
+            "def handler_%d(request, retries=3):" % i,
+            "    # look the user up, then answer",
+            "    name = request.get(\"name\", 'anonymous')  # default",
+            "    return {\"id\": %d, \"name\": name, \"ok\": True, \"ratio\": %d.5}" % (i, i % 97),
+        ][i % 4])
+    code = "\n".join(lines) + "\n"
+    bodies = {}
+    for label in ["python", ""]:
+        text = "```%s\n%s```\n" % (label, code)
+        pieces = [text[i:i + 8] for i in range(0, len(text), 8)]
+        events = "".join('data: {"choices":[{"index":0,"delta":{"content":%s}}]}\n\n' % json_string(p) for p in pieces)
+        bodies["python" if label else "plain"] = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + events.encode() + b"data: [DONE]\n\n")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    base = "http://127.0.0.1:%d/v1" % listener.getsockname()[1]
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            request = read_request(connection)
+            connection.sendall(bodies["python" if b'"model":"python"' in request else "plain"])
+            connection.close()
+    threading.Thread(target=serve, daemon=True).start()
+    argv = lambda model: [PARLEY, "--base-url", base, "-m", model, "go"]
+    p, c = paired(lambda: measure_pty(argv("python")), lambda: measure_pty(argv("plain")))
+    listener.close()
+    rows.append(("a 10,000-line code reply in a pseudo-terminal: highlighted (python) vs the same in an untagged fence",
+                 p[0], c[0], "≤ 1.5×"))
+
+
 def piped_text(size):
     """`size` bytes of lines of words, the same each run."""
     words = ["alpha", "beta", "gamma", "delta", "lake", "pelican", "survey", "count"]
@@ -280,6 +321,7 @@ def read_request(connection):
     length = re.search(rb"content-length: *(\d+)", head, re.I)
     while length and len(rest) < int(length.group(1)):
         rest += connection.recv(1 << 16)
+    return head + b"\r\n\r\n" + rest
 
 
 SLOW_EVENTS, SLOW_PAUSE = 20, 0.03
@@ -460,6 +502,8 @@ def main():
         p, c = paired(lambda: measure_pty(parley_pipe), lambda: measure_pty(curl_pipe))
         rows.append(("stream %d events in a pseudo-terminal, rendered (wall)" % EVENTS, p[0], c[0], "≤ 4×"))
         rows.append(("peak memory while streaming (MB)", stream_memory / 1024, None, "< 40 MB"))
+        measuring("a 10,000-line code reply, highlighted and not (%d paired runs)" % RUNS)
+        code_reply_rows(rows)
         # A slow stream: how long each event takes to reach the screen
         measuring("a slow stream's events on the screen")
         parley_delays, curl_delays = [], []
