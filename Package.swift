@@ -23,6 +23,10 @@ let package = Package(
             name: "CHTML", cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
 
+        // libpq, opened the first time a PostgreSQL store is used (libpq-dev for its headers).
+        .target(
+            name: "CPostgres", cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
+            linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
         // OpenAI's wire types, the chat settings, image formats, model statuses; pure, no I/O.
@@ -38,8 +42,8 @@ let package = Package(
         .target(name: "ParleyPictures", dependencies: ["CImageCodecs", "ParleyWire"]),
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
-        // Conversations, messages and preferences in SQLite.
-        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Conversations, messages and preferences: in SQLite (GRDB), or in PostgreSQL (libpq).
+        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "CPostgres"]),
         // What /help, Tab and "did you mean" read of the commands (their rows), and the line parser; pure.
         // Each command itself (row, parsing, what it does) is a type in ParleyShell/Commands.
         .target(name: "ParleyCommands", dependencies: ["ParleyRender"]),

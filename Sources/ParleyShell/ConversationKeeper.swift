@@ -9,13 +9,13 @@ import ParleyWire
 /// store fails, the shell goes on chatting and says so once.
 @MainActor
 final class ConversationKeeper {
-    let store: Store?
+    let store: (any ConversationStore)?
     private(set) var conversationID: String?
     /// Set once a write failed; later failures are silent.
     private var reportedFailure = false
     var onFailure: (String) -> Void = { _ in }
 
-    init(store: Store?) {
+    init(store: (any ConversationStore)?) {
         self.store = store
     }
 

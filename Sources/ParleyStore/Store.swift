@@ -3,16 +3,22 @@ import GRDB
 
 /// Conversations, their messages and a few preferences, in SQLite (WAL mode) at `parley.sqlite` in
 /// the data directory. Every write is a short transaction; two parley processes may share one store.
-public final class Store: Sendable {
+public final class Store: ConversationStore {
     public let path: String
+    public var location: String { path }
     /// One connection: a command-line process reads and writes in turn, and opening a second
     /// connection for reads would cost every start. WAL still lets other processes read meanwhile.
     private let database: DatabaseQueue
 
     /// Opens (creating when absent) the store in `directory`. A file that is not a parley store, or one
     /// from a newer parley, is refused and left untouched.
-    public init(directory: URL) throws(StoreError) {
-        path = directory.appendingPathComponent("parley.sqlite").path
+    public convenience init(directory: URL) throws(StoreError) {
+        try self.init(path: directory.appendingPathComponent("parley.sqlite").path)
+    }
+
+    /// Opens (creating when absent) the store in the file at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
         // Two parley processes starting at once contend for the switch to WAL mode and the first
         // migration, where SQLite does not wait on its own: try again for a while.
         var attempt = 0
@@ -178,7 +184,7 @@ public final class Store: Sendable {
     }
 
     /// Conversations, most recent first.
-    public func conversations(limit: Int = 50) throws(StoreError) -> [ConversationSummary] {
+    public func conversations(limit: Int) throws(StoreError) -> [ConversationSummary] {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -244,9 +250,9 @@ public final class Store: Sendable {
     /// with `creating`, makes that conversation first, and with `retitling`, gives it that title unless
     /// the user named it: each in the same transaction (a new conversation and its first message, or
     /// an edited first message and the title made from it, are one write).
-    public func save(
-        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
-        retitling title: String? = nil, now: Date = Date()
+    public func write(
+        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation?,
+        retitling title: String?, now: Date
     ) throws(StoreError) {
         var references: [StoredAttachment.Reference] = []
         for attachment in message.attachments {
@@ -314,7 +320,7 @@ public final class Store: Sendable {
     }
 
     /// Messages of every conversation that contain all the words of `text` (FTS5), most recent first.
-    public func search(_ text: String, limit: Int = 50) throws(StoreError) -> [SearchHit] {
+    public func search(_ text: String, limit: Int) throws(StoreError) -> [SearchHit] {
         let words = text.split(whereSeparator: { $0.isWhitespace })
         guard !words.isEmpty else { return [] }
         let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")

@@ -172,7 +172,7 @@ struct SaveCommand: SlashCommand, Equatable {
 
 extension Shell {
     /// The store, or nil after saying it is not there.
-    func requireStore() -> Store? {
+    func requireStore() -> (any ConversationStore)? {
         if let store = keeper.store { return store }
         fail(storeWarning ?? "Conversations are not being kept.")
         return nil
