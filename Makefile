@@ -38,7 +38,7 @@ format-check:
 
 test: format-check deps model test-tools
 	swift build --build-tests
-	PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
+	PARLEY_REQUIRE_MODEL=1 PARLEY_REQUIRE_POSTGRES=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing
 
 # The whole suite N times in a row (default 3), stopping at the first failure, each run timed:
 # `make test-repeat N=5`.
@@ -47,7 +47,7 @@ test-repeat: deps model test-tools
 	swift build --build-tests
 	@for run in $$(seq 1 $(N)); do \
 	  echo "test-repeat: run $$run of $(N)" >&2; start=$$SECONDS; \
-	  PARLEY_REQUIRE_MODEL=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing || exit 1; \
+	  PARLEY_REQUIRE_MODEL=1 PARLEY_REQUIRE_POSTGRES=1 PARLEY_PYTHON=$(VENV_PYTHON) swift test --skip-build --disable-swift-testing || exit 1; \
 	  echo "test-repeat: run $$run took $$((SECONDS - start)) s" >&2; \
 	done
 

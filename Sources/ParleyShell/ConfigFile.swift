@@ -28,6 +28,8 @@ public struct ConfigFile: Sendable, Equatable {
         /// `/say`: the endpoint's text-to-speech model and voice.
         public var ttsModel: String?
         public var voice: String?
+        /// Where conversations are kept: a PostgreSQL URL or a SQLite file.
+        public var store: String?
     }
 
     public var path: String
@@ -113,6 +115,7 @@ public struct ConfigFile: Sendable, Equatable {
             case "max_tokens": config.profiles[profile]?.maxTokens = value
             case "tts_model": config.profiles[profile]?.ttsModel = value
             case "voice": config.profiles[profile]?.voice = value
+            case "store": config.profiles[profile]?.store = value
             default: throw fail(number, "unknown key \(key)")
             }
         }

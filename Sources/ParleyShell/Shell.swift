@@ -67,17 +67,18 @@ public final class Shell {
             } else {
                 .script
             }
-        var store: Store?
+        var store: (any ConversationStore)?
         var storeWarning: String?
         let writable = DataDirectory.prepare(configuration.dataDirectory)
-        if writable {
-            do {
-                store = try Store(directory: configuration.dataDirectory)
-            } catch {
-                guard case .cannotOpen = error else { throw error }
-                storeWarning = "History is not being saved: \(error)"
-            }
-        } else {
+        do {
+            store = try configuration.openStore(dataDirectoryWritable: writable)
+        } catch {
+            // A store named on purpose (PostgreSQL, a file) that cannot be opened stops parley: its
+            // conversations are what the user asked for. The data directory's own goes on unsaved.
+            guard case .cannotOpen = error, configuration.store == nil else { throw error }
+            storeWarning = "History is not being saved: \(error)"
+        }
+        if store == nil, storeWarning == nil {
             storeWarning = "History is not being saved: \(configuration.dataDirectory.path) cannot be written."
         }
         let services = Services.live(configuration: configuration, environment: environment, store: store)

@@ -34,6 +34,8 @@ public struct ShellOptions: Sendable {
     public var files: [String] = []
     /// `--attach-limit MB`: the most text a file, page, command or stdin may give.
     public var attachLimit: Double?
+    /// `--store URL|PATH`: a PostgreSQL database or a SQLite file for the conversations.
+    public var store: String?
 
     public init() {}
 }
@@ -78,6 +80,10 @@ public struct ShellConfiguration: Sendable {
     public var files: [String] = []
     /// The most bytes of text an attachment or piped stdin may hold (`--attach-limit`).
     public var attachLimit = AttachLimits.defaultText
+    /// Where conversations are kept (`--store`, `PARLEY_STORE`, the profile's `store`), and which of
+    /// those named it; nil: SQLite in the data directory.
+    public var store: StoreAddress?
+    public var storeSource: String?
     /// Said once at start: a config file others can read, a key sent in the clear.
     public var warnings: [String] = []
 
@@ -152,6 +158,14 @@ public struct ShellConfiguration: Sendable {
         guard options.wait >= 0, options.wait.isFinite else {
             throw OptionError("--wait must be zero or a positive number of seconds.")
         }
+        var store: (StoreAddress, String)?
+        if let flag = options.store, !flag.isEmpty {
+            store = (StoreAddress(flag), "--store")
+        } else if let variable = environment["PARLEY_STORE"], !variable.isEmpty {
+            store = (StoreAddress(variable), "PARLEY_STORE")
+        } else if let profile = profileInUse, let named = profile.store, !named.isEmpty {
+            store = (StoreAddress(named), "profile \(profile.name)")
+        }
         var attachLimit = AttachLimits.defaultText
         if let megabytes = options.attachLimit {
             guard megabytes > 0, megabytes <= 1024 else {
@@ -177,7 +191,8 @@ public struct ShellConfiguration: Sendable {
             dataDirectory: DataDirectory.resolve(flag: options.dataDir, environment: environment),
             noColor: options.noColor, prompt: options.prompt,
             continueLatest: options.continueLatest, chat: options.chat, transcript: options.transcript,
-            readsStdin: options.readsStdin, files: options.files, attachLimit: attachLimit, warnings: warnings)
+            readsStdin: options.readsStdin, files: options.files, attachLimit: attachLimit, store: store?.0, storeSource: store?.1,
+            warnings: warnings)
     }
 }
 
@@ -197,5 +212,29 @@ extension ShellConfiguration {
             throw OptionError(error.description.dropLast() + "\(origin).")
         }
         return settings
+    }
+}
+
+extension ShellConfiguration {
+    /// What `--show-endpoint` says of the store: which, where, and who named it (never a password).
+    public var storeLine: String {
+        switch store {
+        case let .postgres(url)?:
+            return "store: PostgreSQL \(PostgresStore.redacted(url)) (\(storeSource ?? ""))"
+        case let .sqlite(path)?:
+            return "store: SQLite \(path) (\(storeSource ?? ""))"
+        case nil:
+            return "store: SQLite \(dataDirectory.appendingPathComponent("parley.sqlite").path) (the data directory)"
+        }
+    }
+
+    /// Opens the store the configuration names: PostgreSQL, a SQLite file, or SQLite in the data
+    /// directory (nil when that directory cannot be written, with the reason).
+    func openStore(dataDirectoryWritable: Bool) throws(StoreError) -> (any ConversationStore)? {
+        switch store {
+        case let .postgres(url)?: return try PostgresStore(url: url)
+        case let .sqlite(path)?: return try Store(path: PathWords.expandTilde(path))
+        case nil: return dataDirectoryWritable ? try Store(directory: dataDirectory) : nil
+        }
     }
 }

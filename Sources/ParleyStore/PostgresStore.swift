@@ -19,7 +19,7 @@ public final class PostgresStore: ConversationStore {
         do {
             connection = try PostgresConnection(url)
         } catch {
-            throw .cannotOpen(path: "PostgreSQL store \(shown)", reason: error.message)
+            throw .cannotOpen(path: "PostgreSQL \(shown)", reason: error.message)
         }
         do {
             try migrate()

@@ -84,6 +84,11 @@ struct ParleyCommand: AsyncParsableCommand {
             valueName: "path|url"))
     var file: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Keep conversations in this PostgreSQL database (postgres://...) or SQLite file (also PARLEY_STORE).", valueName: "url|path"))
+    var store: String?
+
     @Option(help: ArgumentHelp("The most text a file, page, command or stdin may give, in MB (default 1; PDFs up to 20).", valueName: "mb"))
     var attachLimit: Double?
 
@@ -162,6 +167,7 @@ struct ParleyCommand: AsyncParsableCommand {
         if showEndpoint {
             print("\(configuration.endpoint.shownURL) (\(configuration.endpoint.baseURLSource))")
             print(configuration.endpoint.keyLine)
+            print(configuration.storeLine)
             return
         }
         let transcript: TranscriptFile?
@@ -201,6 +207,7 @@ struct ParleyCommand: AsyncParsableCommand {
         options.readsStdin = !noStdin
         options.files = file
         options.attachLimit = attachLimit
+        options.store = store
         if !prompt.isEmpty { options.prompt = prompt.joined(separator: " ") }
         return options
     }

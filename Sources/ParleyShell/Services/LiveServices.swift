@@ -10,7 +10,7 @@ import ParleyWire
 extension Services {
     /// The services parley runs with: the terminal (or pipes), libcurl, the store, the clipboard,
     /// local programs for speech, the terminal's pictures, the clock.
-    static func live(configuration: ShellConfiguration, environment: [String: String], store: Store?) -> Services {
+    static func live(configuration: ShellConfiguration, environment: [String: String], store: (any ConversationStore)?) -> Services {
         let console = Console.live(environment: environment, noColor: configuration.noColor)
         let transport = CurlTransport(userAgent: "parley/\(Parley.version)")
         let chat = ChatClient(endpoint: configuration.endpoint, transport: transport, idleTimeout: configuration.idleTimeout)
