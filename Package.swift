@@ -82,7 +82,8 @@ let package = Package(
                 "ParleyShell", "ParleyCommands", "ParleySession", "ParleyStore", "ParleyWire", "ParleyAPI", "ParleyRender", "TestSupport",
             ]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "ParleyHTTP"], exclude: ["Images"], resources: [.copy("Contracts")]),
+            name: "EndToEndTests", dependencies: ["TestSupport", "ParleyHTTP", "ParleyStore"], exclude: ["Images"],
+            resources: [.copy("Contracts")]),
     ],
     swiftLanguageModes: [.v6]
 )

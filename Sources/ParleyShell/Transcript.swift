@@ -47,9 +47,13 @@ enum Transcript {
 
     /// The JSON form: title, settings, and messages shaped as `/debug` shows them (role, content) plus
     /// what parley keeps (status, reasoning, usage).
-    static func json(id: String?, title: String, settings: ChatSettings, messages: [Message]) -> Data {
+    static func json(
+        id: String?, title: String, settings: ChatSettings, messages: [Message], created: Date? = nil, updated: Date? = nil
+    ) -> Data {
         var object: [String: Any] = ["title": clean(title)]
         object["id"] = id
+        object["created"] = created?.timeIntervalSince1970
+        object["updated"] = updated?.timeIntervalSince1970
         var settingsObject: [String: Any] = [:]
         for setting in ChatSetting.allCases { settingsObject[setting.rawValue] = settings.jsonValue(of: setting) }
         object["settings"] = settingsObject
@@ -57,6 +61,11 @@ enum Transcript {
             var entry: [String: Any] = ["role": message.role.rawValue, "content": clean(message.text), "status": message.status.rawValue]
             if !message.reasoning.isEmpty { entry["reasoning"] = clean(message.reasoning) }
             if !message.attachments.isEmpty { entry["attachments"] = message.attachments.map(attachmentObject) }
+            if let timings = message.timings, let data = try? JSONEncoder().encode(timings),
+                let value = try? JSONSerialization.jsonObject(with: data)
+            {
+                entry["timings"] = value
+            }
             if let usage = message.usage {
                 var figures: [String: Int] = [:]
                 figures["prompt_tokens"] = usage.promptTokens
@@ -70,12 +79,15 @@ enum Transcript {
             ?? Data()
     }
 
-    /// An attachment in the JSON form: its source and kind, a text's text (as sent), an image's format
-    /// and size (its bytes stay in the store).
+    /// An attachment in the JSON form: its source and kind, a text's text (as sent), an image's format,
+    /// size and bytes (base64), so that `--import` brings it back whole.
     static func attachmentObject(_ attachment: Attachment) -> [String: Any] {
         switch attachment.kind {
         case let .image(format, width, height):
-            return ["source": attachment.name, "kind": "image", "format": format.rawValue, "width": width, "height": height]
+            return [
+                "source": attachment.name, "kind": "image", "format": format.rawValue, "width": width, "height": height,
+                "data": attachment.data.base64EncodedString(),
+            ]
         case let .text(source, language):
             var object: [String: Any] = ["source": attachment.name, "kind": source.rawValue, "text": attachment.text ?? ""]
             object["language"] = language

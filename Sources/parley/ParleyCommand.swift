@@ -89,6 +89,14 @@ struct ParleyCommand: AsyncParsableCommand {
             "Keep conversations in this PostgreSQL database (postgres://...) or SQLite file (also PARLEY_STORE).", valueName: "url|path"))
     var store: String?
 
+    @Option(
+        name: .customLong("import"),
+        help: ArgumentHelp("Bring conversations saved with /save FILE.json into the store, then exit (repeatable).", valueName: "file"))
+    var importFiles: [String] = []
+
+    @Option(help: ArgumentHelp("Copy every conversation of this SQLite store into the one in use (--store), then exit.", valueName: "path"))
+    var importStore: String?
+
     @Option(help: ArgumentHelp("The most text a file, page, command or stdin may give, in MB (default 1; PDFs up to 20).", valueName: "mb"))
     var attachLimit: Double?
 
@@ -168,6 +176,11 @@ struct ParleyCommand: AsyncParsableCommand {
             print("\(configuration.endpoint.shownURL) (\(configuration.endpoint.baseURLSource))")
             print(configuration.endpoint.keyLine)
             print(configuration.storeLine)
+            return
+        }
+        if !importFiles.isEmpty || importStore != nil {
+            let status = Importing.run(files: importFiles, storePath: importStore, configuration: configuration)
+            if status != 0 { throw ExitCode(status) }
             return
         }
         let transcript: TranscriptFile?

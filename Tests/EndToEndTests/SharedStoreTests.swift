@@ -1,5 +1,6 @@
 import Foundation
 import ParleyHTTP
+import ParleyStore
 import TestSupport
 import XCTest
 
@@ -51,5 +52,43 @@ final class SharedStoreTests: ParleyTestCase {
         XCTAssertEqual(unreachable.status, 1)
         XCTAssertTrue(unreachable.stderr.contains("postgresql://alice:***@/chats?host=/nonexistent"), unreachable.stderr)
         XCTAssertFalse(unreachable.stderr.contains("hunter2"))
+    }
+
+    func testSavedConversationsAndAWholeSQLiteStoreMoveIntoPostgreSQLWithEverything() throws {
+        let url = try PostgresCluster.shared().newDatabase()
+        let server = try StubServer { _, index in .reply(["reply \(index)"]) }
+        let notes = home.appendingPathComponent("notes.txt")
+        try "milk\neggs\n".write(to: notes, atomically: true, encoding: .utf8)
+        let image = ParleyProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Images/pixel.png").path
+        let saved = home.appendingPathComponent("trip.json").path
+        let script = "/attach \(notes.path) \(image)\nWhat do I buy?\nAnd then?\n/rename Shopping\n/save \(saved)\n"
+        let first = try ParleyProcess.run(
+            ["--base-url", server.baseURL, "-m", "m", "--temperature", "0.3"], input: script, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let sqlite = try Store(directory: home)
+        let original = try XCTUnwrap(sqlite.latest())
+        let originalMessages = try sqlite.messages(in: original.id)
+
+        let imported = try ParleyProcess.run(["--store", url, "--import", saved], environment: environment)
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertEqual(imported.stdout, "Imported \"Shopping\" (4 messages) from \(saved).\n")
+        let postgres = try PostgresStore(url: url)
+        let copy = try XCTUnwrap(postgres.conversation(id: original.id), "the id survives")
+        XCTAssertEqual(copy.title, "Shopping")
+        XCTAssertEqual(copy.settings, original.settings)
+        XCTAssertEqual(copy.created.timeIntervalSince1970, original.created.timeIntervalSince1970, accuracy: 0.001)
+        XCTAssertEqual(copy.updated.timeIntervalSince1970, original.updated.timeIntervalSince1970, accuracy: 0.001)
+        XCTAssertEqual(
+            try postgres.messages(in: original.id), originalMessages, "messages, attachments (text and image bytes), usage, timings")
+        let again = try ParleyProcess.run(["--store", url, "--import", saved], environment: environment)
+        XCTAssertTrue(again.stdout.contains("is in the store already"), again.stdout)
+
+        // A whole store: a second conversation, then every conversation copied across at once.
+        _ = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m", "Another chat"], environment: environment)
+        let whole = try ParleyProcess.run(["--store", url, "--import-store", sqlite.path], environment: environment)
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertTrue(whole.stdout.hasPrefix("Copied 1 conversation from \(sqlite.path)"), whole.stdout)
+        XCTAssertTrue(whole.stdout.contains("(1 already there, left as they were)"), whole.stdout)
+        XCTAssertEqual(Set(try postgres.conversations().map(\.id)), Set(try sqlite.conversations().map(\.id)))
     }
 }

@@ -158,12 +158,13 @@ struct SaveCommand: SlashCommand, Equatable {
     func run(in shell: Shell) async -> Shell.Outcome {
         guard shell.mayWrite(target, command: "/save \(target.path)") else { return .done }
         let session = shell.session
-        let title =
-            (shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) })?.title
-            ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
+        let stored = shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) }
+        let title = stored?.title ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
         let data =
             PathWords.expandTilde(target.path).lowercased().hasSuffix(".json")
-            ? Transcript.json(id: shell.keeper.conversationID, title: title, settings: session.settings, messages: session.messages)
+            ? Transcript.json(
+                id: shell.keeper.conversationID, title: title, settings: session.settings, messages: session.messages,
+                created: stored?.created, updated: stored?.updated)
             : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
         shell.write(data, to: target.path, saying: "Saved \(session.messages.count) messages to \(target.path).")
         return .done
