@@ -28,6 +28,9 @@ public enum SessionEvent: Sendable, Equatable {
     case failed(TurnFailure)
     case cancel
     case retryTimer
+    /// The store that must keep every message could not keep the one just submitted: it is taken
+    /// back (its attachments wait again) and nothing is sent.
+    case unkept
 }
 
 /// What the shell must do. The session does no I/O itself.
@@ -188,6 +191,14 @@ public struct Session: Sendable, Equatable {
             messages[number - 1].text = text
             sentFrom = min(sentFrom, number - 1)  // an edited message is sent, trimmed or not
             return [.persist(.save(index: number - 1, message: messages[number - 1]))] + truncate(from: number) + send(now: now)
+
+        case (.sending, .unkept):
+            state = .idle
+            if let last = messages.last, last.role == .user {
+                messages.removeLast()
+                pendingAttachments = last.attachments + pendingAttachments
+            }
+            return []
 
         case (.sending, .headers):
             state = .streaming

@@ -15,8 +15,15 @@ final class ConversationKeeper {
     private var reportedFailure = false
     var onFailure: (String) -> Void = { _ in }
 
-    init(store: (any ConversationStore)?) {
+    /// Whether every message must be kept before it is sent (a store named with `--store`): when a
+    /// write fails, the message is not sent. The data directory's own store only warns.
+    let mustKeep: Bool
+    /// Why the last write failed, until the next one succeeds.
+    private(set) var lastFailure: String?
+
+    init(store: (any ConversationStore)?, mustKeep: Bool = false) {
         self.store = store
+        self.mustKeep = mustKeep
     }
 
     func startNew() {
@@ -27,9 +34,11 @@ final class ConversationKeeper {
         conversationID = id
     }
 
-    func apply(_ change: PersistChange, settings: ChatSettings) {
-        guard let store else { return }
-        attempt {
+    /// Carries out `change`; false when the store failed.
+    @discardableResult
+    func apply(_ change: PersistChange, settings: ChatSettings) -> Bool {
+        guard let store else { return true }
+        return attempt {
             switch change {
             case let .save(index, message):
                 if let conversationID {
@@ -53,13 +62,20 @@ final class ConversationKeeper {
         attempt { try store.saveSettings(conversationID, Self.stored(settings)) }
     }
 
-    private func attempt(_ body: () throws -> Void) {
+    @discardableResult
+    private func attempt(_ body: () throws -> Void) -> Bool {
         do {
             try body()
+            lastFailure = nil
+            return true
         } catch {
-            guard !reportedFailure else { return }
+            lastFailure = "\(error)"
+            // A store that must keep everything says so each time (the message is not sent then).
+            guard !mustKeep else { return false }
+            guard !reportedFailure else { return false }
             reportedFailure = true
             onFailure("History is not being saved: \(error)")
+            return false
         }
     }
 

@@ -36,7 +36,14 @@ extension Shell {
         for effect in session.handle(event, now: now, jitter: services.clock.jitter()) {
             switch effect {
             case let .render(render): show(render)
-            case let .persist(change): keeper.apply(change, settings: session.settings)
+            case let .persist(change):
+                // A message the store that must keep it could not keep is not sent.
+                if !keeper.apply(change, settings: session.settings), keeper.mustKeep, case .save(_, let message) = change,
+                    message.role == .user
+                {
+                    unkept = keeper.lastFailure ?? "The conversation store failed."
+                    return feed(.unkept)
+                }
             case .cancelRequest: activeRequest?.cancel()
             default: rest.append(effect)
             }

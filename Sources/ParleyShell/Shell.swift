@@ -46,6 +46,12 @@ public final class Shell {
     var replyOpen = false
     /// The wait being counted down: its reason and the try it leads to.
     var pendingWait: (reason: String, attempt: Int)?
+    /// Why the store that must keep every message could not keep the last one (it was not sent).
+    var unkept: String?
+    /// What the next prompt starts with: a message the store could not keep, back in the line.
+    var nextLineText: String?
+    /// Set when a script must stop: a message it could not keep.
+    var scriptStopped = false
     /// The request streaming now, for the session's `.cancelRequest`.
     var activeRequest: Task<[SessionEffect], Never>?
 
@@ -209,6 +215,10 @@ public final class Shell {
             guard await ensureModel() else { return 1 }
             noteTranscriptTurn(text, attachments: session.pendingAttachments)
             let completed = await turn(.submit(text))
+            if let reason = unkept {
+                fail("\(reason) Nothing was sent.")
+                return 1
+            }
             return completed && !transcriptFailed ? 0 : 1
         }
     }
@@ -224,7 +234,7 @@ public final class Shell {
             switch entry {
             case let .text(text):
                 if case .quit = await process(text, transcript: true) { return anyFailure ? 1 : 0 }
-                if transcriptFailed { return 1 }
+                if transcriptFailed || scriptStopped { return 1 }
             case let .invalid(line, reason):
                 fail("Input line \(line) \(reason); it was not sent.")
             }
@@ -253,7 +263,9 @@ public final class Shell {
         }
         console.notice("parley \(Parley.version) · \(configuration.endpoint.shownURL) · /help for commands, Ctrl-D to leave")
         while true {
-            switch editor.readLine(prompt: promptText()) {
+            let prefill = nextLineText
+            nextLineText = nil
+            switch editor.readLine(prompt: promptText(), initialText: prefill) {
             case .endOfInput:
                 console.raw("\n")
                 return 0
@@ -348,6 +360,19 @@ public final class Shell {
             return
         }
         if !(await turn(.submit(text))) { anyFailure = true }
+        if let reason = unkept {
+            unkept = nil
+            switch mode {
+            case .interactive:
+                fail("\(reason) Your message was not sent; it is back in the line.")
+                nextLineText = text
+            case .script:
+                fail("\(reason) The message \"\(text.cut(toCharacters: 40))\" was not sent, nor any line after it.")
+                scriptStopped = true
+            case .oneShot:
+                fail("\(reason) Nothing was sent.")
+            }
+        }
     }
 
     /// Runs a command; the conversation's settings are kept when it changed them.

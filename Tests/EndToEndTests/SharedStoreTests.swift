@@ -91,4 +91,23 @@ final class SharedStoreTests: ParleyTestCase {
         XCTAssertTrue(whole.stdout.contains("(1 already there, left as they were)"), whole.stdout)
         XCTAssertEqual(Set(try postgres.conversations().map(\.id)), Set(try sqlite.conversations().map(\.id)))
     }
+
+    func testAStoreThatGoesAwayMidSessionKeepsTheMessageInTheLineUnsent() throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try cluster.newDatabase()
+        let database = String(url.components(separatedBy: "@/")[1].split(separator: "?").first!)
+        let server = try StubServer { _, _ in .reply(["ok"]) }
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m", "--store", url])
+        terminal.send("first question")
+        try terminal.waitFor("#3 ›")
+        try cluster.psql("postgres", "DROP DATABASE \(database) WITH (FORCE)")
+        terminal.send("second question")
+        let flat: (String) -> String = { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let screen = try terminal.waitUntil(timeout: 30, "the message kept") {
+            flat($0).contains("Your message was not sent; it is back in the line. m #3 › second question")
+        }
+        XCTAssertTrue(
+            flat(screen).contains("database \(database) on \(cluster.directory):5432"), "names the database and its host: \(screen)")
+        XCTAssertEqual(server.chats.count, 1, "the second was not sent")
+    }
 }

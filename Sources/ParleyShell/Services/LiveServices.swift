@@ -24,7 +24,7 @@ extension Services {
         return Services(
             console: console, lineReader: nil, chat: chat,
             models: ServerModels(list: { try await chat.listModels() }),
-            conversations: ConversationKeeper(store: store),
+            conversations: ConversationKeeper(store: store, mustKeep: configuration.store != nil),
             clipboard: SystemClipboard(terminal: terminalOut, path: path, environment: environment),
             speech: LocalSpeech(path: path),
             pictures: TerminalPictures(environment: environment),
