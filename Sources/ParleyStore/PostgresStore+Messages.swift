@@ -27,7 +27,8 @@ enum PostgresSchema {
             status text NOT NULL,
             usage text,
             timings text,
-            words tsvector GENERATED ALWAYS AS (to_tsvector('simple', content)) STORED,
+            search_text text NOT NULL DEFAULT '',
+            words tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
             PRIMARY KEY (conversation_id, position)
         );
         CREATE INDEX message_words ON message USING gin (words);
@@ -80,16 +81,16 @@ extension PostgresStore {
             }
             try connection.query(
                 """
-                INSERT INTO message (conversation_id, position, role, content, reasoning, attachments, status, usage, timings)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                INSERT INTO message (conversation_id, position, role, content, reasoning, attachments, status, usage, timings, search_text)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT (conversation_id, position) DO UPDATE SET role = excluded.role, content = excluded.content,
                     reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
-                    usage = excluded.usage, timings = excluded.timings
+                    usage = excluded.usage, timings = excluded.timings, search_text = excluded.search_text
                 """,
                 [
                     .text(conversationID), .text(String(position)), .text(message.role), .text(message.content), .text(message.reasoning),
                     .text(Store.json(references)), .text(message.status), message.usage.map { .text($0) } ?? .null,
-                    message.timings.map { .text($0) } ?? .null,
+                    message.timings.map { .text($0) } ?? .null, .text(Self.folded(message.content)),
                 ])
             try connection.query(
                 "UPDATE conversation SET updated = $1 WHERE id = $2", [.text(String(now.timeIntervalSince1970)), .text(conversationID)])
@@ -132,10 +133,15 @@ extension PostgresStore {
         }
     }
 
+    /// Text as the index reads it: case and accents folded away, as SQLite's FTS5 (`unicode61`) does.
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
     /// PostgreSQL's full-text search: each word of `text` as a phrase of its tokens (as SQLite's FTS5
-    /// query quotes each word), all of them in the message.
+    /// query quotes each word), all of them in the message; case and accents folded on both sides.
     public func search(_ text: String, limit: Int) throws(StoreError) -> [SearchHit] {
-        let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        let words = Self.folded(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
         guard !words.isEmpty else { return [] }
         let query = words.indices.map { "phraseto_tsquery('simple', $\($0 + 2))" }.joined(separator: " && ")
         return try runInTransaction { () throws(PostgresConnection.Failure) in

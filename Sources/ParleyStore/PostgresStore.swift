@@ -97,9 +97,11 @@ public final class PostgresStore: ConversationStore {
     public func conversations(limit: Int) throws(StoreError) -> [ConversationSummary] {
         try run { () throws(PostgresConnection.Failure) in
             try connection.query(
+                // The most recent first, then their messages counted: the count for those alone.
                 """
-                SELECT c.id, c.title, c.updated, (SELECT count(*) FROM message m WHERE m.conversation_id = c.id)
-                FROM conversation c ORDER BY c.updated DESC, c.created DESC, c.id LIMIT $1
+                WITH recent AS (SELECT id, title, updated, created FROM conversation ORDER BY updated DESC, created DESC, id LIMIT $1)
+                SELECT r.id, r.title, r.updated, (SELECT count(*) FROM message m WHERE m.conversation_id = r.id)
+                FROM recent r ORDER BY r.updated DESC, r.created DESC, r.id
                 """, [.text(String(limit))]
             ).map { row in
                 ConversationSummary(

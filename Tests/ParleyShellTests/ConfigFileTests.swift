@@ -71,4 +71,32 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(configuration.settings.temperature, 1.2)
         XCTAssertEqual(configuration.profileSettings.temperature, 0.5)
     }
+
+    func testTheStoreComesFromTheFlagThenTheEnvironmentThenTheProfile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("config.toml")
+        try """
+        profile = "team"
+        [profiles.team]
+        base_url = "http://a.example/v1"
+        store = "postgres://alice:pw@db.example/chats"
+        """.write(to: file, atomically: true, encoding: .utf8)
+        var options = ShellOptions()
+        var environment = ["PARLEY_CONFIG": file.path, "HOME": directory.path]
+        var configuration = try ShellConfiguration.resolve(options, environment: environment)
+        XCTAssertEqual(configuration.store, .postgres(url: "postgres://alice:pw@db.example/chats"))
+        XCTAssertEqual(configuration.storeLine, "store: PostgreSQL postgres://alice:***@db.example/chats (profile team)")
+        environment["PARLEY_STORE"] = "/data/mine.sqlite"
+        configuration = try ShellConfiguration.resolve(options, environment: environment)
+        XCTAssertEqual(configuration.store, .sqlite(path: "/data/mine.sqlite"))
+        XCTAssertEqual(configuration.storeSource, "PARLEY_STORE")
+        options.store = "postgresql://bob@/other?host=/run/postgresql"
+        configuration = try ShellConfiguration.resolve(options, environment: environment)
+        XCTAssertEqual(configuration.store, .postgres(url: "postgresql://bob@/other?host=/run/postgresql"))
+        XCTAssertEqual(configuration.storeSource, "--store")
+        XCTAssertTrue(
+            try ShellConfiguration.resolve(ShellOptions(), environment: ["HOME": directory.path]).storeLine.hasPrefix("store: SQLite "))
+    }
 }

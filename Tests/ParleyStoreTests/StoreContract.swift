@@ -57,6 +57,9 @@ enum StoreContract {
         XCTAssertEqual(Set(hits.map { "\($0.conversationTitle) #\($0.messageNumber)" }), ["Geography #2", "Cooking #1"])
         XCTAssertEqual(try store.search("capital France").count, 2)
         XCTAssertEqual(try store.search("\"quoted\" OR NOT"), [], "user text is never FTS syntax")
+        try store.save(StoredMessage(role: "user", content: "Un café à Montréal, s'il vous plaît"), at: 1, in: second.id)
+        XCTAssertEqual(try store.search("cafe montreal").map(\.messageNumber), [2], "accents and case fold on both sides")
+        XCTAssertEqual(try store.search("CAFÉ").count, 1)
         XCTAssertEqual(try store.search("   "), [])
     }
 

@@ -6,6 +6,7 @@ Needs: a release build (.build/release/parley), curl, and for the model rows the
 (scripts/local-model start). The peer `llm` is installed from PyPI into ~/.cache/parley/bench-venv.
 """
 import datetime
+import glob
 import os
 import platform
 import pty
@@ -400,6 +401,59 @@ def store_data(directory):
     db.close()
 
 
+class PrivatePostgres:
+    """A private PostgreSQL cluster for the store rows: initdb in a temporary directory, a Unix
+    socket there only, stopped at the end; as root, made and run as `nobody` (initdb refuses root).
+    None of it when PostgreSQL is not installed."""
+
+    def __init__(self):
+        roots = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+        if not roots:
+            raise RuntimeError("PostgreSQL is not installed")
+        self.bin = os.path.dirname(roots[0])
+        self.dir = tempfile.mkdtemp(prefix="parley-bench-pg-")
+        self.as_user = []
+        if os.getuid() == 0:
+            import pwd
+            nobody = pwd.getpwnam("nobody")
+            os.chown(self.dir, nobody.pw_uid, nobody.pw_gid)
+            os.chmod(self.dir, 0o755)
+            self.as_user = ["runuser", "-u", "nobody", "--"]
+        self.run([self.bin + "/initdb", "-D", self.dir + "/data", "-U", "parley", "-A", "trust", "--no-sync"])
+        self.run([self.bin + "/pg_ctl", "-D", self.dir + "/data", "-l", self.dir + "/log", "-w", "-o",
+                  "-k %s -c listen_addresses='' -c fsync=off" % self.dir, "start"])
+        self.run([self.bin + "/psql", "-X", "-q", "-h", self.dir, "-U", "parley", "-d", "postgres", "-c", "CREATE DATABASE bench"])
+        self.url = "postgresql://parley@/bench?host=" + self.dir
+
+    def run(self, argv):
+        subprocess.run(self.as_user + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd="/")
+
+    def stop(self):
+        subprocess.run(self.as_user + [self.bin + "/pg_ctl", "-D", self.dir + "/data", "-m", "immediate", "-w", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def postgres_store_rows(rows, sqlite_directory):
+    """The store rows on PostgreSQL: the same data, copied from the SQLite store by parley itself."""
+    try:
+        cluster = PrivatePostgres()
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        sys.stderr.write("bench: no PostgreSQL rows (%s)\n" % error)
+        return
+    try:
+        subprocess.run([PARLEY, "--store", cluster.url, "--import-store", os.path.join(sqlite_directory, "parley.sqlite")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=True)
+        base = [PARLEY, "--store", cluster.url, "--base-url", BASE, "-m", "bench"]
+        for label, command, target in [("`/chats` of 10,000 conversations", "/chats\n", "< 50 ms"),
+                                       ("`/open` of a 10,000-message conversation", "/open big\n", "< 100 ms"),
+                                       ("`/search` across 100,000 messages", "/search needle\n", "< 100 ms")]:
+            with_command, without = paired(lambda: measure(base, stdin=command), lambda: measure(base, stdin=""))
+            rows.append(("PostgreSQL: " + label + ", whole run vs the same run without it", with_command[0], without[0], target + " more"))
+    finally:
+        cluster.stop()
+
+
 def llm_peer():
     """The `llm` CLI in a venv of its own, pointed at the bench server; None when it cannot be had."""
     venv = os.path.join(CACHE, "bench-venv")
@@ -565,6 +619,9 @@ def main():
         # starts would count in their ru_maxrss (these rows read the children's own high-water mark).
         measuring("10 MB piped in with a prompt (%d runs)" % RUNS)
         piped_input_rows(rows)
+
+        measuring("the store on PostgreSQL (the same data, in a private cluster)")
+        postgres_store_rows(rows, data)
 
         # The peer
         llm, llm_env = llm_peer()
