@@ -22,9 +22,13 @@ public final class PostgresStore: ConversationStore {
             throw .cannotOpen(path: "PostgreSQL \(shown)", reason: error.message)
         }
         do {
+            // parley's statements are small and quick: compiling them (JIT) would cost more than it saves.
+            try connection.query("SET jit = off")
             try migrate()
         } catch let error as StoreError {
             throw error
+        } catch let error as PostgresConnection.Failure {
+            throw .cannotOpen(path: location, reason: error.message)
         } catch {
             throw .cannotOpen(path: location, reason: "\(error)")
         }
