@@ -32,7 +32,8 @@ final class ExamplesTests: ParleyTestCase {
         XCTAssertEqual(
             local.stdout,
             "http://127.0.0.1:8077/v1 (profile local)\n"
-                + "key: none (no key variable for this endpoint is set; PARLEY_API_KEY would go to this endpoint)\n")
+                + "key: none (no key variable for this endpoint is set; PARLEY_API_KEY would go to this endpoint)\n"
+                + "store: SQLite \(home.path)/parley.sqlite (the data directory)\n")
         let hosted = try ParleyProcess.run(["--profile", "casola", "--show-endpoint"], environment: environment)
         XCTAssertEqual(hosted.stdout.split(separator: "\n").first, "https://api.casola.ai/openai/v1 (profile casola)")
         let missing = try ParleyProcess.run(["--profile", "nope", "--show-endpoint"], environment: environment)

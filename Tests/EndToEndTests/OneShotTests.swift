@@ -204,7 +204,7 @@ final class OneShotTests: ParleyTestCase {
         XCTAssertNil(server.chats.first?.headers["authorization"], "neither service's key goes to a third host")
         let shown = try ParleyProcess.run(["--base-url", server.baseURL, "--show-endpoint"], environment: environment)
         XCTAssertEqual(
-            shown.stdout.split(separator: "\n").last,
+            shown.stdout.split(separator: "\n").first { $0.hasPrefix("key:") },
             "key: none (OPENAI_API_KEY goes only to api.openai.com or to OPENAI_BASE_URL; CASOLA_API_KEY goes only to api.casola.ai; PARLEY_API_KEY would go to this endpoint)"
         )
         // Named as OPENAI_BASE_URL, the same host is where the OpenAI key is meant to go.

@@ -316,7 +316,10 @@ final class ReliabilityTests: ParleyTestCase {
         chmod(config.path, 0o644)
         environment["PARLEY_CONFIG"] = config.path
         let result = try run(["--show-endpoint"])
-        XCTAssertEqual(result.stdout, "http://example.com/v1 (profile p)\nkey: PARLEY_API_KEY (it goes to any endpoint)\n")
+        XCTAssertEqual(
+            result.stdout,
+            "http://example.com/v1 (profile p)\nkey: PARLEY_API_KEY (it goes to any endpoint)\nstore: SQLite \(home.path)/parley.sqlite (the data directory)\n"
+        )
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let local = try run(["--base-url", server.baseURL, "-m", "m", "hi"])
         XCTAssertFalse(local.stderr.contains("plain http"), "loopback is fine")

@@ -25,8 +25,14 @@ final class ScriptsTests: ParleyTestCase {
         let result = try run(
             script, ["with-elapsed", "building llama-cpp-python", "sleep", "2.5"], environment: ["PARLEY_PROGRESS_EVERY": "1"])
         XCTAssertEqual(result.status, 0)
-        XCTAssertTrue(result.stderr.contains("local-model: building llama-cpp-python, 0 min 1 s so far\n"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("local-model: building llama-cpp-python, 0 min 2 s so far\n"), result.stderr)
+        // A line a second (on a busy machine one may come late): at least two, their times rising.
+        let seconds = result.stderr.split(separator: "\n").compactMap { line -> Int? in
+            guard line.hasPrefix("local-model: building llama-cpp-python, 0 min ") else { return nil }
+            return Int(line.split(separator: " ")[5])
+        }
+        XCTAssertGreaterThanOrEqual(seconds.count, 2, result.stderr)
+        XCTAssertEqual(seconds, seconds.sorted(), result.stderr)
+        XCTAssertEqual(Set(seconds).count, seconds.count, "each line a later time: \(result.stderr)")
         let failed = try run(script, ["with-elapsed", "failing", "false"])
         XCTAssertEqual(failed.status, 1, "the command's own status")
     }
