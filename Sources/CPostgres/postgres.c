@@ -6,7 +6,7 @@
 
 #define PQ_FUNCTIONS(X) X(PQconnectdb) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQhost) X(PQport) X(PQdb) X(PQuser) \
     X(PQexecParams) X(PQexec) X(PQresultStatus) X(PQresultErrorMessage) X(PQresultErrorField) X(PQntuples) X(PQnfields) \
-    X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear)
+    X(PQgetisnull) X(PQgetvalue) X(PQgetlength) X(PQclear) X(PQreset)
 #define FUNCTION(name) __typeof__(name) *name;
 #define BIND(name) && (*(void **)&pq.name = dlsym(library, #name)) != NULL
 
@@ -33,6 +33,10 @@ void *parley_pq_connect(const char *conninfo) { return pq.PQconnectdb(conninfo);
 int parley_pq_connected(const void *connection) { return pq.PQstatus(connection) == CONNECTION_OK; }
 const char *parley_pq_error(const void *connection) { return pq.PQerrorMessage(connection); }
 void parley_pq_finish(void *connection) { if (connection != NULL) pq.PQfinish(connection); }
+int parley_pq_reset(void *connection) {
+    pq.PQreset(connection);
+    return pq.PQstatus(connection) == CONNECTION_OK;
+}
 const char *parley_pq_host(const void *connection) { return pq.PQhost(connection); }
 const char *parley_pq_port(const void *connection) { return pq.PQport(connection); }
 const char *parley_pq_db(const void *connection) { return pq.PQdb(connection); }

@@ -83,6 +83,7 @@ public struct CodeHighlighter: Sendable {
         }
         previous = "\n"
         escaped = false
+        tail = ""  // a closer does not span a line break
         return out
     }
 

@@ -59,7 +59,9 @@ final class ConversationKeeper {
 
     func saveSettings(_ settings: ChatSettings) {
         guard let store, let conversationID else { return }
-        attempt { try store.saveSettings(conversationID, Self.stored(settings)) }
+        if !attempt({ try store.saveSettings(conversationID, Self.stored(settings)) }), mustKeep {
+            onFailure("\(lastFailure ?? "The conversation store failed.") The settings were not kept.")
+        }
     }
 
     @discardableResult
@@ -70,8 +72,9 @@ final class ConversationKeeper {
             return true
         } catch {
             lastFailure = "\(error)"
-            // A store that must keep everything says so each time (the message is not sent then).
-            guard !mustKeep else { return false }
+            // A store that must keep everything: the shell says each failure (and sends no new message
+            // that was not kept).
+            if mustKeep { return false }
             guard !reportedFailure else { return false }
             reportedFailure = true
             onFailure("History is not being saved: \(error)")

@@ -21,7 +21,12 @@ public enum Importing {
         var failed = false
         if let storePath {
             do {
-                let source = try Store(path: PathWords.expandTilde(storePath))
+                let path = PathWords.expandTilde(storePath)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    say("error: There is no store at \(storePath); nothing was copied.")
+                    return 1
+                }
+                let source = try Store(path: path)
                 let (copied, present) = try ConversationTransfer.copyAll(from: source, to: target)
                 print(
                     "Copied \(copied) conversation\(copied == 1 ? "" : "s") from \(source.location) into \(target.location)"

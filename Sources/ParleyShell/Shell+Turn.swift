@@ -8,6 +8,7 @@ import ParleyWire
 extension Shell {
     /// Runs one turn from `event` until the session is idle again; true when the reply completed.
     func turn(_ event: SessionEvent) async -> Bool {
+        unkept = nil
         var effects = feed(event)
         var completed = false
         while !effects.isEmpty {
@@ -37,12 +38,15 @@ extension Shell {
             switch effect {
             case let .render(render): show(render)
             case let .persist(change):
-                // A message the store that must keep it could not keep is not sent.
-                if !keeper.apply(change, settings: session.settings), keeper.mustKeep, case .save(_, let message) = change,
-                    message.role == .user
-                {
-                    unkept = keeper.lastFailure ?? "The conversation store failed."
-                    return feed(.unkept)
+                // With a store that must keep everything, a new message it could not keep is not sent;
+                // anything else it could not keep (an edit, a reply, a truncation) is said.
+                if !keeper.apply(change, settings: session.settings), keeper.mustKeep {
+                    let reason = keeper.lastFailure ?? "The conversation store failed."
+                    if case .submit = event, case .save(_, let message) = change, message.role == .user {
+                        unkept = reason
+                        return feed(.unkept)
+                    }
+                    fail("\(reason) It was not kept.")
                 }
             case .cancelRequest: activeRequest?.cancel()
             default: rest.append(effect)

@@ -16,11 +16,11 @@ public protocol ConversationStore: AnyObject, Sendable {
     func rename(_ id: String, to title: String) throws(StoreError)
     func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError)
     func delete(_ id: String) throws(StoreError)
-    /// Writes the message at `position` (0-based), replacing what was there, and touches the
+    /// Writes `messages` from `position` (0-based) on, replacing what was there, and touches the
     /// conversation; with `creating`, makes that conversation first, and with `retitling`, gives it
-    /// that title unless the user named it: each in one transaction.
+    /// that title unless the user named it: all in one transaction.
     func write(
-        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
+        _ messages: [StoredMessage], from position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
         now: Date) throws(StoreError)
     /// Drops the messages from `position` (0-based) on.
     func truncate(_ conversationID: String, from position: Int) throws(StoreError)
@@ -39,7 +39,7 @@ extension ConversationStore {
         _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,
         retitling title: String? = nil, now: Date = Date()
     ) throws(StoreError) {
-        try write(message, at: position, in: conversationID, creating: creating, retitling: title, now: now)
+        try write([message], from: position, in: conversationID, creating: creating, retitling: title, now: now)
     }
 }
 
@@ -49,8 +49,17 @@ public enum StoreAddress: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(url: String)
 
+    /// A `postgres://` or `postgresql://` URL, or libpq's `key=value` form (`host=db dbname=chats`),
+    /// is PostgreSQL; anything else a SQLite file's path.
     public init(_ text: String) {
         let lower = text.lowercased()
-        self = lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") ? .postgres(url: text) : .sqlite(path: text)
+        let keywords = #"(^|\s)(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|connect_timeout)\s*="#
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
+            || lower.range(of: keywords, options: .regularExpression) != nil
+        {
+            self = .postgres(url: text)
+        } else {
+            self = .sqlite(path: text)
+        }
     }
 }

@@ -15,14 +15,8 @@ public enum ConversationTransfer {
         -> Bool
     {
         if try store.conversation(id: conversation.id) != nil { return false }
-        guard let first = messages.first else {
-            try store.create(conversation)
-            return true
-        }
-        try store.write(first, at: 0, in: conversation.id, creating: conversation, retitling: nil, now: conversation.updated)
-        for (index, message) in messages.enumerated().dropFirst() {
-            try store.write(message, at: index, in: conversation.id, creating: nil, retitling: nil, now: conversation.updated)
-        }
+        // One transaction: a conversation comes whole, or not at all (and a second try brings it).
+        try store.write(messages, from: 0, in: conversation.id, creating: conversation, retitling: nil, now: conversation.updated)
         return true
     }
 

@@ -93,8 +93,19 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// `BEGIN` … `COMMIT`, rolled back when `body` throws.
+    /// Settings said again after a reconnection (`SET ...`).
+    var sessionSettings: [String] = []
+
+    /// `BEGIN` … `COMMIT`, rolled back when `body` throws. A connection the server dropped (it went
+    /// away, or was restarted) is made again first: the write that met the drop failed, the next one
+    /// goes through once the server is back.
     func transaction<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
+        if parley_pq_connected(handle) == 0 {
+            guard parley_pq_reset(handle) != 0 else {
+                throw Failure(message: Self.firstLine(String(cString: parley_pq_error(handle))), state: "")
+            }
+            for setting in sessionSettings { try query(setting) }
+        }
         try query("BEGIN")
         do {
             let value = try body()

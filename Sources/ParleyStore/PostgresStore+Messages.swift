@@ -6,20 +6,21 @@ enum PostgresSchema {
     static let version1 = """
         CREATE TABLE parley_schema (version integer NOT NULL);
         CREATE TABLE conversation (
-            id text PRIMARY KEY,
             owner name NOT NULL DEFAULT current_user,
+            id text NOT NULL,
             title text NOT NULL,
             title_is_custom boolean NOT NULL DEFAULT false,
             created double precision NOT NULL,
             updated double precision NOT NULL,
             model text,
-            settings text NOT NULL DEFAULT '{}'
+            settings text NOT NULL DEFAULT '{}',
+            PRIMARY KEY (owner, id)
         );
         CREATE INDEX conversation_owner_updated ON conversation (owner, updated DESC);
         CREATE TABLE message (
-            conversation_id text NOT NULL REFERENCES conversation (id) ON DELETE CASCADE,
-            position integer NOT NULL,
             owner name NOT NULL DEFAULT current_user,
+            conversation_id text NOT NULL,
+            position integer NOT NULL,
             role text NOT NULL,
             content text NOT NULL,
             reasoning text NOT NULL DEFAULT '',
@@ -29,7 +30,10 @@ enum PostgresSchema {
             timings text,
             search_text text NOT NULL DEFAULT '',
             words tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
-            PRIMARY KEY (conversation_id, position)
+            -- Keyed by owner too: a role can neither add to another's conversation (the key is checked
+            -- without row-level security) nor learn which ids or positions another's hold.
+            PRIMARY KEY (owner, conversation_id, position),
+            FOREIGN KEY (owner, conversation_id) REFERENCES conversation (owner, id) ON DELETE CASCADE
         );
         CREATE INDEX message_words ON message USING gin (words);
         CREATE TABLE attachment (
@@ -65,33 +69,37 @@ extension PostgresStore {
     // MARK: - Messages
 
     public func write(
-        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
+        _ messages: [StoredMessage], from position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
         now: Date
     ) throws(StoreError) {
-        let references = message.attachments.map {
-            StoredAttachment.Reference(
-                name: $0.name, format: $0.format, width: $0.width, height: $0.height, language: $0.language, sha256: SHA256.hex($0.data))
-        }
         try runInTransaction { () throws(PostgresConnection.Failure) in
             if let creating { try insertConversation(creating) }
-            for (attachment, reference) in zip(message.attachments, references) {
+            for (offset, message) in messages.enumerated() {
+                let references = message.attachments.map {
+                    StoredAttachment.Reference(
+                        name: $0.name, format: $0.format, width: $0.width, height: $0.height, language: $0.language,
+                        sha256: SHA256.hex($0.data))
+                }
+                for (attachment, reference) in zip(message.attachments, references) {
+                    try connection.query(
+                        "INSERT INTO attachment (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                        [.text(reference.sha256), .bytes(attachment.data)])
+                }
                 try connection.query(
-                    "INSERT INTO attachment (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    [.text(reference.sha256), .bytes(attachment.data)])
+                    """
+                    INSERT INTO message (conversation_id, position, role, content, reasoning, attachments, status, usage, timings, search_text)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    ON CONFLICT (owner, conversation_id, position) DO UPDATE SET role = excluded.role, content = excluded.content,
+                        reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
+                        usage = excluded.usage, timings = excluded.timings, search_text = excluded.search_text
+                    """,
+                    [
+                        .text(conversationID), .text(String(position + offset)), .text(message.role), .text(message.content),
+                        .text(message.reasoning), .text(Store.json(references)), .text(message.status),
+                        message.usage.map { .text($0) } ?? .null,
+                        message.timings.map { .text($0) } ?? .null, .text(Self.folded(message.content)),
+                    ])
             }
-            try connection.query(
-                """
-                INSERT INTO message (conversation_id, position, role, content, reasoning, attachments, status, usage, timings, search_text)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (conversation_id, position) DO UPDATE SET role = excluded.role, content = excluded.content,
-                    reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
-                    usage = excluded.usage, timings = excluded.timings, search_text = excluded.search_text
-                """,
-                [
-                    .text(conversationID), .text(String(position)), .text(message.role), .text(message.content), .text(message.reasoning),
-                    .text(Store.json(references)), .text(message.status), message.usage.map { .text($0) } ?? .null,
-                    message.timings.map { .text($0) } ?? .null, .text(Self.folded(message.content)),
-                ])
             try connection.query(
                 "UPDATE conversation SET updated = $1 WHERE id = $2", [.text(String(now.timeIntervalSince1970)), .text(conversationID)])
             if let title {

@@ -19,11 +19,14 @@ public final class PostgresStore: ConversationStore {
         do {
             connection = try PostgresConnection(url)
         } catch {
-            throw .cannotOpen(path: "PostgreSQL \(shown)", reason: error.message)
+            // libpq's reason may quote the connection string: its password goes too.
+            throw .cannotOpen(path: "PostgreSQL \(shown)", reason: PostgresStore.redacted(error.message))
         }
         do {
-            // parley's statements are small and quick: compiling them (JIT) would cost more than it saves.
-            try connection.query("SET jit = off")
+            // parley's statements are small; what this code reads: UTF-8 text, bytea in hex, whatever
+            // the role or database prefers.
+            connection.sessionSettings = ["SET jit = off", "SET client_encoding = 'UTF8'", "SET bytea_output = 'hex'"]
+            for setting in connection.sessionSettings { try connection.query(setting) }
             try migrate()
         } catch let error as StoreError {
             throw error
@@ -35,9 +38,11 @@ public final class PostgresStore: ConversationStore {
     }
 
     /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; `password=…` likewise.
+    /// A quoted value (`password = 'a b'`) goes whole; so does a password in a URL that libpq's error
+    /// quotes back.
     public static func redacted(_ text: String) -> String {
-        text.replacingOccurrences(of: #"(://[^/\s:@]*):[^@\s/]*@"#, with: "$1:***@", options: .regularExpression)
-            .replacingOccurrences(of: #"(?i)(password=)[^&\s]*"#, with: "$1***", options: .regularExpression)
+        text.replacingOccurrences(of: #"(://[^/\s:@\[]*):[^@\s]*@"#, with: "$1:***@", options: .regularExpression)
+            .replacingOccurrences(of: #"(?i)(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)"#, with: "$1***", options: .regularExpression)
     }
 
     private func migrate() throws(StoreError) {
@@ -70,7 +75,7 @@ public final class PostgresStore: ConversationStore {
     }
 
     private func run<T>(_ body: () throws(PostgresConnection.Failure) -> T) throws(StoreError) -> T {
-        do { return try body() } catch { throw .failed("\(location): \(error.message)") }
+        do { return try connection.transaction(body) } catch { throw .failed("\(location): \(error.message)") }
     }
 
     // MARK: - Conversations

@@ -251,37 +251,36 @@ public final class Store: ConversationStore {
     /// the user named it: each in the same transaction (a new conversation and its first message, or
     /// an edited first message and the title made from it, are one write).
     public func write(
-        _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation?,
+        _ messages: [StoredMessage], from position: Int, in conversationID: String, creating: StoredConversation?,
         retitling title: String?, now: Date
     ) throws(StoreError) {
-        var references: [StoredAttachment.Reference] = []
-        for attachment in message.attachments {
-            references.append(
-                StoredAttachment.Reference(
-                    name: attachment.name, format: attachment.format, width: attachment.width,
-                    height: attachment.height, language: attachment.language, sha256: SHA256.hex(attachment.data)))
-        }
-        let attachmentsJSON = Self.json(references)
         try write { db in
             if let creating { try Self.insert(creating, db) }
-            // Through a statement's own execute: it lends SQLite the text and bytes rather than having
-            // them copied (a 10 MB message is held once less while it is written).
-            for (attachment, reference) in zip(message.attachments, references) {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)")
-                    .execute(arguments: [reference.sha256, attachment.data])
+            for (offset, message) in messages.enumerated() {
+                let references = message.attachments.map {
+                    StoredAttachment.Reference(
+                        name: $0.name, format: $0.format, width: $0.width, height: $0.height, language: $0.language,
+                        sha256: SHA256.hex($0.data))
+                }
+                // Through a statement's own execute: it lends SQLite the text and bytes rather than having
+                // them copied (a 10 MB message is held once less while it is written).
+                for (attachment, reference) in zip(message.attachments, references) {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO attachment (sha256, bytes) VALUES (?, ?)")
+                        .execute(arguments: [reference.sha256, attachment.data])
+                }
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
+                            reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
+                            usage = excluded.usage, timings = excluded.timings
+                        """
+                ).execute(arguments: [
+                    conversationID, position + offset, message.role, message.content, message.reasoning, Self.json(references),
+                    message.status, message.usage, message.timings,
+                ])
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO message (conversationId, position, role, content, reasoning, attachments, status, usage, timings)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (conversationId, position) DO UPDATE SET role = excluded.role, content = excluded.content,
-                        reasoning = excluded.reasoning, attachments = excluded.attachments, status = excluded.status,
-                        usage = excluded.usage, timings = excluded.timings
-                    """
-            ).execute(arguments: [
-                conversationID, position, message.role, message.content, message.reasoning, attachmentsJSON,
-                message.status, message.usage, message.timings,
-            ])
             try db.execute(sql: "UPDATE conversation SET updated = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, conversationID])
             if let title {
                 try db.execute(

@@ -27,7 +27,7 @@ enum EditrcReader {
             var argc: Int32 = 0
             var argv: UnsafeMutablePointer<UnsafePointer<CChar>?>?
             let tokenized = tok_str(tokenizer, line, &argc, &argv)
-            if tokenized != 0 || argc == 0 || el_parse(editLine, argc, argv) == -1 {
+            if tokenized != 0 || argc == 0 || el_parse(editLine, argc, argv) != 0 {
                 if problem == nil { problem = "\(path) line \(index + 1) (\(line)) is not a libedit command; the other lines were read." }
             }
         }

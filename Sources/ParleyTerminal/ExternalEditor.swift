@@ -63,13 +63,27 @@ public enum ExternalEditor {
     static func run(_ arguments: [String]) -> Result<Int32, Failure> {
         var ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN
+        var byDefault = sigaction()
+        byDefault.__sigaction_handler.sa_handler = SIG_DFL
         var oldInterrupt = sigaction()
         var oldQuit = sigaction()
         sigaction(SIGINT, &ignore, &oldInterrupt)
         sigaction(SIGQUIT, &ignore, &oldQuit)
+        // Ctrl-Z in the editor stops parley with it, as a shell's job would be, and `fg` resumes both;
+        // the line editor's own handlers (which would put the terminal in its mode under the editor)
+        // are set aside meanwhile, and the terminal's mode is put back as it was afterwards.
+        var oldStop = sigaction()
+        var oldContinue = sigaction()
+        sigaction(SIGTSTP, &byDefault, &oldStop)
+        sigaction(SIGCONT, &byDefault, &oldContinue)
+        var mode = termios()
+        let hadMode = tcgetattr(0, &mode) == 0
         defer {
+            if hadMode { tcsetattr(0, TCSADRAIN, &mode) }
             sigaction(SIGINT, &oldInterrupt, nil)
             sigaction(SIGQUIT, &oldQuit, nil)
+            sigaction(SIGTSTP, &oldStop, nil)
+            sigaction(SIGCONT, &oldContinue, nil)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -85,6 +99,8 @@ public enum ExternalEditor {
         let spawned = posix_spawn(&pid, arguments[0], nil, &attributes, argv, environ)
         guard spawned == 0 else { return .failure(.cannotStart(String(cString: strerror(spawned)))) }
         var status: Int32 = 0
+        // Stopped with the editor (Ctrl-Z): parley stops too (SIGTSTP by default), and the wait goes
+        // on once both are resumed.
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         return .success(status)
     }

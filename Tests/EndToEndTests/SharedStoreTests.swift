@@ -52,6 +52,13 @@ final class SharedStoreTests: ParleyTestCase {
         XCTAssertEqual(unreachable.status, 1)
         XCTAssertTrue(unreachable.stderr.contains("postgresql://alice:***@/chats?host=/nonexistent"), unreachable.stderr)
         XCTAssertFalse(unreachable.stderr.contains("hunter2"))
+        let missing = try ParleyProcess.run(["--import-store", home.appendingPathComponent("typo.sqlite").path], environment: environment)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("There is no store at"), missing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: home.appendingPathComponent("typo.sqlite").path), "none was made")
+        let conninfo = try ParleyProcess.run(
+            ["--show-endpoint", "--store", "host=db.example password = 'hunter2' dbname=chats"], environment: environment)
+        XCTAssertTrue(conninfo.stdout.contains("store: PostgreSQL host=db.example password = *** dbname=chats (--store)"), conninfo.stdout)
     }
 
     func testSavedConversationsAndAWholeSQLiteStoreMoveIntoPostgreSQLWithEverything() throws {
@@ -109,5 +116,17 @@ final class SharedStoreTests: ParleyTestCase {
         XCTAssertTrue(
             flat(screen).contains("database \(database) on \(cluster.directory):5432"), "names the database and its host: \(screen)")
         XCTAssertEqual(server.chats.count, 1, "the second was not sent")
+    }
+
+    func testARunOnSQLiteLoadsNothingOfLibpqAndAPostgreSQLStoreDoes() throws {
+        // The dynamic loader says each library it opens (LD_DEBUG=libs).
+        var traced = environment
+        traced["LD_DEBUG"] = "libs"
+        let sqlite = try ParleyProcess.run(["--base-url", "http://127.0.0.1:9/v1", "-m", "m", "/chats"], environment: traced)
+        XCTAssertFalse(sqlite.stderr.contains("libpq.so"), "SQLite alone: libpq and its libraries stay unloaded")
+        let url = try PostgresCluster.shared().newDatabase()
+        let postgres = try ParleyProcess.run(["--store", url, "/chats"], environment: traced)
+        XCTAssertTrue(postgres.stderr.contains("libpq.so"), "a PostgreSQL store loads it")
+        XCTAssertTrue(postgres.stdout.contains("No conversations yet."), postgres.stdout)
     }
 }

@@ -54,6 +54,13 @@ final class PostgresStoreTests: XCTestCase {
         XCTAssertEqual(try sql.query("SELECT count(*) FROM message")[0][0], "0")
         XCTAssertThrowsError(
             try sql.query("INSERT INTO conversation (id, owner, title, created, updated) VALUES ('x', 'alice', 't', 0, 0)"))
+        XCTAssertThrowsError(
+            try sql.query(
+                "INSERT INTO message (conversation_id, position, role, content, status) VALUES ($1, 1, 'user', 'x', 'complete')",
+                [.text(secret.id)]),
+            "nor add to alice's conversation")
+        try alice.save(StoredMessage(role: "assistant", content: "still mine"), at: 1, in: secret.id)
+        XCTAssertEqual(try alice.messages(in: secret.id).map(\.content), ["the secret pelican", "still mine"])
     }
 
     func testAForeignOrNewerDatabaseIsRefusedAndLeftUntouched() throws {

@@ -12,6 +12,8 @@ void *parley_pq_connect(const char *conninfo);
 int parley_pq_connected(const void *connection);  // 1 when CONNECTION_OK
 const char *parley_pq_error(const void *connection);
 void parley_pq_finish(void *connection);
+// Connects again with the same parameters (after the server went away); 1 when it worked.
+int parley_pq_reset(void *connection);
 const char *parley_pq_host(const void *connection);
 const char *parley_pq_port(const void *connection);
 const char *parley_pq_db(const void *connection);

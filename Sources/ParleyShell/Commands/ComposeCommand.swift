@@ -1,4 +1,5 @@
 import ParleyCommands
+import ParleyHTTP
 
 /// `/compose [TEXT]`: the next message written in the user's editor (`$VISUAL`, `$EDITOR`, `vi`),
 /// starting from TEXT; what the editor leaves comes back into the prompt, newlines kept, for review,
@@ -29,7 +30,7 @@ struct ComposeCommand: SlashCommand, Equatable {
             return .done
         }
         guard case let .line(entry) = editor.readLine(prompt: shell.promptText(), initialText: written) else { return .done }
-        editor.remember(entry)
+        editor.remember(URLPassword.redacted(entry))
         return await shell.process(entry, transcript: false)
     }
 }

@@ -21,7 +21,8 @@ final class UnkeptMessageTests: XCTestCase {
         func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) { throw fail() }
         func delete(_ id: String) throws(StoreError) { throw fail() }
         func write(
-            _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
+            _ messages: [StoredMessage], from position: Int, in conversationID: String, creating: StoredConversation?,
+            retitling title: String?,
             now: Date
         ) throws(StoreError) { throw fail() }
         func truncate(_ conversationID: String, from position: Int) throws(StoreError) { throw fail() }
@@ -70,6 +71,21 @@ final class UnkeptMessageTests: XCTestCase {
             await shell.enter("Hello")
             XCTAssertEqual(shell.chat.requests.count, 1)
             XCTAssertTrue(shell.take().err.contains("warning: History is not being saved"))
+        }
+    }
+
+    func testAnEditOrAReplyThatCannotBeKeptIsSaidAndTheNextMessageIsNotBlamed() async throws {
+        try await onMain {
+            let shell = try Harness(
+                replies: [ScriptedChat.text("One."), ScriptedChat.text("Two.")], interactive: true, answers: [.line("edited")])
+            await shell.enter("First")
+            _ = shell.take()
+            shell.shell.services.conversations = ConversationKeeper(store: GoneStore(), mustKeep: true)
+            await shell.enter("/edit 1")
+            let said = shell.take().err
+            XCTAssertTrue(said.contains("It was not kept."), said)
+            XCTAssertFalse(said.contains("back in the line"), "an edit is said, not taken back: \(said)")
+            XCTAssertNil(shell.shell.unkept)
         }
     }
 }
