@@ -101,10 +101,12 @@ extension PostgresStore {
                     ])
             }
             try connection.query(
-                "UPDATE conversation SET updated = $1 WHERE id = $2", [.text(String(now.timeIntervalSince1970)), .text(conversationID)])
+                "UPDATE conversation SET updated = $1 WHERE owner = current_user AND id = $2",
+                [.text(String(now.timeIntervalSince1970)), .text(conversationID)])
             if let title {
                 try connection.query(
-                    "UPDATE conversation SET title = $1 WHERE id = $2 AND NOT title_is_custom", [.text(title), .text(conversationID)])
+                    "UPDATE conversation SET title = $1 WHERE owner = current_user AND id = $2 AND NOT title_is_custom",
+                    [.text(title), .text(conversationID)])
             }
         }
     }
@@ -112,7 +114,8 @@ extension PostgresStore {
     public func truncate(_ conversationID: String, from position: Int) throws(StoreError) {
         try runInTransaction { () throws(PostgresConnection.Failure) in
             try connection.query(
-                "DELETE FROM message WHERE conversation_id = $1 AND position >= $2", [.text(conversationID), .text(String(position))])
+                "DELETE FROM message WHERE owner = current_user AND conversation_id = $1 AND position >= $2",
+                [.text(conversationID), .text(String(position))])
         }
     }
 
@@ -120,14 +123,19 @@ extension PostgresStore {
         let decoder = JSONDecoder()
         return try runInTransaction { () throws(PostgresConnection.Failure) in
             let rows = try connection.query(
-                "SELECT role, content, reasoning, attachments, status, usage, timings FROM message WHERE conversation_id = $1 ORDER BY position",
+                """
+                SELECT role, content, reasoning, attachments, status, usage, timings FROM message
+                WHERE owner = current_user AND conversation_id = $1 ORDER BY position
+                """,
                 [.text(conversationID)])
             return try rows.map { (row) throws(PostgresConnection.Failure) in
                 let json = row[3] ?? "[]"
                 let references = json == "[]" ? [] : (try? decoder.decode([StoredAttachment.Reference].self, from: Data(json.utf8))) ?? []
                 var attachments: [StoredAttachment] = []
                 for reference in references {
-                    let hex = try connection.query("SELECT bytes FROM attachment WHERE sha256 = $1", [.text(reference.sha256)]).first?[0]
+                    let hex = try connection.query(
+                        "SELECT bytes FROM attachment WHERE owner = current_user AND sha256 = $1", [.text(reference.sha256)]
+                    ).first?[0]
                     attachments.append(
                         StoredAttachment(
                             name: reference.name, format: reference.format, width: reference.width, height: reference.height,
@@ -155,7 +163,8 @@ extension PostgresStore {
         return try runInTransaction { () throws(PostgresConnection.Failure) in
             try connection.query(
                 """
-                SELECT m.conversation_id, c.title, m.position, m.role, m.content FROM message m JOIN conversation c ON c.id = m.conversation_id
+                SELECT m.conversation_id, c.title, m.position, m.role, m.content FROM message m
+                JOIN conversation c ON c.owner = m.owner AND c.id = m.conversation_id
                 WHERE m.words @@ (\(query)) ORDER BY c.updated DESC, m.position LIMIT $1
                 """, [.text(String(limit))] + words.map { .text($0) }
             ).map { row in

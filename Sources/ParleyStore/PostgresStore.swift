@@ -98,8 +98,9 @@ public final class PostgresStore: ConversationStore {
 
     public func conversation(id: String) throws(StoreError) -> StoredConversation? {
         try run { () throws(PostgresConnection.Failure) in
-            try connection.query("SELECT \(Self.conversationColumns) FROM conversation WHERE id = $1", [.text(id)]).first.map(
-                Self.conversation)
+            try connection.query("SELECT \(Self.conversationColumns) FROM conversation WHERE owner = current_user AND id = $1", [.text(id)])
+                .first.map(
+                    Self.conversation)
         }
     }
 
@@ -108,8 +109,8 @@ public final class PostgresStore: ConversationStore {
             try connection.query(
                 // The most recent first, then their messages counted: the count for those alone.
                 """
-                WITH recent AS (SELECT id, title, updated, created FROM conversation ORDER BY updated DESC, created DESC, id LIMIT $1)
-                SELECT r.id, r.title, r.updated, (SELECT count(*) FROM message m WHERE m.conversation_id = r.id)
+                WITH recent AS (SELECT owner, id, title, updated, created FROM conversation ORDER BY updated DESC, created DESC, id LIMIT $1)
+                SELECT r.id, r.title, r.updated, (SELECT count(*) FROM message m WHERE m.owner = r.owner AND m.conversation_id = r.id)
                 FROM recent r ORDER BY r.updated DESC, r.created DESC, r.id
                 """, [.text(String(limit))]
             ).map { row in
@@ -146,20 +147,24 @@ public final class PostgresStore: ConversationStore {
 
     public func rename(_ id: String, to title: String) throws(StoreError) {
         try run { () throws(PostgresConnection.Failure) in
-            try connection.query("UPDATE conversation SET title = $1, title_is_custom = true WHERE id = $2", [.text(title), .text(id)])
+            try connection.query(
+                "UPDATE conversation SET title = $1, title_is_custom = true WHERE owner = current_user AND id = $2",
+                [.text(title), .text(id)])
         }
     }
 
     public func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError) {
         try run { () throws(PostgresConnection.Failure) in
             try connection.query(
-                "UPDATE conversation SET settings = $1, model = $2 WHERE id = $3",
+                "UPDATE conversation SET settings = $1, model = $2 WHERE owner = current_user AND id = $3",
                 [.text(Store.json(settings)), settings.model.map { .text($0) } ?? .null, .text(id)])
         }
     }
 
     public func delete(_ id: String) throws(StoreError) {
-        try run { () throws(PostgresConnection.Failure) in try connection.query("DELETE FROM conversation WHERE id = $1", [.text(id)]) }
+        try run { () throws(PostgresConnection.Failure) in
+            try connection.query("DELETE FROM conversation WHERE owner = current_user AND id = $1", [.text(id)])
+        }
     }
 
     static func conversation(_ row: [String?]) -> StoredConversation {
