@@ -75,11 +75,7 @@ extension PostgresStore {
         try runInTransaction { () throws(PostgresConnection.Failure) in
             if let creating { try insertConversation(creating) }
             for (offset, message) in messages.enumerated() {
-                let references = message.attachments.map {
-                    StoredAttachment.Reference(
-                        name: $0.name, format: $0.format, width: $0.width, height: $0.height, language: $0.language,
-                        sha256: SHA256.hex($0.data))
-                }
+                let references = message.attachments.map(\.reference)
                 for (attachment, reference) in zip(message.attachments, references) {
                     try connection.query(
                         "INSERT INTO attachment (sha256, bytes) VALUES ($1, $2) ON CONFLICT DO NOTHING",

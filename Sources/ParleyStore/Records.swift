@@ -87,6 +87,11 @@ public struct StoredAttachment: Sendable, Equatable {
         self.data = data
     }
 
+    /// What a message row keeps of it: everything but the bytes, named by their hash.
+    var reference: Reference {
+        Reference(name: name, format: format, width: width, height: height, language: language, sha256: SHA256.hex(data))
+    }
+
     /// What the message row holds: everything but the bytes, which are named by their hash.
     struct Reference: Codable {
         var name: String

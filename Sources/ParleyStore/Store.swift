@@ -257,11 +257,7 @@ public final class Store: ConversationStore {
         try write { db in
             if let creating { try Self.insert(creating, db) }
             for (offset, message) in messages.enumerated() {
-                let references = message.attachments.map {
-                    StoredAttachment.Reference(
-                        name: $0.name, format: $0.format, width: $0.width, height: $0.height, language: $0.language,
-                        sha256: SHA256.hex($0.data))
-                }
+                let references = message.attachments.map(\.reference)
                 // Through a statement's own execute: it lends SQLite the text and bytes rather than having
                 // them copied (a 10 MB message is held once less while it is written).
                 for (attachment, reference) in zip(message.attachments, references) {
