@@ -23,11 +23,12 @@ final class LineEditingTests: ParleyTestCase {
     }
 
     func testAnEditrcLineLibeditRefusesIsSaidOnceAndTheRestIsRead() throws {
-        _ = try write("no-such-command here\nalso-wrong\nbind -v\n", to: ".editrc")
+        _ = try write("bind -k nonsense nothing\nno-such-command here\nbind -v\n", to: ".editrc")
         let server = try StubServer { _, _ in .reply(["ok"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         let screen = terminal.screen().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        XCTAssertTrue(screen.contains(".editrc line 1 (no-such-command here) is not a libedit command; the other lines were read."), screen)
+        XCTAssertTrue(
+            screen.contains(".editrc line 1 (bind -k nonsense nothing) is not a libedit command; the other lines were read."), screen)
         XCTAssertFalse(screen.contains("line 2"), "said once")
         terminal.type("abc")
         terminal.press("Escape")

@@ -76,6 +76,10 @@ final class CodeHighlighterTests: XCTestCase {
         XCTAssertTrue(python.hasSuffix(" + x\n"), "back to code after it closes")
         let c = try highlight("a /* one\ntwo */ b", "c")
         XCTAssertTrue(c.contains("\n" + Colour.comment + "two */" + Style.reset + " b"), c.debugDescription)
+        let split = try highlight("/* a *\n/ still comment */ x", "c")
+        XCTAssertTrue(
+            split.contains(Colour.comment + "/ still comment */" + Style.reset + " x"),
+            "a closer never spans a line: \(split.debugDescription)")
         let single = try highlight("x = \"open\ny = 1", "python")
         XCTAssertTrue(single.contains("\ny = " + Colour.number + "1"), "a one-line string ends with its line: \(single.debugDescription)")
     }
