@@ -225,6 +225,32 @@ final class ReliabilityTests: ParleyTestCase {
 
     // MARK: - Secrets and files
 
+    func testNoCoreDumpCanHoldTheKeyOrTheConversation() throws {
+        // A script run waits on its input: its limits are read meanwhile, then its input ends.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
+        process.arguments = ["--base-url", "http://127.0.0.1:9/v1", "-m", "m"]
+        process.environment = environment
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+        var limits = ""
+        let deadline = Date().addingTimeInterval(30)
+        // Polled until parley has set its own limit (it starts with the inherited one).
+        while Date() < deadline {
+            limits = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)) ?? ""
+            if limits.range(of: #"Max core file size\s+0\s+0\s"#, options: .regularExpression) != nil { break }
+            usleep(10_000)
+        }
+        XCTAssertNotNil(limits.range(of: #"Max core file size\s+0\s+0\s"#, options: .regularExpression), limits)
+    }
+
     func testAKeyHoldingALineBreakIsRefusedByItsVariableBeforeAnythingIsSent() throws {
         let server = try StubServer { _, _ in .reply(["no"]) }
         environment["PARLEY_API_KEY"] = "sk-first-half\nsk-second-half"

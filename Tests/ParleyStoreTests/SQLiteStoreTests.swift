@@ -104,4 +104,23 @@ final class SQLiteStoreTests: XCTestCase {
         XCTAssertEqual(try snapshot().filter { !$0.key.hasSuffix("-shm") && !($0.key.hasSuffix("-wal") && $0.value.isEmpty) }, before)
     }
 
+    func testATruncatedStoreIsRefusedAndLeftByteForByte() throws {
+        let store = try Store(directory: directory)
+        for index in 0..<300 {
+            let chat = StoredConversation(title: "chat \(index)")
+            try store.save(
+                StoredMessage(role: "user", content: String(repeating: "words ", count: 200)), at: 0, in: chat.id, creating: chat)
+        }
+        let path = store.path
+        try sqlite(path, "pragma wal_checkpoint(truncate)")
+        // Half of it gone, as a full disk or an interrupted copy leaves it.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let before = try snapshot()
+        XCTAssertThrowsError(try Store(directory: directory).conversations(limit: 1000)) { error in
+            XCTAssertNotNil(error as? StoreError, "\(error)")
+        }
+        XCTAssertEqual(try snapshot().filter { !$0.key.hasSuffix("-shm") && !($0.key.hasSuffix("-wal") && $0.value.isEmpty) }, before)
+    }
 }
