@@ -53,14 +53,14 @@ public enum ImageInspector {
         }
     }
 
+    /// What a file that is not a sendable image is (`ContentSniffer` tells).
     static func describe(_ bytes: [UInt8]) -> String {
-        if bytes.starts(with: Array("BM".utf8)) { return "it is a BMP" }
-        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return "it is a TIFF" }
         if bytes.isEmpty { return "it is empty" }
-        if bytes.prefix(512).allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20...0x7E).contains($0) || $0 >= 0x80 }) {
-            return "it is text"
+        switch ContentSniffer.classify(bytes) {
+        case let .otherImage(format): return "it is \(format)"
+        case .text, .otherEncoding: return "it is text"
+        default: return "its content is not an image format parley knows"
         }
-        return "its content is not an image format parley knows"
     }
 
     /// The IHDR chunk must come first, whole.

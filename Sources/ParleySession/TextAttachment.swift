@@ -30,6 +30,18 @@ public enum ContentSniffer {
         return .otherEncoding(name: "Latin-1 (ISO-8859-1)", iconv: "LATIN1")
     }
 
+    /// `bytes` as text, read once; or why they are not: a NUL byte, or bytes that are not UTF-8
+    /// (piped input and a command's output, whose only question is whether they are text).
+    public static func text(_ bytes: [UInt8]) -> Result<String, NotText> {
+        if let nul = bytes.firstIndex(of: 0) { return .failure(NotText(problem: "a NUL byte at byte \(nul + 1)")) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(NotText(problem: "it is not UTF-8")) }
+        return .success(text)
+    }
+
+    public struct NotText: Error {
+        public var problem: String
+    }
+
     /// What binary bytes are, by their signature; nil when they may be text (no NUL byte).
     static func binaryKind(_ bytes: [UInt8]) -> String? {
         let signatures: [([UInt8], String)] = [

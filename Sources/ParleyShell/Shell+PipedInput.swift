@@ -30,7 +30,7 @@ extension Shell {
             )
             return nil
         }
-        switch Self.text(bytes) {
+        switch ContentSniffer.text(bytes) {
         case let .success(text):
             return text
         case let .failure(notText):
@@ -39,14 +39,4 @@ extension Shell {
         }
     }
 
-    /// `bytes` as text, read once; or why they are not: a NUL byte, or bytes that are not UTF-8.
-    nonisolated static func text(_ bytes: [UInt8]) -> Result<String, NotText> {
-        if let nul = bytes.firstIndex(of: 0) { return .failure(NotText(problem: "a NUL byte at byte \(nul + 1)")) }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(NotText(problem: "it is not UTF-8")) }
-        return .success(text)
-    }
-
-    struct NotText: Error {
-        var problem: String
-    }
 }

@@ -72,7 +72,7 @@ extension PostgresStore {
         _ messages: [StoredMessage], from position: Int, in conversationID: String, creating: StoredConversation?, retitling title: String?,
         now: Date
     ) throws(StoreError) {
-        try runInTransaction { () throws(PostgresConnection.Failure) in
+        try run { () throws(PostgresConnection.Failure) in
             if let creating { try insertConversation(creating) }
             for (offset, message) in messages.enumerated() {
                 let references = message.attachments.map(\.reference)
@@ -108,7 +108,7 @@ extension PostgresStore {
     }
 
     public func truncate(_ conversationID: String, from position: Int) throws(StoreError) {
-        try runInTransaction { () throws(PostgresConnection.Failure) in
+        try run { () throws(PostgresConnection.Failure) in
             try connection.query(
                 "DELETE FROM message WHERE owner = current_user AND conversation_id = $1 AND position >= $2",
                 [.text(conversationID), .text(String(position))])
@@ -117,7 +117,7 @@ extension PostgresStore {
 
     public func messages(in conversationID: String) throws(StoreError) -> [StoredMessage] {
         let decoder = JSONDecoder()
-        return try runInTransaction { () throws(PostgresConnection.Failure) in
+        return try run { () throws(PostgresConnection.Failure) in
             let rows = try connection.query(
                 """
                 SELECT role, content, reasoning, attachments, status, usage, timings FROM message
@@ -156,7 +156,7 @@ extension PostgresStore {
         let words = Self.folded(text).split(whereSeparator: { $0.isWhitespace }).map(String.init)
         guard !words.isEmpty else { return [] }
         let query = words.indices.map { "phraseto_tsquery('simple', $\($0 + 2))" }.joined(separator: " && ")
-        return try runInTransaction { () throws(PostgresConnection.Failure) in
+        return try run { () throws(PostgresConnection.Failure) in
             try connection.query(
                 """
                 SELECT m.conversation_id, c.title, m.position, m.role, m.content FROM message m
@@ -175,20 +175,16 @@ extension PostgresStore {
     // MARK: - Preferences
 
     public func preference(_ key: String) throws(StoreError) -> String? {
-        try runInTransaction { () throws(PostgresConnection.Failure) in
+        try run { () throws(PostgresConnection.Failure) in
             try connection.query("SELECT value FROM preference WHERE key = $1", [.text(key)]).first?[0] ?? nil
         }
     }
 
     public func setPreference(_ key: String, _ value: String) throws(StoreError) {
-        try runInTransaction { () throws(PostgresConnection.Failure) in
+        try run { () throws(PostgresConnection.Failure) in
             try connection.query(
                 "INSERT INTO preference (key, value) VALUES ($1, $2) ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value",
                 [.text(key), .text(value)])
         }
-    }
-
-    private func runInTransaction<T>(_ body: () throws(PostgresConnection.Failure) -> T) throws(StoreError) -> T {
-        do { return try connection.transaction(body) } catch { throw .failed("\(location): \(error.message)") }
     }
 }

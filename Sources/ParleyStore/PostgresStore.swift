@@ -74,7 +74,9 @@ public final class PostgresStore: ConversationStore {
         }
     }
 
-    private func run<T>(_ body: () throws(PostgresConnection.Failure) -> T) throws(StoreError) -> T {
+    /// `body` in one transaction (after connecting again, should the server have dropped the
+    /// connection); a failure said with where the store is.
+    func run<T>(_ body: () throws(PostgresConnection.Failure) -> T) throws(StoreError) -> T {
         do { return try connection.transaction(body) } catch { throw .failed("\(location): \(error.message)") }
     }
 

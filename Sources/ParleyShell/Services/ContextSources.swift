@@ -44,7 +44,7 @@ struct LiveContextSources: ContextSources {
     var shell: String
 
     func pdfText(path file: String, name: String) async -> Result<String, AttachmentError> {
-        guard let pdftotext = Self.find("pdftotext", in: path) else {
+        guard let pdftotext = LocalPrograms.find("pdftotext", path: path)?.path else {
             return .failure(
                 AttachmentError("Reading a PDF's text needs pdftotext, from the package poppler-utils (apt install poppler-utils)."))
         }
@@ -128,10 +128,4 @@ struct LiveContextSources: ContextSources {
         408: "Request Timeout", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
         503: "Service Unavailable", 504: "Gateway Timeout",
     ]
-
-    /// The first executable `name` on `path`.
-    static func find(_ name: String, in path: String?) -> String? {
-        (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
 }

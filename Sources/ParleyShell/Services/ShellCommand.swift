@@ -129,7 +129,7 @@ struct ShellCommand: RunningCommand {
             let why = code == 127 ? "the shell did not find it" : "it cannot be run"
             return .failure(AttachmentError("`\(command)` could not start: \(why) (exit status \(code))."))
         }
-        switch Shell.text(bytes) {
+        switch ContentSniffer.text(bytes) {
         case let .success(text):
             return .success(CommandOutput(text: text, status: said, succeeded: exited && code == 0))
         case let .failure(notText):
