@@ -2,10 +2,38 @@ import Foundation
 import ParleyRender
 import ParleyTerminal
 
-/// The shell's two outputs: replies and requested output on stdout; errors, notices and waits on
-/// stderr. Each writes to a text sink: a file descriptor when live, a string in tests.
+/// What the shell writes: replies and requested output on stdout; errors, notices and waits on
+/// stderr. `Console` is the live one; tests use a double that records what was said, and how.
 @MainActor
-final class Console {
+protocol Output: AnyObject {
+    /// The reply as it streams: Markdown rendered, wrapped to the terminal.
+    var reply: ReplyWriter { get }
+    /// The terminal's width in columns, read now; nil when stdout is not a terminal.
+    var columns: Int? { get }
+    var style: Style { get }
+    /// Whether stderr is a terminal, where a wait counts down on one status line.
+    var showsStatusLine: Bool { get }
+    /// Output the user asked for (`/help`, `/settings`, ...), styled with `codes`.
+    func print(_ text: String, codes: String)
+    /// What failed: `error: ` and the sentence.
+    func error(_ text: String)
+    func warning(_ text: String)
+    func notice(_ text: String)
+    /// Bytes for the terminal itself (a picture, the clipboard's sequence), written at once.
+    func raw(_ text: String)
+    /// What stdout holds goes out now.
+    func flush()
+    /// The status line on stderr shows `text` (nil clears it).
+    func status(_ text: String?)
+}
+
+extension Output {
+    func print(_ text: String) { print(text, codes: "") }
+}
+
+/// The shell's two outputs, stdout and stderr, each written through a text sink.
+@MainActor
+final class Console: Output {
     let out: ReplyWriter
     let err: ReplyWriter
     let outSink: any TextSink
@@ -44,22 +72,17 @@ final class Console {
             outWidth: { TerminalDevice.width(1) ?? 80 }, errWidth: { TerminalDevice.width(2) ?? 80 })
     }
 
-    /// Plain text into two sinks, as a pipe gets it: for tests.
-    static func plain(out: any TextSink, err: any TextSink) -> Console {
-        Console(
-            outSink: out, errSink: err, style: Style(enabled: false), errStyle: Style(enabled: false),
-            outIsTerminal: false, errIsTerminal: false, wraps: false, outWidth: { 80 }, errWidth: { 80 })
-    }
-
     /// The terminal's width in columns, read now (it may have been resized); nil when stdout is not a
     /// terminal, where lines are not fitted to any width.
     var columns: Int? {
         outIsTerminal ? outWidth() : nil
     }
 
-    /// Output the user asked for (`/help`, `/settings`, ...).
-    func print(_ text: String) {
-        out.line(text)
+    var reply: ReplyWriter { out }
+    var showsStatusLine: Bool { errIsTerminal }
+
+    func print(_ text: String, codes: String) {
+        if codes.isEmpty { out.line(text) } else { out.line(text, codes: codes) }
     }
 
     func error(_ text: String) {
@@ -67,7 +90,6 @@ final class Console {
         err.line("error: " + text, codes: Style.red)
     }
 
-    /// Something the user should know that is not a failure: `warning: ` and the sentence.
     func warning(_ text: String) {
         outSink.flush()
         err.line("warning: " + text, codes: Style.yellow)
@@ -78,9 +100,17 @@ final class Console {
         err.line(text, codes: Style.dim)
     }
 
-    /// Bytes for the terminal itself (a picture, the clipboard's sequence), written at once.
     func raw(_ text: String) {
         outSink.write(text)
         outSink.flush()
+    }
+
+    func flush() {
+        outSink.flush()
+    }
+
+    func status(_ text: String?) {
+        errSink.write("\r\u{1B}[K" + (text.map { errStyle.apply(Style.yellow, to: $0) } ?? ""))
+        errSink.flush()
     }
 }

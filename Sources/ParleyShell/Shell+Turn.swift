@@ -78,7 +78,7 @@ extension Shell {
                             effects += feed(.finished(usage))
                         }
                     }
-                    console.outSink.flush()  // once per piece of the body: what came is on the screen now
+                    console.flush()  // once per piece of the body: what came is on the screen now
                 }
                 if Task.isCancelled { return effects + feed(.failed(.cancelled)) }
             } catch {
@@ -119,7 +119,7 @@ extension Shell {
     }
 
     /// Whether a wait is counted down on one live status line (else a line per try).
-    var countsDownLive: Bool { services.keys.isKeyboard && console.errIsTerminal }
+    var countsDownLive: Bool { services.keys.isKeyboard && console.showsStatusLine }
 
     /// Waits `delay` seconds before the next try. In a terminal one status line counts down and Esc
     /// cancels the wait (the message stays for `/retry`); elsewhere one line per try went to stderr.
@@ -131,9 +131,7 @@ extension Shell {
             do {
                 while left > 0 {
                     if live, let waiting = pendingWait {
-                        console.errSink.write(
-                            "\r\u{1B}[K" + console.errStyle.apply(Style.yellow, to: waitLine(waiting, seconds: Int(left.rounded(.up)))))
-                        console.errSink.flush()
+                        console.status(waitLine(waiting, seconds: Int(left.rounded(.up))))
                     }
                     let step = min(1, left)
                     try await clock.sleep(seconds: step)
@@ -146,8 +144,7 @@ extension Shell {
         }
         let elapsed = await whileWatchingKeys(countdown, onCancel: { countdown.cancel() })
         if live {
-            console.errSink.write("\r\u{1B}[K")
-            console.errSink.flush()
+            console.status(nil)
         }
         pendingWait = nil
         return feed(elapsed ? .retryTimer : .cancel)
@@ -164,20 +161,20 @@ extension Shell {
     func show(_ render: RenderEvent) {
         switch render {
         case .replyStarted:
-            console.out.begin()
+            console.reply.begin()
             replyOpen = true
         case let .content(text):
             if !replyOpen {
-                console.out.begin()
+                console.reply.begin()
                 replyOpen = true
             }
-            console.out.content(text)
+            console.reply.content(text)
         case let .reasoning(text):
             if !replyOpen {
-                console.out.begin()
+                console.reply.begin()
                 replyOpen = true
             }
-            console.out.reasoning(text)
+            console.reply.reasoning(text)
         case let .replyEnded(message):
             guard replyOpen else { return }
             replyOpen = false
@@ -188,11 +185,10 @@ extension Shell {
                 case .cancelled: "[cancelled]"
                 case .failed: "[failed]"
                 }
-            console.out.end(status: status)
+            console.reply.end(status: status)
             defer { transcriptTurn = "" }
             appendToTranscript(message, status: status)
-            if !isOneShot { console.outSink.write("\n") }
-            console.outSink.flush()
+            if isOneShot { console.flush() } else { console.raw("\n") }
         case let .failed(sentence):
             console.error(sentence)
         case let .waiting(reason, seconds, attempt):
@@ -207,7 +203,7 @@ extension Shell {
         case .replacing:
             // A script's transcript would show the new reply under the old one with nothing between:
             // mark it. At the prompt, the /regen just typed says as much.
-            if !isInteractive { console.out.line("[regenerated]\n", codes: Style.yellow) }
+            if !isInteractive { console.reply.line("[regenerated]\n", codes: Style.yellow) }
             transcriptTurn = "[regenerated]\n\n"
         }
     }

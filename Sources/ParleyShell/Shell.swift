@@ -55,7 +55,7 @@ public final class Shell {
     /// The request streaming now, for the session's `.cancelRequest`.
     var activeRequest: Task<[SessionEffect], Never>?
 
-    var console: Console { services.console }
+    var console: any Output { services.console }
     var keeper: ConversationKeeper { services.conversations }
     var editor: (any LineReading)? { services.lineReader }
 
@@ -163,7 +163,14 @@ public final class Shell {
             console.error("No conversation matches \"\(chat)\"; /chats lists them.")
             return false
         }
-        openConversation(conversation)
+        let messages: [StoredMessage]
+        do {
+            messages = try store.messages(in: conversation.id)
+        } catch {
+            console.error("\(error)")
+            return false
+        }
+        openConversation(conversation, messages: messages.map(ConversationKeeper.message))
         session.settings.take(configuration.settings)
         keeper.saveSettings(session.settings)
         return true
@@ -273,10 +280,10 @@ public final class Shell {
                 continue
             case .action(.newChat):
                 console.raw("\n")
-                _ = await NewCommand().run(in: self)
+                _ = await execute(NewCommand())
             case .action(.showSettings):
                 console.raw("\n")
-                _ = await SettingsCommand().run(in: self)
+                _ = await execute(SettingsCommand())
             case let .line(line):
                 var entry = line
                 if line.trimmingCharacters(in: .whitespaces) == "\"\"\"" {
@@ -375,14 +382,7 @@ public final class Shell {
         }
     }
 
-    /// Runs a command; the conversation's settings are kept when it changed them.
-    func execute(_ command: any SlashCommand) async -> Outcome {
-        let settingsBefore = session.settings
-        defer { if session.settings != settingsBefore { keeper.saveSettings(session.settings) } }
-        return await command.run(in: self)
-    }
-
     func printUserTurn(_ text: String) {
-        console.out.line(String(Transcript.quoted(text, attachments: session.pendingAttachments).dropLast()))
+        console.reply.line(String(Transcript.quoted(text, attachments: session.pendingAttachments).dropLast()))
     }
 }

@@ -1,18 +1,31 @@
 import Foundation
 
-/// Where conversations are kept: SQLite in the data directory (`Store`), or a PostgreSQL database
-/// (`PostgresStore`). Both keep the same things the same way; the shell sees only this.
-public protocol ConversationStore: AnyObject, Sendable {
-    /// Where it is, for messages: a file's path, or the database, host and role (never a password).
-    var location: String { get }
-    func create(_ conversation: StoredConversation) throws(StoreError)
+/// What may be read of the kept conversations: all a slash command sees of the store (what it
+/// changes, it asks of the shell as effects).
+public protocol ConversationReading {
     func conversation(id: String) throws(StoreError) -> StoredConversation?
     /// Conversations, most recent first.
     func conversations(limit: Int) throws(StoreError) -> [ConversationSummary]
-    func latest() throws(StoreError) -> StoredConversation?
     /// The conversation whose id starts with `text` (at least 4 characters), else whose title is
     /// `text` (case-insensitive; the most recent when several are).
     func find(_ text: String) throws(StoreError) -> StoredConversation?
+    func messages(in conversationID: String) throws(StoreError) -> [StoredMessage]
+    /// Messages of every conversation that hold all the words of `text`, most recent first.
+    func search(_ text: String, limit: Int) throws(StoreError) -> [SearchHit]
+}
+
+extension ConversationReading {
+    public func conversations() throws(StoreError) -> [ConversationSummary] { try conversations(limit: 50) }
+    public func search(_ text: String) throws(StoreError) -> [SearchHit] { try search(text, limit: 50) }
+}
+
+/// Where conversations are kept: SQLite in the data directory (`Store`), or a PostgreSQL database
+/// (`PostgresStore`). Both keep the same things the same way; the shell sees only this.
+public protocol ConversationStore: ConversationReading, AnyObject, Sendable {
+    /// Where it is, for messages: a file's path, or the database, host and role (never a password).
+    var location: String { get }
+    func create(_ conversation: StoredConversation) throws(StoreError)
+    func latest() throws(StoreError) -> StoredConversation?
     func rename(_ id: String, to title: String) throws(StoreError)
     func saveSettings(_ id: String, _ settings: StoredSettings) throws(StoreError)
     func delete(_ id: String) throws(StoreError)
@@ -24,16 +37,11 @@ public protocol ConversationStore: AnyObject, Sendable {
         now: Date) throws(StoreError)
     /// Drops the messages from `position` (0-based) on.
     func truncate(_ conversationID: String, from position: Int) throws(StoreError)
-    func messages(in conversationID: String) throws(StoreError) -> [StoredMessage]
-    /// Messages of every conversation that hold all the words of `text`, most recent first.
-    func search(_ text: String, limit: Int) throws(StoreError) -> [SearchHit]
     func preference(_ key: String) throws(StoreError) -> String?
     func setPreference(_ key: String, _ value: String) throws(StoreError)
 }
 
 extension ConversationStore {
-    public func conversations() throws(StoreError) -> [ConversationSummary] { try conversations(limit: 50) }
-    public func search(_ text: String) throws(StoreError) -> [SearchHit] { try search(text, limit: 50) }
     /// `write`, with a new conversation, a new title and the time given only when wanted.
     public func save(
         _ message: StoredMessage, at position: Int, in conversationID: String, creating: StoredConversation? = nil,

@@ -183,3 +183,54 @@ final class ScriptedComposer: MessageComposer {
         return .success(written)
     }
 }
+
+/// The shell's output as a test sees it: each thing said with how it was said (printed, a notice, a
+/// warning, an error), and the plain text stdout and stderr would hold, as a pipe gets it.
+@MainActor
+final class RecordingOutput: Output {
+    enum Kind: Equatable { case printed, notice, warning, error, raw }
+    private(set) var said: [(kind: Kind, text: String)] = []
+    let reply: ReplyWriter
+    private let err: ReplyWriter
+    private let outSink: StringSink
+    let style = Style(enabled: false)
+    var columns: Int? { nil }
+    var showsStatusLine: Bool { false }
+
+    init(out: StringSink, err: StringSink) {
+        outSink = out
+        reply = ReplyWriter(sink: out, style: style)
+        self.err = ReplyWriter(sink: err, style: style)
+    }
+
+    /// What was said in that way, in order.
+    func said(_ kind: Kind) -> [String] { said.filter { $0.kind == kind }.map(\.text) }
+
+    func print(_ text: String, codes: String) {
+        said.append((.printed, text))
+        reply.line(text)
+    }
+
+    func error(_ text: String) {
+        said.append((.error, text))
+        err.line("error: " + text)
+    }
+
+    func warning(_ text: String) {
+        said.append((.warning, text))
+        err.line("warning: " + text)
+    }
+
+    func notice(_ text: String) {
+        said.append((.notice, text))
+        err.line(text)
+    }
+
+    func raw(_ text: String) {
+        said.append((.raw, text))
+        outSink.write(text)
+    }
+
+    func flush() {}
+    func status(_ text: String?) {}
+}

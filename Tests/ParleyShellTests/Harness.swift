@@ -23,6 +23,8 @@ final class Harness {
     let clock = ManualClock()
     let input = FakeInput()
     let composer = ScriptedComposer()
+    /// What the shell said, and how (a notice, an error, ...).
+    let output: RecordingOutput
     let directory: URL
     let store: Store?
     let shell: Shell
@@ -49,8 +51,9 @@ final class Harness {
         self.models = FixedModels(models)
         lines = interactive ? ScriptedLines(answers) : nil
         store = keepsConversations ? try Store(directory: directory) : nil
+        output = RecordingOutput(out: out, err: err)
         let services = Services(
-            console: Console.plain(out: out, err: err), lineReader: lines, chat: chat, models: self.models,
+            console: output, lineReader: lines, chat: chat, models: self.models,
             conversations: ConversationKeeper(store: store), clipboard: clipboard, speech: speech,
             pictures: FixedPictures(sequence: pictures), clock: clock, keys: NoKeys(), input: input,
             context: LiveContextSources(

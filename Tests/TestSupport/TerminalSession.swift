@@ -58,6 +58,22 @@ public final class TerminalSession {
         _ = try? tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
         self.width = width
         self.height = height
+        // tmux gives the pane's terminal its new size on a later turn of its loop: until the
+        // terminal itself has it, a program that asks would get the old one.
+        guard let tty = try? tmux(["display-message", "-p", "-t", "main", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        else { return }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, Self.size(of: tty).map({ $0 != (width, height) }) ?? false { usleep(20_000) }
+    }
+
+    /// The columns and rows a terminal device says it has.
+    static func size(of tty: String) -> (Int, Int)? {
+        let fd = open(tty, O_RDONLY | O_NOCTTY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
+        return (Int(size.ws_col), Int(size.ws_row))
     }
 
     /// The visible screen; with `escapes`, with its colours and styles as escape sequences.

@@ -16,10 +16,7 @@ struct AttachCommand: SlashCommand, Equatable {
         sources = try AttachSource.parse(argument)
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        await shell.attach(sources)
-        return .done
-    }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.attach(sources)] }
 }
 
 /// What `/attach` and `-f` name: a path (a glob is expanded), an http(s) URL, or a command.
@@ -60,21 +57,13 @@ struct DetachCommand: SlashCommand, Equatable {
         number = try CommandParser.number(argument, of: "an attachment")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let pending = shell.session.pendingAttachments.count
-        guard pending > 0 else {
-            shell.fail("Nothing is waiting to be sent with the next message.")
-            return .done
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        var session = context.session
+        let pending = session.pendingAttachments.count
+        guard pending > 0 else { throw CommandFailure("Nothing is waiting to be sent with the next message.") }
+        guard session.detach(number) else {
+            throw CommandFailure("There is no attachment \(number ?? 0); \(pending) \(pending == 1 ? "is" : "are") waiting.")
         }
-        guard shell.session.detach(number) else {
-            shell.fail("There is no attachment \(number ?? 0); \(pending) \(pending == 1 ? "is" : "are") waiting.")
-            return .done
-        }
-        if shell.session.pendingAttachments.isEmpty {
-            shell.console.notice("Nothing is attached now.")
-        } else {
-            shell.showPendingAttachments(pictures: [])
-        }
-        return .done
+        return [.session(session), session.pendingAttachments.isEmpty ? .notice("Nothing is attached now.") : .showPending]
     }
 }

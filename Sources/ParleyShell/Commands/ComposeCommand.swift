@@ -13,24 +13,25 @@ struct ComposeCommand: SlashCommand, Equatable {
         text = argument
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let editor = shell.editor else {
-            shell.fail("/compose opens your editor at a terminal's prompt; piped, a \"\"\" block holds a message of many lines.")
-            return .done
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        guard context.canAsk else {
+            throw CommandFailure("/compose opens your editor at a terminal's prompt; piped, a \"\"\" block holds a message of many lines.")
         }
-        let written: String
-        switch shell.services.composer.compose(text) {
-        case let .success(text): written = text
-        case let .failure(failure):
-            shell.fail(failure.description)
-            return .done
-        }
-        guard !written.allSatisfy(\.isWhitespace) else {
-            shell.console.notice("The editor left no text; nothing was sent.")
-            return .done
-        }
-        guard case let .line(entry) = editor.readLine(prompt: shell.promptText(), initialText: written) else { return .done }
-        editor.remember(URLPassword.redacted(entry))
-        return await shell.process(entry, transcript: false)
+        return [
+            .compose(text) { result in
+                let written: String
+                switch result {
+                case let .success(text): written = text
+                case let .failure(failure): return [.fail(failure.description)]
+                }
+                guard !written.allSatisfy(\.isWhitespace) else { return [.notice("The editor left no text; nothing was sent.")] }
+                // Back in the prompt, newlines kept, for review: Enter sends it.
+                return [
+                    .ask(prompt: context.prompt, initialText: written) { entry in
+                        entry.map { [.remember(URLPassword.redacted($0)), .enter($0)] } ?? []
+                    }
+                ]
+            }
+        ]
     }
 }

@@ -1,34 +1,27 @@
 import Foundation
 import ParleyCommands
 import ParleyRender
+import ParleySession
 import ParleyStore
 
 /// `/new`.
 struct NewCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "new", help: "start a new conversation")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        shell.session.clear()
-        shell.keeper.startNew()
-        shell.console.notice("New conversation.")
-        return .done
-    }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.newConversation, .notice("New conversation.")] }
 }
 
 /// `/chats`: one line each, most recent first; in a terminal, a long title is cut to keep the line.
 struct ChatsCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "chats", help: "list the conversations, most recent first")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard shell.requireStore() != nil else { return .done }
-        let list = shell.listedConversations()
-        guard !list.isEmpty else {
-            shell.console.print("No conversations yet.")
-            return .done
-        }
-        let columns = shell.console.columns  // asked of the terminal once, not for each line
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        _ = try context.requireStore()
+        let list = context.listedConversations()
+        guard !list.isEmpty else { return [.print("No conversations yet.")] }
+        let columns = context.columns  // asked of the terminal once, not for each line
         let lines = list.enumerated().map { index, chat -> String in
-            let current = chat.id == shell.keeper.conversationID ? "*" : " "
+            let current = chat.id == context.conversationID ? "*" : " "
             let count = chat.messageCount == 1 ? "1 message" : "\(chat.messageCount) messages"
             let head = "\(current)\(String(index + 1).leftPadded(to: 3)). "
             // The id's start: what --chat and /open take besides the number and the title.
@@ -36,8 +29,7 @@ struct ChatsCommand: PlainCommand, Equatable {
             let title = TerminalSanitizer.clean(chat.title)
             return head + (columns.map { title.cut(to: max(10, $0 - head.terminalColumns - tail.terminalColumns)) } ?? title) + tail
         }
-        shell.console.print(lines.joined(separator: "\n"))
-        return .done
+        return [.print(lines.joined(separator: "\n"))]
     }
 }
 
@@ -51,12 +43,20 @@ struct OpenCommand: SlashCommand, Equatable {
         target = argument
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let conversation = shell.findConversation(target) else { return .done }
-        shell.openConversation(conversation)
-        shell.console.notice(
-            "Opened \"\(TerminalSanitizer.clean(conversation.title))\" (\(shell.session.messages.count) messages); /history lists them.")
-        return .done
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let conversation = try context.findConversation(target)
+        let messages: [Message]
+        do {
+            messages = try context.requireStore().messages(in: conversation.id).map(ConversationKeeper.message)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        return [
+            .open(conversation, messages: messages),
+            .notice("Opened \"\(TerminalSanitizer.clean(conversation.title))\" (\(messages.count) messages); /history lists them."),
+        ]
     }
 }
 
@@ -70,19 +70,12 @@ struct RenameCommand: SlashCommand, Equatable {
         title = argument
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let store = shell.requireStore() else { return .done }
-        guard let id = shell.keeper.conversationID else {
-            shell.fail("Nothing to rename yet: the conversation starts with its first message.")
-            return .done
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        _ = try context.requireStore()
+        guard let id = context.conversationID else {
+            throw CommandFailure("Nothing to rename yet: the conversation starts with its first message.")
         }
-        do {
-            try store.rename(id, to: title)
-            shell.console.notice("Renamed to \"\(title)\".")
-        } catch {
-            shell.fail("\(error)")
-        }
-        return .done
+        return [.rename(id: id, title: title), .notice("Renamed to \"\(title)\".")]
     }
 }
 
@@ -103,42 +96,28 @@ struct DeleteCommand: SlashCommand, Equatable {
         number = try CommandParser.number(words[0], of: "a conversation")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let store = shell.requireStore() else { return .done }
-        let conversation: StoredConversation?
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        _ = try context.requireStore()
+        let conversation: StoredConversation
         if let number {
-            conversation = shell.findConversation(String(number))
-        } else if let id = shell.keeper.conversationID {
-            conversation = try? store.conversation(id: id)
+            conversation = try context.findConversation(String(number))
+        } else if let stored = context.storedConversation {
+            conversation = stored
         } else {
-            shell.fail("Nothing to delete: this conversation has no message yet.")
-            return .done
+            throw CommandFailure("Nothing to delete: this conversation has no message yet.")
         }
-        guard let conversation else { return .done }
         let title = TerminalSanitizer.clean(conversation.title)
-        if !confirmed {
-            guard let editor = shell.editor else {
-                shell.fail("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
-                return .done
-            }
-            guard case let .line(answer) = editor.readLine(prompt: "Delete \"\(title)\"? [y/N] ", initialText: nil),
-                ["y", "yes"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
-            else {
-                shell.console.notice("Nothing was deleted.")
-                return .done
-            }
+        let delete: [CommandEffect] = [.delete(conversation), .notice("Deleted \"\(title)\".")]
+        guard !confirmed else { return delete }
+        guard context.canAsk else {
+            throw CommandFailure("In a script, /delete needs --yes: /delete \(number.map(String.init) ?? "N") --yes")
         }
-        do {
-            try store.delete(conversation.id)
-            if conversation.id == shell.keeper.conversationID {
-                shell.session.clear()
-                shell.keeper.startNew()
+        return [
+            .ask(prompt: "Delete \"\(title)\"? [y/N] ", initialText: nil) { answer in
+                ["y", "yes"].contains(answer?.trimmingCharacters(in: .whitespaces).lowercased() ?? "")
+                    ? delete : [.notice("Nothing was deleted.")]
             }
-            shell.console.notice("Deleted \"\(title)\".")
-        } catch {
-            shell.fail("\(error)")
-        }
-        return .done
+        ]
     }
 }
 
@@ -155,61 +134,18 @@ struct SaveCommand: SlashCommand, Equatable {
         target = SaveTarget(path, replacing: force)
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard shell.mayWrite(target, command: "/save \(target.path)") else { return .done }
-        let session = shell.session
-        let stored = shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) }
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        try context.checkWritable(target, command: "/save \(target.path)")
+        let session = context.session
+        let stored = context.storedConversation
         let title = stored?.title ?? session.messages.first.map { ConversationKeeper.title(from: $0.text) } ?? "Untitled"
         let data =
             PathWords.expandTilde(target.path).lowercased().hasSuffix(".json")
             ? Transcript.json(
-                id: shell.keeper.conversationID, title: title, settings: session.settings, messages: session.messages,
+                id: context.conversationID, title: title, settings: session.settings, messages: session.messages,
                 created: stored?.created, updated: stored?.updated)
             : Data(Transcript.markdown(title: title, settings: session.settings, messages: session.messages).utf8)
-        shell.write(data, to: target.path, saying: "Saved \(session.messages.count) messages to \(target.path).")
-        return .done
-    }
-}
-
-extension Shell {
-    /// The store, or nil after saying it is not there.
-    func requireStore() -> (any ConversationStore)? {
-        if let store = keeper.store { return store }
-        fail(storeWarning ?? "Conversations are not being kept.")
-        return nil
-    }
-
-    func listedConversations() -> [ConversationSummary] {
-        (try? keeper.store?.conversations(limit: 200)) ?? []
-    }
-
-    /// N as `/chats` numbers them, else an id (or its start) or a title.
-    func findConversation(_ target: String) -> StoredConversation? {
-        guard let store = requireStore() else { return nil }
-        do {
-            if let number = Int(target) {
-                let list = listedConversations()
-                guard list.indices.contains(number - 1) else {
-                    fail("There is no conversation \(number); /chats lists \(list.count).")
-                    return nil
-                }
-                return try store.conversation(id: list[number - 1].id)
-            }
-            if let found = try store.find(target) { return found }
-            fail("No conversation matches \"\(target)\"; /chats lists them.")
-        } catch {
-            fail("\(error)")
-        }
-        return nil
-    }
-
-    func openConversation(_ conversation: StoredConversation) {
-        let messages = (try? keeper.store?.messages(in: conversation.id)) ?? []
-        session.load(messages.map(ConversationKeeper.message))
-        var settings = ConversationKeeper.settings(conversation.settings)
-        if settings.model == nil { settings.model = session.settings.model }
-        session.settings = settings
-        keeper.use(conversation.id)
+        return [.write(data, to: target.path), .notice("Saved \(session.messages.count) messages to \(target.path).")]
     }
 }
 
@@ -224,30 +160,19 @@ struct ForkCommand: SlashCommand, Equatable {
         number = argument.isEmpty ? nil : try CommandParser.number(argument, of: "a message")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let messages = shell.session.messages
-        guard !messages.isEmpty else {
-            shell.fail("Nothing to fork: this conversation has no message yet.")
-            return .done
-        }
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let messages = context.session.messages
+        guard !messages.isEmpty else { throw CommandFailure("Nothing to fork: this conversation has no message yet.") }
         let count = number ?? messages.count
         guard count <= messages.count else {
-            shell.fail("There is no message \(count); this conversation has \(messages.count).")
-            return .done
+            throw CommandFailure("There is no message \(count); this conversation has \(messages.count).")
         }
-        let original = shell.keeper.conversationID.flatMap { try? shell.keeper.store?.conversation(id: $0) }
-        let copies = Array(messages.prefix(count))
-        shell.session.load(copies)
-        shell.keeper.startNew()
-        for (index, message) in copies.enumerated() {
-            shell.keeper.apply(.save(index: index, message: message), settings: shell.session.settings)
-        }
-        if let original, let id = shell.keeper.conversationID {
-            try? shell.keeper.store?.rename(id, to: TerminalSanitizer.clean(original.title) + " (fork)")
-        }
-        shell.keeper.saveSettings(shell.session.settings)
-        shell.console.notice(
-            "Forked \(count) message\(count == 1 ? "" : "s") into a new conversation; the original is as it was (/chats lists both).")
-        return .done
+        return [
+            .fork(
+                messages: Array(messages.prefix(count)),
+                title: context.storedConversation.map { TerminalSanitizer.clean($0.title) + " (fork)" }),
+            .notice(
+                "Forked \(count) message\(count == 1 ? "" : "s") into a new conversation; the original is as it was (/chats lists both)."),
+        ]
     }
 }

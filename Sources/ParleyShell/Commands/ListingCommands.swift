@@ -7,19 +7,16 @@ import ParleyStore
 struct HistoryCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "history", help: "list this conversation's messages, numbered")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let messages = shell.session.messages
-        guard !messages.isEmpty else {
-            shell.console.print("No messages yet.")
-            return .done
-        }
-        let model = shell.session.settings.model.map(Shell.shortModelName) ?? "assistant"
-        let columns = shell.console.columns
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        let messages = context.session.messages
+        guard !messages.isEmpty else { return [.print("No messages yet.")] }
+        let model = context.replier
+        let columns = context.columns
         let lines = messages.enumerated().map { index, message -> String in
             let who = message.role == .user ? "you" : model
             let status =
                 (message.status == .complete ? "" : " [\(message.status.rawValue)]")
-                + (index < shell.session.sentFrom ? " [not sent: /trim]" : "")
+                + (index < context.session.sentFrom ? " [not sent: /trim]" : "")
             let images = message.attachments.map { " " + TerminalSanitizer.clean($0.sourceLine) }.joined()
             let text = TerminalSanitizer.clean(message.text)
             let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
@@ -30,8 +27,7 @@ struct HistoryCommand: PlainCommand, Equatable {
             guard let columns else { return head + start.cut(toCharacters: 71) + tail }
             return head + start.cut(to: max(20, columns - head.terminalColumns - tail.terminalColumns)) + tail
         }
-        shell.console.print(lines.joined(separator: "\n"))
-        return .done
+        return [.print(lines.joined(separator: "\n"))]
     }
 }
 
@@ -45,23 +41,19 @@ struct SearchCommand: SlashCommand, Equatable {
         text = argument
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let store = shell.requireStore() else { return .done }
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let store = try context.requireStore()
         let hits: [SearchHit]
         do {
             hits = try store.search(text)
         } catch {
-            shell.fail("\(error)")
-            return .done
+            throw CommandFailure("\(error)")
         }
-        guard !hits.isEmpty else {
-            shell.console.print("No message contains \"\(text)\".")
-            return .done
-        }
+        guard !hits.isEmpty else { return [.print("No message contains \"\(text)\".")] }
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
-        let model = shell.session.settings.model.map(Shell.shortModelName) ?? "assistant"
-        let columns = shell.console.columns
-        let style = shell.console.style
+        let model = context.replier
+        let columns = context.columns
+        let style = context.style
         let lines = hits.map { hit -> String in
             let content = TerminalSanitizer.clean(hit.content)
             let line =
@@ -77,8 +69,7 @@ struct SearchCommand: SlashCommand, Equatable {
             return head
                 + Self.highlight(Self.excerpt(of: line, around: words, room: max(20, columns - head.terminalColumns)), words, style: style)
         }
-        shell.console.print(lines.joined(separator: "\n"))
-        return .done
+        return [.print(lines.joined(separator: "\n"))]
     }
 
     /// At most `room` columns of `line`, showing the first of `words` found in it: its start, or

@@ -16,8 +16,8 @@ struct ThinkCommand: SlashCommand, Equatable {
         number = argument.isEmpty ? nil : try CommandParser.number(argument, of: "a message")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let messages = shell.session.messages
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let messages = context.session.messages
         let index: Int? =
             if let number {
                 messages.indices.contains(number - 1) ? number - 1 : nil
@@ -25,16 +25,11 @@ struct ThinkCommand: SlashCommand, Equatable {
                 messages.lastIndex { $0.role == .assistant && !$0.reasoning.isEmpty }
             }
         guard let index, messages[index].role == .assistant else {
-            shell.fail(number.map { "Message \($0) is not a reply; /history shows the numbers." } ?? "No reply has reasoning yet.")
-            return .done
+            throw CommandFailure(
+                number.map { "Message \($0) is not a reply; /history shows the numbers." } ?? "No reply has reasoning yet.")
         }
-        guard !messages[index].reasoning.isEmpty else {
-            shell.console.print("Reply #\(index + 1) has no reasoning.")
-            return .done
-        }
-        shell.console.out.line("Reasoning of reply #\(index + 1):", codes: Style.bold)
-        shell.console.out.line(messages[index].reasoning, codes: Style.dim)
-        return .done
+        guard !messages[index].reasoning.isEmpty else { return [.print("Reply #\(index + 1) has no reasoning.")] }
+        return [.print("Reasoning of reply #\(index + 1):", codes: Style.bold), .print(messages[index].reasoning, codes: Style.dim)]
     }
 }
 
@@ -58,23 +53,20 @@ struct CopyCommand: SlashCommand, Equatable {
         }
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let message = shell.reply(number) else { return .done }
-        var text = TerminalSanitizer.clean(message.text)
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        var text = TerminalSanitizer.clean(try context.reply(number).text)
         if code {
-            guard let block = MarkdownText.lastCodeBlock(in: text) else {
-                shell.fail("That reply has no code block.")
-                return .done
-            }
+            guard let block = MarkdownText.lastCodeBlock(in: text) else { throw CommandFailure("That reply has no code block.") }
             text = block
         }
-        let copy = shell.services.clipboard.copy(text)
-        guard !copy.tools.isEmpty || copy.sentToTerminal else {
-            shell.fail("No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).")
-            return .done
-        }
-        shell.console.notice(Self.sentence(copy, characters: text.count))
-        return .done
+        return [
+            .copy(text) { [text] copy in
+                guard !copy.tools.isEmpty || copy.sentToTerminal else {
+                    return [.fail("No clipboard is available here: install wl-copy, xclip or xsel (a terminal also takes OSC 52).")]
+                }
+                return [.notice(Self.sentence(copy, characters: text.count))]
+            }
+        ]
     }
 
     /// What was copied and how: a tool's copy is said as done, the terminal's as sent, with where it
@@ -105,24 +97,17 @@ struct CodeCommand: SlashCommand, Equatable {
         self.save = save
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        if let save, !shell.mayWrite(save, command: "/code \(language.rawValue) --save \(save.path)") { return .done }
-        let messages = shell.session.messages
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        if let save { try context.checkWritable(save, command: "/code \(language.rawValue) --save \(save.path)") }
+        let messages = context.session.messages
         let lastUser = messages.lastIndex { $0.role == .user }
-        var snapshot = shell.session
+        var snapshot = context.session
         snapshot.load(lastUser.map { Array(messages[...$0]) } ?? [Message(role: .user, text: "Hello!")])
-        guard let request = snapshot.request() else {
-            shell.fail("No model is chosen: /model NAME first.")
-            return .done
-        }
-        let endpoint = shell.configuration.endpoint
+        guard let request = snapshot.request() else { throw CommandFailure("No model is chosen: /model NAME first.") }
+        let endpoint = context.configuration.endpoint
         let snippet = CodeSnippet.make(language, request: request, baseURL: endpoint.baseURL, keyVariable: endpoint.keySource)
-        if let save {
-            shell.write(Data(snippet.utf8), to: save.path, saying: "Saved the \(language.rawValue) snippet to \(save.path).")
-        } else {
-            shell.console.raw(SnippetColour.apply(snippet, language: language.rawValue, style: shell.console.style))
-        }
-        return .done
+        guard let save else { return [.raw(SnippetColour.apply(snippet, language: language.rawValue, style: context.style))] }
+        return [.write(Data(snippet.utf8), to: save.path), .notice("Saved the \(language.rawValue) snippet to \(save.path).")]
     }
 }
 
@@ -130,10 +115,9 @@ struct CodeCommand: SlashCommand, Equatable {
 struct StatsCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "stats", help: "token usage and timings of the last reply")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let reply = shell.session.messages.last(where: { $0.role == .assistant }), let timings = reply.timings else {
-            shell.console.print("No reply yet.")
-            return .done
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        guard let reply = context.session.messages.last(where: { $0.role == .assistant }), let timings = reply.timings else {
+            return [.print("No reply yet.")]
         }
         var lines: [String] = []
         if let usage = reply.usage {
@@ -146,12 +130,17 @@ struct StatsCommand: PlainCommand, Equatable {
         if let rate = timings.tokensPerSecond(reply.usage) { lines.append(String(format: "speed: %.1f tokens/s", rate)) }
         // How much of the model's window the last request used: the window from the server's list, or
         // from a context-length error.
-        let listed = (try? await shell.services.models.models(refresh: false))?.first { $0.id == shell.session.settings.model }
-        if let used = reply.usage?.promptTokens, let window = listed?.contextWindow ?? shell.session.contextWindow, window > 0 {
-            lines.append("context: \(used) of \(window) tokens (\(used * 100 / window)%)")
-        }
-        shell.console.print(lines.joined(separator: "\n"))
-        return .done
+        guard let used = reply.usage?.promptTokens else { return [.print(lines.joined(separator: "\n"))] }
+        let session = context.session
+        return [
+            .models(refresh: false) { [lines] listed in
+                let model = (try? listed.get())?.first { $0.id == session.settings.model }
+                guard let window = model?.contextWindow ?? session.contextWindow, window > 0 else {
+                    return [.print(lines.joined(separator: "\n"))]
+                }
+                return [.print((lines + ["context: \(used) of \(window) tokens (\(used * 100 / window)%)"]).joined(separator: "\n"))]
+            }
+        ]
     }
 }
 
@@ -159,72 +148,23 @@ struct StatsCommand: PlainCommand, Equatable {
 struct DebugCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "debug", help: "the last request's JSON and the events received (key redacted)")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let request = shell.lastRequest else {
-            shell.console.print("No request yet.")
-            return .done
-        }
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        guard let request = context.lastRequest else { return [.print("No request yet.")] }
         let body =
             (try? JSONSerialization.jsonObject(with: Data(request.jsonBody())))
             .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) }
             .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let endpoint = shell.configuration.endpoint
+        let endpoint = context.configuration.endpoint
         var lines = ["POST \(URLPassword.redacted(endpoint.url("chat/completions")))"]
         if let source = endpoint.keySource { lines.append("Authorization: Bearer *** (from \(source))") }
         lines.append(body)
-        let events = shell.eventLog.all
+        let events = context.events
         if events.isEmpty {
             lines.append("No events were received: the request failed before a reply began.")
         } else {
             lines.append("\(events.count) event(s) received:")
             lines += events.map { "data: " + TerminalSanitizer.clean($0) }
         }
-        shell.console.print(lines.joined(separator: "\n"))
-        return .done
-    }
-}
-
-extension Shell {
-    /// Reply `number` (as `/history` numbers), else the last reply; says why when there is none.
-    func reply(_ number: Int?) -> Message? {
-        let messages = session.messages
-        if let number {
-            guard messages.indices.contains(number - 1), messages[number - 1].role == .assistant else {
-                fail("Message \(number) is not a reply; /history shows the numbers.")
-                return nil
-            }
-            return messages[number - 1]
-        }
-        guard let last = messages.last(where: { $0.role == .assistant }) else {
-            fail("There is no reply yet.")
-            return nil
-        }
-        return last
-    }
-
-    /// Whether `target` may be written: not a directory, nor a file that is there unless `--force` was
-    /// given. Says why not, with the `command` (and `--force`) that would replace it.
-    func mayWrite(_ target: SaveTarget, command: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: PathWords.expandTilde(target.path), isDirectory: &isDirectory) else { return true }
-        if isDirectory.boolValue {
-            fail("\(target.path) is a directory; give a file name.")
-            return false
-        }
-        if !target.replacing {
-            fail("\(target.path) exists; \(command) --force replaces it.")
-            return false
-        }
-        return true
-    }
-
-    /// Writes `data` to `path` (`~` allowed), the user's alone (0600); then `notice`, or why it failed.
-    func write(_ data: Data, to path: String, saying notice: String) {
-        do {
-            try DataDirectory.writePrivate(data, to: URL(fileURLWithPath: PathWords.expandTilde(path)))
-            console.notice(notice)
-        } catch {
-            fail("Cannot write \(path): \(error)")
-        }
+        return [.print(lines.joined(separator: "\n"))]
     }
 }

@@ -23,70 +23,70 @@ struct SayCommand: SlashCommand, Equatable {
         number = rest.isEmpty ? nil : try CommandParser.number(rest, of: "a message")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        guard let message = shell.reply(number) else { return .done }
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let message = try context.reply(number)
         // Before any audio is made: a file in the way is said at once.
-        if let save, !shell.mayWrite(save, command: "/say \(number.map { "\($0) " } ?? "")--save \(save.path)") { return .done }
+        if let save { try context.checkWritable(save, command: "/say \(number.map { "\($0) " } ?? "")--save \(save.path)") }
         let text = MarkdownText.plain(TerminalSanitizer.clean(message.text))
-        guard !text.isEmpty else {
-            shell.fail("That reply has nothing to read.")
-            return .done
-        }
-        guard let pieces = await audio(of: text, in: shell) else { return .done }
-        if let save {
-            guard let joined = WAV.join(pieces) else {
-                shell.fail("The audio pieces could not be joined.")
-                return .done
+        guard !text.isEmpty else { throw CommandFailure("That reply has nothing to read.") }
+        if let model = context.configuration.ttsModel { return spoken(text, by: model, context) }
+        // A listed model whose type is `tts` or whose id contains "tts", else a local program.
+        return [
+            .models(refresh: false) { listed in
+                let model = ((try? listed.get()) ?? []).first { $0.type?.lowercased() == "tts" || $0.id.lowercased().contains("tts") }
+                return model.map { spoken(text, by: $0.id, context) } ?? spokenHere(text, context)
             }
-            let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
-            shell.write(Data(joined), to: save.path, saying: "Saved the audio\(seconds) to \(save.path).")
-            return .done
-        }
-        guard shell.services.speech.canPlay else {
-            shell.fail("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
-            return .done
-        }
-        shell.console.notice("Speaking… (Esc stops)")
-        for piece in pieces {
-            guard await shell.services.speech.play(piece) else {
-                shell.console.notice("Stopped.")
-                return .done
-            }
-        }
-        return .done
+        ]
     }
 
-    /// The text as WAV pieces: the endpoint's speech model, else a local program; nil after saying why not.
-    @MainActor private func audio(of text: String, in shell: Shell) async -> [[UInt8]]? {
-        if let model = await Self.speechModel(shell) {
-            var pieces: [[UInt8]] = []
-            for piece in MarkdownText.pieces(text, limit: SpeechRequest.inputLimit - 96) {
-                do {
-                    let request = SpeechRequest(model: model, input: piece, voice: shell.configuration.voice ?? "alloy")
-                    let audio = try await shell.services.chat.speech(request)
-                    guard WAV.isValid(audio) else {
-                        shell.fail("The speech model \(model) sent something that is not a WAV file.")
-                        return nil
+    /// The text as WAV pieces from the endpoint's speech model.
+    @MainActor private func spoken(_ text: String, by model: String, _ context: CommandContext) -> [CommandEffect] {
+        let voice = context.configuration.voice ?? "alloy"
+        let requests = MarkdownText.pieces(text, limit: SpeechRequest.inputLimit - 96).map {
+            SpeechRequest(model: model, input: $0, voice: voice)
+        }
+        return [
+            .speech(requests) { result in
+                switch result {
+                case let .failure(error): return [.fail("The speech model \(model) failed: \(error)")]
+                case let .success(pieces):
+                    guard pieces.allSatisfy(WAV.isValid) else {
+                        return [.fail("The speech model \(model) sent something that is not a WAV file.")]
                     }
-                    pieces.append(audio)
-                } catch {
-                    shell.fail("The speech model \(model) failed: \(error)")
-                    return nil
+                    return deliver(pieces, context)
                 }
             }
-            return pieces
-        }
-        if let audio = shell.services.speech.synthesize(text), WAV.isValid(audio) { return [audio] }
-        shell.fail(
-            "Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed."
-        )
-        return nil
+        ]
     }
 
-    /// The profile's `tts_model`, else a listed model whose type is `tts` or whose id contains "tts".
-    @MainActor static func speechModel(_ shell: Shell) async -> String? {
-        if let model = shell.configuration.ttsModel { return model }
-        let models = (try? await shell.services.models.models(refresh: false)) ?? []
-        return models.first { $0.type?.lowercased() == "tts" || $0.id.lowercased().contains("tts") }?.id
+    /// The text as WAV from a local program (espeak-ng, say).
+    @MainActor private func spokenHere(_ text: String, _ context: CommandContext) -> [CommandEffect] {
+        [
+            .synthesize(text) { audio in
+                guard let audio, WAV.isValid(audio) else {
+                    return [
+                        .fail(
+                            "Nothing can speak here: the endpoint lists no text-to-speech model (tts_model in the config names one), and neither espeak-ng nor say is installed."
+                        )
+                    ]
+                }
+                return deliver([audio], context)
+            }
+        ]
+    }
+
+    /// The audio saved, or played.
+    @MainActor private func deliver(_ pieces: [[UInt8]], _ context: CommandContext) -> [CommandEffect] {
+        if let save {
+            guard let joined = WAV.join(pieces) else { return [.fail("The audio pieces could not be joined.")] }
+            let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
+            return [.write(Data(joined), to: save.path), .notice("Saved the audio\(seconds) to \(save.path).")]
+        }
+        guard context.canPlay else {
+            return [
+                .fail("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
+            ]
+        }
+        return [.notice("Speaking… (Esc stops)"), .play(pieces)]
     }
 }

@@ -24,12 +24,13 @@ struct ModelCommand: SlashCommand, Equatable {
             }
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
+    func run(_ context: CommandContext) -> [CommandEffect] {
         switch action {
-        case let .list(refresh): await shell.pickModel(refresh: refresh)
-        case let .switchTo(name): await shell.switchModel(to: name)
+        case let .list(refresh):
+            [.models(refresh: refresh) { Self.list($0, context) }]
+        case let .switchTo(name):
+            [.models(refresh: false) { Self.switchTo(name, among: (try? $0.get()) ?? []) }]
         }
-        return .done
     }
 }
 
@@ -49,18 +50,18 @@ struct SystemCommand: SlashCommand, Equatable {
         action = argument.isEmpty ? .show : argument == "--clear" ? .clear : .set(argument)
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        var settings = context.session.settings
         switch action {
         case .show:
-            shell.console.print(shell.session.settings.systemPrompt.map { "System prompt: \($0)" } ?? "No system prompt is set.")
+            return [.print(settings.systemPrompt.map { "System prompt: \($0)" } ?? "No system prompt is set.")]
         case .clear:
-            shell.session.settings.systemPrompt = nil
-            shell.console.notice("System prompt cleared.")
+            settings.systemPrompt = nil
+            return [.settings(settings), .notice("System prompt cleared.")]
         case let .set(text):
-            shell.session.settings.systemPrompt = text
-            shell.console.notice("System prompt set.")
+            settings.systemPrompt = text
+            return [.settings(settings), .notice("System prompt set.")]
         }
-        return .done
     }
 }
 
@@ -90,15 +91,13 @@ extension NumberSettingCommand {
         self.init(value: argument.isEmpty ? nil : try checked { () throws(SettingError) in try Self.read(argument) })
     }
 
-    @MainActor func run(in shell: Shell) async -> Shell.Outcome {
-        if let value {
-            shell.session.settings[keyPath: Self.setting] = value
-            shell.console.notice("\(Self.label): \(SettingValue.format(value))")
-        } else {
-            shell.console.print(
-                "\(Self.label): \(shell.session.settings[keyPath: Self.setting].map(SettingValue.format) ?? "server default")")
+    @MainActor func run(_ context: CommandContext) -> [CommandEffect] {
+        var settings = context.session.settings
+        guard let value else {
+            return [.print("\(Self.label): \(settings[keyPath: Self.setting].map(SettingValue.format) ?? "server default")")]
         }
-        return .done
+        settings[keyPath: Self.setting] = value
+        return [.settings(settings), .notice("\(Self.label): \(SettingValue.format(value))")]
     }
 }
 
@@ -145,18 +144,18 @@ struct MaxTokensCommand: SlashCommand, Equatable {
         self.init(action: limit.map(Action.limit) ?? .auto)
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        var settings = context.session.settings
         switch action {
         case .show:
-            shell.console.print("Max tokens: \(shell.session.settings.maxTokens.map(String.init) ?? "auto")")
+            return [.print("Max tokens: \(settings.maxTokens.map(String.init) ?? "auto")")]
         case .auto:
-            shell.session.settings.maxTokens = nil
-            shell.console.notice("Max tokens: auto")
+            settings.maxTokens = nil
+            return [.settings(settings), .notice("Max tokens: auto")]
         case let .limit(limit):
-            shell.session.settings.maxTokens = limit
-            shell.console.notice("Max tokens: \(limit)")
+            settings.maxTokens = limit
+            return [.settings(settings), .notice("Max tokens: \(limit)")]
         }
-        return .done
     }
 }
 
@@ -164,18 +163,15 @@ struct MaxTokensCommand: SlashCommand, Equatable {
 struct SettingsCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "settings", help: "show every setting and where it comes from")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        shell.console.print(Self.table(shell))
-        return .done
-    }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.print(Self.table(context))] }
 
     /// Each setting, its value and where the value comes from: the conversation, the command line,
     /// the config, remembered, or the default; then the endpoint and the key's variable, with why.
-    @MainActor static func table(_ shell: Shell) -> String {
-        let settings = shell.session.settings
-        let launch = shell.launchSettings
-        let flags = shell.configuration.flagSettings
-        let profile = shell.configuration.profileSettings
+    @MainActor static func table(_ context: CommandContext) -> String {
+        let settings = context.session.settings
+        let launch = context.launchSettings
+        let flags = context.configuration.flagSettings
+        let profile = context.configuration.profileSettings
         /// Where a setting's value comes from: the conversation, the command line, the config, or the default.
         func source(_ setting: ChatSetting) -> String {
             if !settings.same(setting, as: launch) { return "conversation" }
@@ -194,7 +190,7 @@ struct SettingsCommand: PlainCommand, Equatable {
             }
             return setting == .system ? "\"\(text)\"" : text
         }
-        let endpoint = shell.configuration.endpoint
+        let endpoint = context.configuration.endpoint
         let rows: [(String, String, String)] =
             ChatSetting.allCases.map { ($0.label, shown($0), source($0)) } + [
                 ("endpoint", endpoint.shownURL, endpoint.baseURLSource),
@@ -211,11 +207,12 @@ struct SettingsCommand: PlainCommand, Equatable {
 struct ResetCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "reset", help: "return every setting to what parley started with")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let model = shell.session.settings.model
-        shell.session.settings = shell.launchSettings
-        shell.session.settings.model = model
-        shell.console.notice("Settings are back to those parley started with (the command line's, the config's, or the server's defaults).")
-        return .done
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        var settings = context.launchSettings
+        settings.model = context.session.settings.model
+        return [
+            .settings(settings),
+            .notice("Settings are back to those parley started with (the command line's, the config's, or the server's defaults)."),
+        ]
     }
 }

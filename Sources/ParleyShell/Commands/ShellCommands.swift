@@ -25,9 +25,8 @@ struct HelpCommand: SlashCommand, Equatable {
         self.init(topic: topic)
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        shell.console.print(topic.map(CommandCatalog.helpText(for:)) ?? SlashCommands.catalog.helpText(width: shell.console.columns))
-        return .done
+    func run(_ context: CommandContext) -> [CommandEffect] {
+        [.print(topic.map(CommandCatalog.helpText(for:)) ?? SlashCommands.catalog.helpText(width: context.columns))]
     }
 }
 
@@ -35,5 +34,5 @@ struct HelpCommand: SlashCommand, Equatable {
 struct QuitCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "quit", aliases: ["exit", "q"], help: "leave parley (Ctrl-D too)", availability: .always)
 
-    func run(in shell: Shell) async -> Shell.Outcome { .quit }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.quit] }
 }

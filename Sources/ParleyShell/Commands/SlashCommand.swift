@@ -2,14 +2,15 @@ import ParleyCommands
 
 /// A slash command, whole in one type: its row (`spec`: name, aliases, argument syntax, help, when it
 /// may run, what Tab completes), how its argument is read (`init(argument:)`), and what it does
-/// (`run(in:)`). Every command is listed once, in `SlashCommands.all`; `/help`, Tab, "did you mean"
-/// and dispatch all read that list.
+/// (`run(_:)`: given the session and what it may read, the effects the shell is to carry out). Every
+/// command is listed once, in `SlashCommands.all`; `/help`, Tab, "did you mean" and dispatch all read
+/// that list.
 protocol SlashCommand: Sendable {
     static var spec: CommandSpec { get }
     /// Reads the argument: the rest of the line, trimmed (empty when none was given).
     init(argument: String) throws(CommandRefusal)
-    /// Carries the command out in `shell`, through its session and services.
-    @MainActor func run(in shell: Shell) async -> Shell.Outcome
+    /// What to do, as effects; a failure thrown is said as an error (and a script's run fails).
+    @MainActor func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect]
 }
 
 /// A command that takes no argument.

@@ -5,20 +5,14 @@ import ParleyCommands
 struct RegenerateCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "regen", aliases: ["regenerate"], help: "ask again for the last reply (it is replaced)")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        if !(await shell.turn(.regenerate)) { shell.anyFailure = true }
-        return .done
-    }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.turn(.regenerate)] }
 }
 
 /// `/retry`: the session sends again the message whose request failed.
 struct RetryCommand: PlainCommand, Equatable {
     static let spec = CommandSpec(name: "retry", help: "send again the message whose request failed")
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        if !(await shell.turn(.retry)) { shell.anyFailure = true }
-        return .done
-    }
+    func run(_ context: CommandContext) -> [CommandEffect] { [.turn(.retry)] }
 }
 
 /// `/edit N`: the message in the line editor; Enter resends it and drops what came after.
@@ -35,25 +29,20 @@ struct EditCommand: SlashCommand, Equatable {
         number = try CommandParser.number(argument, of: "a message")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
-        let messages = shell.session.messages
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        let messages = context.session.messages
         guard messages.indices.contains(number - 1), messages[number - 1].role == .user else {
-            shell.fail("Message \(number) is not one of your messages; /history shows their numbers.")
-            return .done
+            throw CommandFailure("Message \(number) is not one of your messages; /history shows their numbers.")
         }
-        guard let editor = shell.editor else {
-            shell.fail("/edit needs a terminal to edit in.")
-            return .done
-        }
-        switch editor.readLine(prompt: "edit #\(number) › ", initialText: messages[number - 1].text) {
-        case let .line(text) where !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
-            editor.remember(text)
-            shell.noteTranscriptTurn(text, attachments: messages[number - 1].attachments)
-            _ = await shell.turn(.edit(number: number, text: text))
-        default:
-            shell.console.notice("Edit abandoned; nothing changed.")
-        }
-        return .done
+        guard context.canAsk else { throw CommandFailure("/edit needs a terminal to edit in.") }
+        return [
+            .ask(prompt: "edit #\(number) › ", initialText: messages[number - 1].text) { [number] answer in
+                guard let text = answer, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    return [.notice("Edit abandoned; nothing changed.")]
+                }
+                return [.remember(text), .turn(.edit(number: number, text: text))]
+            }
+        ]
     }
 }
 
@@ -69,14 +58,18 @@ struct TrimCommand: SlashCommand, Equatable {
         turns = argument.isEmpty ? nil : try CommandParser.number(argument, of: "a turn")
     }
 
-    func run(in shell: Shell) async -> Shell.Outcome {
+    func run(_ context: CommandContext) throws(CommandFailure) -> [CommandEffect] {
+        var session = context.session
+        let dropped: Int
         do {
-            let dropped = try shell.session.trim(turns: turns, window: shell.session.contextWindow)
-            let what = dropped == 1 ? "The oldest turn is" : "The \(dropped) oldest turns are"
-            shell.console.notice("\(what) no longer sent (/history marks them); the next request sends the rest, as /retry does now.")
+            dropped = try session.trim(turns: turns, window: session.contextWindow)
         } catch {
-            shell.fail(error.sentence)
+            throw CommandFailure(error.sentence)
         }
-        return .done
+        let what = dropped == 1 ? "The oldest turn is" : "The \(dropped) oldest turns are"
+        return [
+            .session(session),
+            .notice("\(what) no longer sent (/history marks them); the next request sends the rest, as /retry does now."),
+        ]
     }
 }

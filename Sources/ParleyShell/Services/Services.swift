@@ -8,8 +8,8 @@ import ParleyWire
 /// (`Services.live`) and a test double. No service knows of another: the shell alone combines them.
 @MainActor
 struct Services {
-    /// Stdout and stderr, through text sinks (a terminal, a pipe, or a string in tests).
-    var console: Console
+    /// Stdout and stderr: the terminal or pipes (`Console`), or a recording double in tests.
+    var console: any Output
     /// The line editor: set when parley reads from a terminal (or a test answers its prompts).
     var lineReader: (any LineReading)?
     var chat: any ChatService

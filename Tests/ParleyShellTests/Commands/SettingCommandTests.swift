@@ -57,7 +57,7 @@ final class SettingCommandTests: XCTestCase {
             let refreshes = shell.models.refreshes
             XCTAssertEqual(refreshes, 1)
             // Remembered for the endpoint.
-            let remembered = try await shell.store?.preference(Shell.modelPreference("http://127.0.0.1:9/v1"))
+            let remembered = try shell.store?.preference(Shell.modelPreference("http://127.0.0.1:9/v1"))
             XCTAssertEqual(remembered, "gamma")
         }
     }
@@ -144,7 +144,7 @@ final class SettingCommandTests: XCTestCase {
             await shell.enter("hello")
             await shell.enter("/temp 1.5")
             let id = try XCTUnwrap(shell.shell.keeper.conversationID)
-            let stored = try await shell.store?.conversation(id: id)?.settings
+            let stored = try shell.store?.conversation(id: id)?.settings
             XCTAssertEqual(stored?.temperature, 1.5)
         }
     }
