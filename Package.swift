@@ -27,6 +27,8 @@ let package = Package(
         .target(
             name: "CPostgres", cSettings: [.unsafeFlags(["-I/usr/include/postgresql"])],
             linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("pthread")]),
+        // What several modules share: the one lock-protected box for state that threads share.
+        .target(name: "ParleyShared"),
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
         .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
         // OpenAI's wire types, the chat settings, image formats, model statuses; pure, no I/O.
@@ -43,7 +45,7 @@ let package = Package(
         // The line editor (libedit), raw keys, TTY detection, signals.
         .target(name: "ParleyTerminal", dependencies: ["CEditLine"]),
         // Conversations, messages and preferences: in SQLite (GRDB), or in PostgreSQL (libpq).
-        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "CPostgres"]),
+        .target(name: "ParleyStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "CPostgres", "ParleyShared"]),
         // What /help, Tab and "did you mean" read of the commands (their rows), and the line parser; pure.
         // Each command itself (row, parsing, what it does) is a type in ParleyShell/Commands.
         .target(name: "ParleyCommands", dependencies: ["ParleyRender"]),
@@ -56,7 +58,7 @@ let package = Package(
             name: "ParleyShell",
             dependencies: [
                 "ParleySession", "ParleyStore", "ParleyCommands", "ParleyWire", "ParleyAPI", "ParleyHTTP", "ParleyRender", "ParleyTerminal",
-                "ParleyPictures", "ParleyContext",
+                "ParleyPictures", "ParleyContext", "ParleyShared",
             ]),
         .executableTarget(
             name: "parley",
@@ -65,7 +67,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .target(name: "TestSupport", dependencies: ["ParleyHTTP"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ParleyHTTP", "ParleyShared"], path: "Tests/TestSupport"),
         .testTarget(name: "ParleyHTTPTests", dependencies: ["ParleyHTTP", "TestSupport"]),
         .testTarget(
             name: "ParleyAPITests", dependencies: ["ParleyWire", "ParleyAPI", "TestSupport"],

@@ -1,5 +1,6 @@
 import ParleyHTTP
 import ParleyRender
+import ParleyShared
 import ParleyTerminal
 
 /// The prompt: `SmolLM2 #3 › `.

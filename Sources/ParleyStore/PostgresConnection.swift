@@ -1,9 +1,10 @@
 import CPostgres
 import Foundation
+import ParleyShared
 
-/// One libpq connection, its calls in turn (a lock): statements with parameters, their rows as
-/// text. A bytea value is sent binary and read back from its hex form.
-final class PostgresConnection: @unchecked Sendable {
+/// One libpq connection, its calls in turn (under a lock): statements with parameters, their rows
+/// as text. A bytea value is sent binary and read back from its hex form.
+final class PostgresConnection: Sendable {
     enum Value {
         case text(String)
         case bytes(Data)
@@ -16,13 +17,15 @@ final class PostgresConnection: @unchecked Sendable {
         var state: String
     }
 
-    private let handle: UnsafeMutableRawPointer
-    private let lock = NSLock()
+    /// libpq's connection: touched only under its lock.
+    private let pq: Locked<UnsafeMutableRawPointer>
+    /// Settings said after connecting, and again after a reconnection (`SET ...`).
+    let sessionSettings: [String]
     /// "database parley on /tmp/x:5432 as alice".
     let location: String
 
     /// Connects; a failure says why, with the host and database (never a password).
-    init(_ conninfo: String) throws(Failure) {
+    init(_ conninfo: String, sessionSettings: [String] = []) throws(Failure) {
         if let reason = parley_pq_load() { throw Failure(message: String(cString: reason), state: "") }
         guard let handle = parley_pq_connect(conninfo) else { throw Failure(message: "libpq could not start a connection", state: "") }
         let text: (UnsafePointer<CChar>?) -> String = { $0.map { String(cString: $0) } ?? "" }
@@ -33,16 +36,19 @@ final class PostgresConnection: @unchecked Sendable {
             parley_pq_finish(handle)
             throw Failure(message: Self.firstLine(reason), state: "")
         }
-        self.handle = handle
+        pq = Locked(handle)
+        self.sessionSettings = sessionSettings
     }
 
-    deinit { parley_pq_finish(handle) }
+    deinit { parley_pq_finish(pq.value) }
 
     /// Runs one statement; its rows, each value as text (nil for NULL).
     @discardableResult
     func query(_ sql: String, _ parameters: [Value] = []) throws(Failure) -> [[String?]] {
-        lock.lock()
-        defer { lock.unlock() }
+        try pq.withLock { (handle: inout UnsafeMutableRawPointer) throws(Failure) in try Self.run(sql, parameters, on: handle) }
+    }
+
+    private static func run(_ sql: String, _ parameters: [Value], on handle: UnsafeMutableRawPointer) throws(Failure) -> [[String?]] {
         var buffers: [Data] = []
         var formats: [Int32] = []
         var isNull: [Bool] = []
@@ -63,13 +69,13 @@ final class PostgresConnection: @unchecked Sendable {
             }
         }
         let lengths = buffers.map { Int32($0.count) }
-        let result: UnsafeMutableRawPointer? = Self.withPointers(buffers, isNull) { values in
+        let result: UnsafeMutableRawPointer? = withPointers(buffers, isNull) { values in
             parley_pq_exec(handle, sql, Int32(parameters.count), values, lengths, formats)
         }
         defer { parley_pq_clear(result) }
         guard parley_pq_ok(result) != 0 else {
             let message = String(cString: parley_pq_result_error(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(message: Self.firstLine(message), state: String(cString: parley_pq_sqlstate(result)))
+            throw Failure(message: firstLine(message), state: String(cString: parley_pq_sqlstate(result)))
         }
         let rows = Int(parley_pq_rows(result))
         let columns = Int(parley_pq_fields(result))
@@ -83,29 +89,28 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// Runs statements without parameters (a migration).
     func script(_ sql: String) throws(Failure) {
-        lock.lock()
-        defer { lock.unlock() }
-        let result = parley_pq_exec_script(handle, sql)
-        defer { parley_pq_clear(result) }
-        guard parley_pq_ok(result) != 0 else {
-            let message = String(cString: parley_pq_result_error(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure(message: Self.firstLine(message), state: String(cString: parley_pq_sqlstate(result)))
+        try pq.withLock { (handle: inout UnsafeMutableRawPointer) throws(Failure) in
+            let result = parley_pq_exec_script(handle, sql)
+            defer { parley_pq_clear(result) }
+            guard parley_pq_ok(result) != 0 else {
+                let message = String(cString: parley_pq_result_error(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw Failure(message: Self.firstLine(message), state: String(cString: parley_pq_sqlstate(result)))
+            }
         }
     }
-
-    /// Settings said again after a reconnection (`SET ...`).
-    var sessionSettings: [String] = []
 
     /// `BEGIN` … `COMMIT`, rolled back when `body` throws. A connection the server dropped (it went
     /// away, or was restarted) is made again first: the write that met the drop failed, the next one
     /// goes through once the server is back.
     func transaction<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-        if parley_pq_connected(handle) == 0 {
+        let reconnected = try pq.withLock { (handle: inout UnsafeMutableRawPointer) throws(Failure) -> Bool in
+            guard parley_pq_connected(handle) == 0 else { return false }
             guard parley_pq_reset(handle) != 0 else {
                 throw Failure(message: Self.firstLine(String(cString: parley_pq_error(handle))), state: "")
             }
-            for setting in sessionSettings { try query(setting) }
+            return true
         }
+        if reconnected { for setting in sessionSettings { try query(setting) } }
         try query("BEGIN")
         do {
             let value = try body()

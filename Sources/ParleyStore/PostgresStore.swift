@@ -17,15 +17,15 @@ public final class PostgresStore: ConversationStore {
     public init(url: String) throws(StoreError) {
         let shown = PostgresStore.redacted(url)
         do {
-            connection = try PostgresConnection(url)
+            // parley's statements are small; what this code reads: UTF-8 text, bytea in hex, whatever
+            // the role or database prefers.
+            connection = try PostgresConnection(
+                url, sessionSettings: ["SET jit = off", "SET client_encoding = 'UTF8'", "SET bytea_output = 'hex'"])
         } catch {
             // libpq's reason may quote the connection string: its password goes too.
             throw .cannotOpen(path: "PostgreSQL \(shown)", reason: PostgresStore.redacted(error.message))
         }
         do {
-            // parley's statements are small; what this code reads: UTF-8 text, bytea in hex, whatever
-            // the role or database prefers.
-            connection.sessionSettings = ["SET jit = off", "SET client_encoding = 'UTF8'", "SET bytea_output = 'hex'"]
             for setting in connection.sessionSettings { try connection.query(setting) }
             try migrate()
         } catch let error as StoreError {
@@ -76,6 +76,7 @@ public final class PostgresStore: ConversationStore {
 
     /// `body` in one transaction (after connecting again, should the server have dropped the
     /// connection); a failure said with where the store is.
+    @discardableResult
     func run<T>(_ body: () throws(PostgresConnection.Failure) -> T) throws(StoreError) -> T {
         do { return try connection.transaction(body) } catch { throw .failed("\(location): \(error.message)") }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyHTTP
+import ParleyShared
 import TestSupport
 import XCTest
 

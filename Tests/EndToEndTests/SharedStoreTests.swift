@@ -1,5 +1,6 @@
 import Foundation
 import ParleyHTTP
+import ParleyShared
 import ParleyStore
 import TestSupport
 import XCTest

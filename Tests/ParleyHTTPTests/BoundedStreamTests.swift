@@ -1,4 +1,5 @@
 import Foundation
+import ParleyShared
 import TestSupport
 import XCTest
 

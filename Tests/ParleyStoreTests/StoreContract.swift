@@ -1,5 +1,6 @@
 import Foundation
 import ParleyHTTP
+import ParleyShared
 import XCTest
 
 @testable import ParleyStore

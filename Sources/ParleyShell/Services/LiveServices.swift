@@ -3,6 +3,7 @@ import ParleyAPI
 import ParleyHTTP
 import ParleyPictures
 import ParleySession
+import ParleyShared
 import ParleyStore
 import ParleyTerminal
 import ParleyWire

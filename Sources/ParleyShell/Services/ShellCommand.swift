@@ -1,6 +1,7 @@
 import Foundation
 import ParleyHTTP
 import ParleySession
+import ParleyShared
 
 /// `/attach !CMD`: CMD run by `SHELL -c` in a session of its own (no controlling terminal, so a
 /// program that would ask the terminal for a password fails at once rather than stopping; and one

@@ -15,7 +15,9 @@ public final class Locked<Value>: @unchecked Sendable {
         set { lock.withLock { stored = newValue } }
     }
 
-    public func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.withLock { body(&stored) }
+    public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&stored)
     }
 }
