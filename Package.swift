@@ -30,7 +30,7 @@ let package = Package(
         // What several modules share: the one lock-protected box for state that threads share.
         .target(name: "ParleyShared"),
         // Bytes over HTTP with libcurl; knows nothing of OpenAI.
-        .target(name: "ParleyHTTP", dependencies: ["CCurl"]),
+        .target(name: "ParleyHTTP", dependencies: ["CCurl", "ParleyShared"]),
         // OpenAI's wire types, the chat settings, image formats, model statuses; pure, no I/O.
         .target(name: "ParleyWire"),
         // The chat client over a transport, the SSE decoder and stream parser, the endpoint and its key,

@@ -7,6 +7,18 @@ import ParleyWire
 public enum CodeSnippet {
     public enum Language: String, Sendable, CaseIterable {
         case curl, python, ts
+
+        /// What starts a comment line in it.
+        public var comment: String { self == .ts ? "//" : "#" }
+
+        /// `curl|python|ts`, as a usage line shows the choice.
+        public static var choices: String { allCases.map(\.rawValue).joined(separator: "|") }
+
+        /// `curl, python or ts`, as a sentence says them.
+        public static var said: String {
+            let names = allCases.map(\.rawValue)
+            return names.dropLast().joined(separator: ", ") + " or " + names[names.count - 1]
+        }
     }
 
     /// The variable a snippet reads the base URL's password from (`https://user:password@host/v1`):

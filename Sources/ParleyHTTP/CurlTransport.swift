@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ParleyShared
 
 /// libcurl behind `HTTPTransport`: each request runs on a thread of its own, on a multi handle that
 /// another thread can wake, so a cancel takes effect at once rather than at curl's next callback.
@@ -50,9 +51,9 @@ final class CurlTransfer: @unchecked Sendable {
     private let options: CurlOptions
     private let continuation: BoundedStream<HTTPEvent>
 
-    private let lock = NSLock()
-    private var cancelled = false
-    private var multi: UnsafeMutableRawPointer?  // guarded by lock; nil once cleaned up
+    /// Shared with whoever cancels: whether it was cancelled, and the multi handle to wake (nil
+    /// before the transfer starts and once it is cleaned up).
+    private let shared = Locked<(cancelled: Bool, multi: UnsafeMutableRawPointer?)>((false, nil))
 
     // Touched only on the transfer thread (inside curl's callbacks).
     private var status = 0
@@ -74,17 +75,13 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     func cancel() {
-        lock.lock()
-        defer { lock.unlock() }
-        cancelled = true
-        if let multi { parley_curl_multi_wakeup(multi) }
+        shared.withLock { state in
+            state.cancelled = true
+            if let multi = state.multi { parley_curl_multi_wakeup(multi) }
+        }
     }
 
-    private var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    private var isCancelled: Bool { shared.value.cancelled }
 
     func run() {
         if let header = request.headers.first(where: \.breaksTheLine) {
@@ -104,9 +101,7 @@ final class CurlTransfer: @unchecked Sendable {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer {
-            lock.lock()
-            multi = nil
-            lock.unlock()
+            shared.withLock { $0.multi = nil }
             parley_curl_multi_remove_handle(multiHandle, easy)
             parley_curl_easy_cleanup(easy)
             parley_curl_multi_cleanup(multiHandle)
@@ -119,9 +114,7 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         parley_curl_multi_add_handle(multiHandle, easy)
-        lock.lock()
-        multi = multiHandle
-        lock.unlock()
+        shared.withLock { $0.multi = multiHandle }
 
         lastActivity = .now()
         var running: Int32 = 1

@@ -1,10 +1,9 @@
 /// A little colour for `/code`'s snippets in a terminal: strings green, comments dim, a few keywords
-/// magenta. `language` is `curl`, `python` or `ts`.
+/// magenta. `comment` starts a comment line in the snippet's language (`#`, `//`).
 public enum SnippetColour {
-    public static func apply(_ code: String, language: String, style: Style) -> String {
+    public static func apply(_ code: String, comment: String, style: Style) -> String {
         guard style.enabled else { return code }
         let keywords: Set<String> = ["import", "from", "const", "await", "new", "for", "in", "of", "print", "curl"]
-        let comment = language == "ts" ? "//" : "#"
         return code.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix(comment) { return style.apply(Style.dim, to: String(line)) }
             var out = ""

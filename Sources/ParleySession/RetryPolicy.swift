@@ -9,6 +9,9 @@ public struct RetryPolicy: Sendable, Equatable {
     /// refused connection then means "still starting" and is waited for this long at most. Any other
     /// endpoint that refuses connections is said at once.
     public var startingModelWait: Double?
+    /// With `startingModelWait`: what is said when the bundled model does not answer in the end
+    /// (nothing else was configured and it is not running): the ways forward.
+    public var notAnswering: String?
     /// How a failure a retry may fix is offered: `/retry` in the shell and in scripts; a one-shot run
     /// is run again.
     public var advice: Advice = .retryCommand
@@ -38,9 +41,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// How long the bundled model is given to start.
     public static let bundledModelStartWait: Double = 30
 
-    public init(totalWait: Double = defaultTotalWait, startingModelWait: Double? = nil) {
+    public init(totalWait: Double = defaultTotalWait, startingModelWait: Double? = nil, notAnswering: String? = nil) {
         self.totalWait = totalWait
         self.startingModelWait = startingModelWait
+        self.notAnswering = notAnswering
     }
 
     /// The failure as this policy takes it: a refused connection to a model that is starting is a
@@ -51,6 +55,7 @@ public struct RetryPolicy: Sendable, Equatable {
         failure.isRetryable = true
         failure.waitReason = "is not answering yet (scripts/local-model start starts it)"
         failure.waitLimit = startingModelWait
+        if let notAnswering { failure.sentence = notAnswering }
         return failure
     }
 

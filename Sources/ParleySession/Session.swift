@@ -291,7 +291,7 @@ public struct Session: Sendable, Equatable {
     private mutating func send(now: Double) -> [SessionEffect] {
         guard let request = request() else {
             canRetry = true
-            return [.render(.refused("No model is chosen: use /model NAME or -m NAME; the message is kept for /retry."))]
+            return [.render(.refused(ModelChoice.noModel + " The message is kept for /retry."))]
         }
         resetReply()
         waited = 0

@@ -2,6 +2,7 @@ import Foundation
 import ParleyAPI
 import ParleyCommands
 import ParleyHTTP
+import ParleyWire
 
 /// `config.toml`: named profiles of endpoint and settings, in a small subset of TOML:
 ///
@@ -30,6 +31,17 @@ public struct ConfigFile: Sendable, Equatable {
         public var voice: String?
         /// Where conversations are kept: a PostgreSQL URL or a SQLite file.
         public var store: String?
+
+        /// A chat setting's text, as the file gives it (checked when the profile is used).
+        mutating func set(_ setting: ChatSetting, to value: String) {
+            switch setting {
+            case .model: model = value
+            case .system: system = value
+            case .temperature: temperature = value
+            case .topP: topP = value
+            case .maxTokens: maxTokens = value
+            }
+        }
     }
 
     public var path: String
@@ -108,11 +120,8 @@ public struct ConfigFile: Sendable, Equatable {
                 }
             case "api_key_env": config.profiles[profile]?.apiKeyVariable = value
             case "api_key": throw fail(number, "keys do not belong in the file; name their variable with api_key_env")
-            case "model": config.profiles[profile]?.model = value
-            case "system": config.profiles[profile]?.system = value
-            case "temperature": config.profiles[profile]?.temperature = value
-            case "top_p": config.profiles[profile]?.topP = value
-            case "max_tokens": config.profiles[profile]?.maxTokens = value
+            case let key where ChatSetting(rawValue: key) != nil:
+                config.profiles[profile]?.set(ChatSetting(rawValue: key)!, to: value)
             case "tts_model": config.profiles[profile]?.ttsModel = value
             case "voice": config.profiles[profile]?.voice = value
             case "store": config.profiles[profile]?.store = value

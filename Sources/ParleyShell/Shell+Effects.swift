@@ -31,17 +31,20 @@ extension Shell {
 
     /// Carries out `effects` in order. One that fails says why and ends the rest.
     func perform(_ effects: [CommandEffect]) async -> Outcome {
-        for effect in effects {
-            switch await perform(effect) {
-            case .quit: return .quit
-            case .failed: return .done
-            case .done: continue
-            }
-        }
-        return .done
+        await carryOut(effects) == .quit ? .quit : .done
     }
 
     private enum EffectOutcome { case done, failed, quit }
+
+    /// `effects` in order, up to the first that fails (or quits); a continuation's effects are part
+    /// of the effect that asked, so one of them failing ends the list too.
+    private func carryOut(_ effects: [CommandEffect]) async -> EffectOutcome {
+        for effect in effects {
+            let outcome = await perform(effect)
+            if outcome != .done { return outcome }
+        }
+        return .done
+    }
 
     private func perform(_ effect: CommandEffect) async -> EffectOutcome {
         switch effect {
@@ -59,7 +62,10 @@ extension Shell {
             if case let .edit(number, text) = event, session.messages.indices.contains(number - 1) {
                 noteTranscriptTurn(text, attachments: session.messages[number - 1].attachments)
             }
-            if !(await turn(event)) { anyFailure = true }
+            guard await turn(event) else {
+                anyFailure = true
+                return .failed
+            }
         case let .chooseModel(model): choose(model: model)
         case let .attach(sources): await attach(sources)
         case let .enter(line): return await process(line, transcript: false) == .quit ? .quit : .done
@@ -88,7 +94,11 @@ extension Shell {
         let next: [CommandEffect]
         switch effect {
         case let .ask(prompt, initialText, then):
-            guard let editor else { return .done }
+            // Commands ask only where a person can answer (`canAsk`); a script never gets here.
+            guard let editor else {
+                fail("\(prompt.trimmingCharacters(in: .whitespaces)) needs an answer at a terminal's prompt.")
+                return .failed
+            }
             let answer: String? =
                 if case let .line(text) = editor.readLine(prompt: prompt, initialText: initialText) { text } else { nil }
             next = then(answer)
@@ -102,7 +112,10 @@ extension Shell {
         case let .speech(requests, then):
             var pieces: [[UInt8]] = []
             do {
-                for request in requests { pieces.append(try await services.chat.speech(request)) }
+                // Speech is WAV: once a piece is not, the rest are not asked for.
+                for request in requests where pieces.last.map(WAV.isValid) ?? true {
+                    pieces.append(try await services.chat.speech(request))
+                }
                 next = then(.success(pieces))
             } catch {
                 next = then(.failure(error))
@@ -119,7 +132,7 @@ extension Shell {
         case let .compose(text, then): next = then(services.composer.compose(text))
         default: return .done
         }
-        return await perform(next) == .quit ? .quit : .done
+        return await carryOut(next)
     }
 
     /// A change to the store, or why it could not be made.

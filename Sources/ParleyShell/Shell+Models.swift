@@ -9,16 +9,13 @@ import ParleyWire
 extension Shell {
     /// The session's rule applied to the server's list (read once, then kept).
     func modelChoice(canAsk: Bool) async -> ModelChoice {
-        let listed: Result<[String], ModelChoice.ListError>
+        let listed: Result<[String], TurnFailure>
         do {
             listed = .success(try await services.models.models(refresh: false).map(\.id))
         } catch {
-            let failure = turnFailure(error)
-            // Nothing configured and nothing answering: that, not a failed list, is the news.
-            if failure.kind == .cannotConnect, configuration.endpoint.isBundledModel { return .refuse(failure.sentence) }
-            listed = .failure(ModelChoice.ListError("\(error)"))
+            listed = .failure(turnFailure(error))
         }
-        return ModelChoice.decide(listed: listed, canAsk: canAsk)
+        return ModelChoice.decide(listed: listed, canAsk: canAsk, policy: session.retryPolicy)
     }
 
     /// Makes sure a model is chosen before a message is sent.
@@ -30,7 +27,7 @@ extension Shell {
             return true
         case let .pick(notice):
             console.notice(notice)
-            _ = await execute(ModelCommand(argument: ""))
+            _ = await perform(ModelCommand(argument: "").run(commandContext))
             return session.settings.model != nil
         case let .refuse(sentence):
             console.error(sentence)

@@ -95,16 +95,12 @@ extension Shell {
         }
     }
 
-    /// A request's error as the session takes it: a typed failure. The bundled model that does not
-    /// answer, when nothing else was configured, is said with the ways forward.
+    /// A request's error as the session takes it: a typed failure.
     func turnFailure(_ error: Error) -> TurnFailure {
         switch error {
         case let failure as TurnFailure: return failure
         case is CancellationError: return .cancelled
-        case let error as APIError:
-            var failure = TurnFailure(error)
-            if failure.kind == .cannotConnect, configuration.endpoint.isBundledModel { failure.sentence = Endpoint.notConfigured }
-            return failure
+        case let error as APIError: return TurnFailure(error)
         default: return TurnFailure(.badReply, sentence: "\(error)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyAPI
 import ParleyCommands
 import ParleyHTTP
 import ParleyRender
@@ -114,7 +115,8 @@ public final class Shell {
         launchSettings = settings
         var policy = RetryPolicy(
             totalWait: configuration.wait,
-            startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil)
+            startingModelWait: configuration.endpoint.isBundledModel ? RetryPolicy.bundledModelStartWait : nil,
+            notAnswering: configuration.endpoint.isBundledModel ? Endpoint.notConfigured : nil)
         if case .oneShot = mode { policy.advice = .runAgain }
         session = Session(settings: settings, retryPolicy: policy)
         services.conversations.onFailure = { [unowned self] in console.warning($0) }

@@ -19,7 +19,8 @@ final class PostgresConnection: Sendable {
 
     /// libpq's connection: touched only under its lock.
     private let pq: Locked<UnsafeMutableRawPointer>
-    /// Settings said after connecting, and again after a reconnection (`SET ...`).
+    /// Settings said after connecting, and again after a reconnection (`SET ...`), before any other
+    /// statement.
     let sessionSettings: [String]
     /// "database parley on /tmp/x:5432 as alice".
     let location: String
@@ -35,6 +36,12 @@ final class PostgresConnection: Sendable {
             let reason = text(parley_pq_error(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
             parley_pq_finish(handle)
             throw Failure(message: Self.firstLine(reason), state: "")
+        }
+        do {
+            for setting in sessionSettings { _ = try Self.run(setting, [], on: handle) }
+        } catch {
+            parley_pq_finish(handle)
+            throw error
         }
         pq = Locked(handle)
         self.sessionSettings = sessionSettings
@@ -103,14 +110,13 @@ final class PostgresConnection: Sendable {
     /// away, or was restarted) is made again first: the write that met the drop failed, the next one
     /// goes through once the server is back.
     func transaction<T>(_ body: () throws(Failure) -> T) throws(Failure) -> T {
-        let reconnected = try pq.withLock { (handle: inout UnsafeMutableRawPointer) throws(Failure) -> Bool in
-            guard parley_pq_connected(handle) == 0 else { return false }
+        try pq.withLock { [sessionSettings] (handle: inout UnsafeMutableRawPointer) throws(Failure) in
+            guard parley_pq_connected(handle) == 0 else { return }
             guard parley_pq_reset(handle) != 0 else {
                 throw Failure(message: Self.firstLine(String(cString: parley_pq_error(handle))), state: "")
             }
-            return true
+            for setting in sessionSettings { _ = try Self.run(setting, [], on: handle) }
         }
-        if reconnected { for setting in sessionSettings { try query(setting) } }
         try query("BEGIN")
         do {
             let value = try body()

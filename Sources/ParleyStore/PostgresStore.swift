@@ -25,16 +25,7 @@ public final class PostgresStore: ConversationStore {
             // libpq's reason may quote the connection string: its password goes too.
             throw .cannotOpen(path: "PostgreSQL \(shown)", reason: PostgresStore.redacted(error.message))
         }
-        do {
-            for setting in connection.sessionSettings { try connection.query(setting) }
-            try migrate()
-        } catch let error as StoreError {
-            throw error
-        } catch let error as PostgresConnection.Failure {
-            throw .cannotOpen(path: location, reason: error.message)
-        } catch {
-            throw .cannotOpen(path: location, reason: "\(error)")
-        }
+        try migrate()
     }
 
     /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`; `password=…` likewise.

@@ -278,6 +278,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal.resize(width: 40, height: 30)
         terminal.press("C-l")
         terminal.send("/history")
+        try waitForPrompt(after: "#2 m: ", in: terminal)
         terminal.send("/chats")
         let screen = try terminal.waitFor("just now")
         let rows = screen.split(separator: "\n").map(String.init)
@@ -285,6 +286,15 @@ final class InteractiveTests: ParleyTestCase {
         let chat = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("*  1. 東京") }, screen)
         XCTAssertTrue(rows[you + 1].hasPrefix("#2 m: 晴れる"), "the question kept to its row: \(screen)")
         XCTAssertTrue(rows[chat].hasSuffix("· just now"), "the title cut to leave room for the rest: \(screen)")
+    }
+
+    /// Waits until the prompt is drawn on the row under the one starting with `row`: keys typed before
+    /// it would be echoed by the terminal into the listing.
+    func waitForPrompt(after row: String, in terminal: TerminalSession) throws {
+        try terminal.waitUntil("the prompt under \(row.debugDescription)") { screen in
+            let rows = screen.split(separator: "\n").map(String.init)
+            return rows.firstIndex { $0.hasPrefix(row) }.map { $0 + 1 < rows.count && rows[$0 + 1].hasPrefix("m #3 ›") } ?? false
+        }
     }
 
     func testHistoryChatsAndSearchKeepEachEntryToALineOfTheTerminal() throws {
@@ -297,6 +307,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal.resize(width: 60, height: 30)
         terminal.press("C-l")
         terminal.send("/history")
+        try waitForPrompt(after: "#2 m: ", in: terminal)
         terminal.send("/chats")
         let screen = try terminal.waitFor("just now")
         let rows = screen.split(separator: "\n").map(String.init)

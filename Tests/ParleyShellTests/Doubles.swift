@@ -18,6 +18,7 @@ final class ScriptedChat: ChatService, @unchecked Sendable {
     private let lock = NSLock()
     private var replies: [Reply]
     private(set) var requests: [ChatRequest] = []
+    private(set) var speechRequests: [SpeechRequest] = []
     var models: [ModelInfo]
     var speechAudio: [UInt8]?
 
@@ -53,6 +54,7 @@ final class ScriptedChat: ChatService, @unchecked Sendable {
     func listModels() async throws -> [ModelInfo] { models }
 
     func speech(_ request: SpeechRequest) async throws -> [UInt8] {
+        lock.withLock { speechRequests.append(request) }
         guard let speechAudio else { throw TurnFailure(.http(status: 404, code: nil), sentence: "no speech") }
         return speechAudio
     }
@@ -189,7 +191,8 @@ final class ScriptedComposer: MessageComposer {
 @MainActor
 final class RecordingOutput: Output {
     enum Kind: Equatable { case printed, notice, warning, error, raw }
-    private(set) var said: [(kind: Kind, text: String)] = []
+    /// Each thing said, in order, with the styles asked for it (SGR codes; "" for none).
+    private(set) var said: [(kind: Kind, text: String, codes: String)] = []
     let reply: ReplyWriter
     private let err: ReplyWriter
     private let outSink: StringSink
@@ -207,27 +210,27 @@ final class RecordingOutput: Output {
     func said(_ kind: Kind) -> [String] { said.filter { $0.kind == kind }.map(\.text) }
 
     func print(_ text: String, codes: String) {
-        said.append((.printed, text))
+        said.append((.printed, text, codes))
         reply.line(text)
     }
 
     func error(_ text: String) {
-        said.append((.error, text))
+        said.append((.error, text, Style.red))
         err.line("error: " + text)
     }
 
     func warning(_ text: String) {
-        said.append((.warning, text))
+        said.append((.warning, text, Style.yellow))
         err.line("warning: " + text)
     }
 
     func notice(_ text: String) {
-        said.append((.notice, text))
+        said.append((.notice, text, Style.dim))
         err.line(text)
     }
 
     func raw(_ text: String) {
-        said.append((.raw, text))
+        said.append((.raw, text, ""))
         outSink.write(text)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 #if canImport(Glibc)
     import Glibc
@@ -62,8 +63,11 @@ public final class TerminalSession {
         // terminal itself has it, a program that asks would get the old one.
         guard let tty = try? tmux(["display-message", "-p", "-t", "main", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         else { return }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, Self.size(of: tty).map({ $0 != (width, height) }) ?? false { usleep(20_000) }
+        let deadline = Date().addingTimeInterval(30)
+        while Self.size(of: tty).map({ $0 != (width, height) }) ?? false {
+            guard Date() < deadline else { return XCTFail("tmux did not give the terminal \(width)x\(height) within 30 s") }
+            usleep(20_000)
+        }
     }
 
     /// The columns and rows a terminal device says it has.

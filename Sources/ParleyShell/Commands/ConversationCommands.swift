@@ -101,10 +101,12 @@ struct DeleteCommand: SlashCommand, Equatable {
         let conversation: StoredConversation
         if let number {
             conversation = try context.findConversation(String(number))
+        } else if context.conversationID == nil {
+            throw CommandFailure("Nothing to delete: this conversation has no message yet.")
         } else if let stored = context.storedConversation {
             conversation = stored
         } else {
-            throw CommandFailure("Nothing to delete: this conversation has no message yet.")
+            throw CommandFailure("This conversation could not be read from the store; /chats lists the ones that can.")
         }
         let title = TerminalSanitizer.clean(conversation.title)
         let delete: [CommandEffect] = [.delete(conversation), .notice("Deleted \"\(title)\".")]

@@ -82,7 +82,7 @@ struct CopyCommand: SlashCommand, Equatable {
 /// `/code [curl|python|ts] [--save FILE [--force]]`: a snippet that repeats the last request.
 struct CodeCommand: SlashCommand, Equatable {
     static let spec = CommandSpec(
-        name: "code", arguments: "[curl|python|ts] [--save FILE [--force]]",
+        name: "code", arguments: "[\(CodeSnippet.Language.choices)] [--save FILE [--force]]",
         help: "a snippet that repeats this conversation's last request",
         completes: .fixed(CodeSnippet.Language.allCases.map(\.rawValue)))
     var language: CodeSnippet.Language
@@ -91,7 +91,7 @@ struct CodeCommand: SlashCommand, Equatable {
     init(argument: String) throws(CommandRefusal) {
         let (rest, save) = try CommandParser.saveOption(in: argument)
         guard let language = rest.isEmpty ? .curl : CodeSnippet.Language(rawValue: rest.lowercased()) else {
-            throw CommandRefusal("\"\(rest)\" is not curl, python or ts.")
+            throw CommandRefusal("\"\(rest)\" is not \(CodeSnippet.Language.said).")
         }
         self.language = language
         self.save = save
@@ -103,10 +103,10 @@ struct CodeCommand: SlashCommand, Equatable {
         let lastUser = messages.lastIndex { $0.role == .user }
         var snapshot = context.session
         snapshot.load(lastUser.map { Array(messages[...$0]) } ?? [Message(role: .user, text: "Hello!")])
-        guard let request = snapshot.request() else { throw CommandFailure("No model is chosen: /model NAME first.") }
+        guard let request = snapshot.request() else { throw CommandFailure(ModelChoice.noModel) }
         let endpoint = context.configuration.endpoint
         let snippet = CodeSnippet.make(language, request: request, baseURL: endpoint.baseURL, keyVariable: endpoint.keySource)
-        guard let save else { return [.raw(SnippetColour.apply(snippet, language: language.rawValue, style: context.style))] }
+        guard let save else { return [.raw(SnippetColour.apply(snippet, comment: language.comment, style: context.style))] }
         return [.write(Data(snippet.utf8), to: save.path), .notice("Saved the \(language.rawValue) snippet to \(save.path).")]
     }
 }

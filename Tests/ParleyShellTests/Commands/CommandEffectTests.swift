@@ -1,4 +1,5 @@
 import Foundation
+import ParleyAPI
 import ParleySession
 import ParleyWire
 import XCTest
@@ -142,6 +143,36 @@ final class CommandEffectTests: XCTestCase {
             XCTAssertEqual(requests.map(\.model), ["tts-1"])
             XCTAssertEqual(
                 Self.describe(then(.success([[1, 2, 3]]))), ["fail: The speech model tts-1 sent something that is not a WAV file."])
+        }
+    }
+
+    func testAFailureInAContinuationEndsTheListAndAnAskWithoutAPromptFails() async throws {
+        try await onMain {
+            let shell = try Harness()
+            _ = await shell.shell.perform([.copy("text") { _ in [.fail("could not")] }, .notice("after")])
+            XCTAssertEqual(shell.output.said(.error), ["could not"])
+            XCTAssertEqual(shell.output.said(.notice), [], "nothing after a failed effect is carried out")
+            _ = await shell.shell.perform([.ask(prompt: "Sure? ", initialText: nil) { _ in [.notice("answered")] }, .notice("after")])
+            XCTAssertEqual(shell.output.said(.error).last, "Sure? needs an answer at a terminal's prompt.")
+            XCTAssertEqual(shell.output.said(.notice), [])
+            XCTAssertTrue(shell.failed)
+        }
+    }
+
+    func testSpeechStopsAskingOnceAPieceIsNotAudio() async throws {
+        try await onMain {
+            let shell = try Harness()
+            shell.chat.speechAudio = [1, 2, 3]
+            let requests = (1...3).map { SpeechRequest(model: "tts", input: "piece \($0)", voice: "alloy") }
+            var pieces: [[UInt8]] = []
+            _ = await shell.shell.perform([
+                .speech(requests) { result in
+                    pieces = (try? result.get()) ?? []
+                    return []
+                }
+            ])
+            XCTAssertEqual(shell.chat.speechRequests.map(\.input), ["piece 1"], "the first piece was not WAV: no more were asked for")
+            XCTAssertEqual(pieces, [[1, 2, 3]])
         }
     }
 }
