@@ -78,6 +78,23 @@ final class UnreadablePathTests: XCTestCase {
         }
     }
 
+    /// A data directory parley may not write (nor make writable: it is another user's): it still chats,
+    /// and says once that history is not saved.
+    func testAnUnwritableDataDirectoryStillChatsAndSaysSoOnce() throws {
+        let server = try StubServer { _, _ in .reply(["still here"]) }
+        let data = try user.othersDirectory("not-yours")
+        let before = try FileManager.default.contentsOfDirectory(atPath: data.path)
+        var environment = user.environment
+        environment["PARLEY_HOME"] = data.path
+        let result = try user.run(["--base-url", server.baseURL, "-m", "m"], input: "one\ntwo\n", environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "still here").count - 1, 2, result.stdout)
+        XCTAssertTrue(result.stderr.hasPrefix("warning: History is not being saved"), "a warning, not an error: \(result.stderr)")
+        XCTAssertEqual(result.stderr.components(separatedBy: "History is not being saved").count - 1, 1, result.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: data.path), before, "nothing written there")
+        XCTAssertEqual(server.chats.count, 2)
+    }
+
     func testAnUnreadableConfigFileIsRefusedWithItsPath() throws {
         let server = try StubServer { _, _ in .reply(["should not be asked"]) }
         let named = try user.file("config.toml", "[profiles.x]\nmodel = \"m\"\n", mode: 0)

@@ -80,6 +80,16 @@ public struct Unprivileged {
         return url
     }
 
+    /// A directory the user may read but not write, nor make writable: another user's (root's, made
+    /// here, 0755) when the user is nobody; else `/`.
+    public func othersDirectory(_ name: String) throws -> URL {
+        guard owner != nil else { return URL(fileURLWithPath: "/") }
+        let url = home.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        guard chmod(url.path, 0o755) == 0 else { throw UnprivilegedError("cannot chmod \(url.path): errno \(errno)") }
+        return url
+    }
+
     /// The environment parley gets: the tests' clean one, in this home.
     public var environment: [String: String] { ParleyProcess.cleanEnvironment(home: home) }
 
