@@ -26,17 +26,21 @@ public struct ThinkTagSplitter: Sendable {
             events(inside ? .reasoning(run) : .content(run))
             run = ""
         }
-        for character in text {
-            held.append(character)
+        // By Unicode scalars, not Characters: a character that joins the next (a prepended mark) must
+        // not hide a tag after it, nor make the reading depend on where the pieces were cut.
+        for scalar in text.unicodeScalars {
+            held.unicodeScalars.append(scalar)
             let tag = inside ? Self.close : Self.open
-            if held == tag {
+            if held.unicodeScalars.elementsEqual(tag.unicodeScalars) {
                 emit()
                 held = ""
                 inside.toggle()
-            } else if !tag.hasPrefix(held) {
-                // Not a tag: the first character is text; the rest may begin one.
-                run.append(held.removeFirst())
-                while !held.isEmpty, !tag.hasPrefix(held) { run.append(held.removeFirst()) }
+            } else if !tag.unicodeScalars.starts(with: held.unicodeScalars) {
+                // Not a tag: the first scalar is text; the rest may begin one.
+                run.unicodeScalars.append(held.unicodeScalars.removeFirst())
+                while !held.isEmpty, !tag.unicodeScalars.starts(with: held.unicodeScalars) {
+                    run.unicodeScalars.append(held.unicodeScalars.removeFirst())
+                }
             }
         }
         emit()

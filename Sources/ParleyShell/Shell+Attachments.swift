@@ -92,7 +92,10 @@ extension Shell {
         let name = (path as NSString).lastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(AttachmentError("\(path) does not exist."))
+            // A directory on the way that may not be entered hides the file: it is there, unreadable.
+            var status = stat()
+            let hidden = stat(path, &status) != 0 && errno == EACCES
+            return .failure(AttachmentError(hidden ? "\(path) cannot be read." : "\(path) does not exist."))
         }
         if isDirectory.boolValue { return .failure(AttachmentError("\(path) is a directory; attach its files with \(path)/*.")) }
         guard FileManager.default.isReadableFile(atPath: path) else { return .failure(AttachmentError("\(path) cannot be read.")) }

@@ -29,20 +29,34 @@ public enum DataDirectory {
         return manager.isWritableFile(atPath: url.path)
     }
 
-    /// Writes `data` to `url` readable and writable by the user alone (0600), replacing it atomically.
+    /// Writes `data` to `url` readable and writable by the user alone (0600), replacing it atomically;
+    /// a failure says why, in the system's words.
     public static func writePrivate(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]),
-            rename(temporary.path, url.path) == 0
-        else {
-            unlink(temporary.path)
-            throw DataDirectoryError(path: url.path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid())").path
+        let file = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard file >= 0 else { throw DataDirectoryError(path: url.path, code: errno) }
+        var failure = fchmod(file, 0o600) == 0 ? 0 : errno
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while failure == 0, offset < bytes.count {
+                let written = write(file, bytes.baseAddress! + offset, bytes.count - offset)
+                if written >= 0 { offset += written } else if errno != EINTR { failure = errno }
+            }
+        }
+        if close(file) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, url.path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw DataDirectoryError(path: url.path, code: failure)
         }
     }
 }
 
-/// A file of parley's that could not be written.
+/// A file of parley's that could not be written, and why.
 public struct DataDirectoryError: Error, CustomStringConvertible {
     public var path: String
-    public var description: String { "Cannot write \(path)." }
+    /// The system's error number.
+    public var code: Int32
+    /// Why, in the system's words ("Permission denied."), for a sentence that names the file.
+    public var description: String { String(cString: strerror(code)) + "." }
 }

@@ -6,16 +6,18 @@ import XCTest
 /// writes and answers parley's query as a sixel terminal, kitty, a plain terminal, or not at all.
 final class InlinePictureTerminalTests: ParleyTestCase {
     static let query = "\u{1B}_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\u{1B}\\\u{1B}[16t\u{1B}[c"
-    let cat = ParleyProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Images/cat.jpg").path
+    static let images = ParleyProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/Images")
+    let cat = images.appendingPathComponent("cat.jpg").path
 
-    /// parley at its prompt on a pseudo-terminal, an image attached, the query seen and answered with `answer`.
-    func attach(answering answer: String?) throws -> (PseudoTerminal, StubServer, afterQuery: Int) {
+    /// parley at its prompt on a pseudo-terminal, an image (`image`, else cat.jpg) attached, the query
+    /// seen and answered with `answer`.
+    func attach(answering answer: String?, image: String? = nil) throws -> (PseudoTerminal, StubServer, afterQuery: Int) {
         let server = try StubServer { _, _ in .reply(["seen"]) }
         environment["NO_COLOR"] = "1"  // the prompt's bytes as its words
         let terminal = try PseudoTerminal(["--base-url", server.baseURL, "-m", "m"], environment: environment)
         XCTAssertTrue(terminal.read(until: "#1 ›"), terminal.text)
         let before = terminal.output.count
-        terminal.type("/attach \(cat)\r")
+        terminal.type("/attach \(image ?? cat)\r")
         XCTAssertTrue(
             terminal.read(until: Self.query, after: before, timeout: 10), "parley asks the terminal: \(terminal.text.debugDescription)")
         let afterQuery = terminal.output.count
@@ -38,8 +40,8 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertLessThan(screen.range(of: "[1] cat.jpg")!.lowerBound, start.lowerBound, "the picture under its line")
     }
 
-    /// The image libraries are not loaded at start (they would slow every start); a JPEG's thumbnail
-    /// opens libturbojpeg, and only it.
+    /// The image libraries are not loaded at start (they would slow every start); each format's
+    /// thumbnail opens its library, and only it (a parley of its own for each).
     func testAnImageLibraryIsOpenedOnlyWhenItsFormatIsShown() throws {
         func mapped(_ terminal: PseudoTerminal) throws -> String {
             try String(contentsOfFile: "/proc/\(terminal.pid)/maps", encoding: .utf8)
@@ -53,11 +55,16 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         XCTAssertTrue(atStart.contains("parley"), "the maps are parley's")
         for library in libraries { XCTAssertFalse(atStart.contains(library), "\(library) is loaded at start") }
 
-        let (terminal, _, afterQuery) = try attach(answering: "\u{1B}[?62;4;22c")
-        XCTAssertTrue(shown(terminal, after: afterQuery).contains("\u{1B}P0;1;0q"), "a sixel thumbnail was drawn")
-        let afterJPEG = try mapped(terminal)
-        XCTAssertTrue(afterJPEG.contains("libturbojpeg"), "the JPEG decoder was opened for the thumbnail")
-        for library in libraries.dropFirst() { XCTAssertFalse(afterJPEG.contains(library), "\(library) was opened for a JPEG") }
+        for (image, opened) in [("cat.jpg", "libturbojpeg"), ("chart.png", "libpng16"), ("anim.gif", "libgif"), ("photo.webp", "libwebp")] {
+            let path = Self.images.appendingPathComponent(image).path
+            let (terminal, _, afterQuery) = try attach(answering: "\u{1B}[?62;4;22c", image: path)
+            XCTAssertTrue(shown(terminal, after: afterQuery).contains("\u{1B}P0;1;0q"), "\(image): a sixel thumbnail was drawn")
+            let after = try mapped(terminal)
+            XCTAssertTrue(after.contains(opened), "\(opened) was opened for the thumbnail of \(image)")
+            for library in libraries where library != opened {
+                XCTAssertFalse(after.contains(library), "\(library) was opened for \(image)")
+            }
+        }
     }
 
     func testKittyGetsItsProtocolSizedByTheCellItReports() throws {

@@ -97,6 +97,20 @@ final class ChatStreamParserTests: XCTestCase {
         }
     }
 
+    /// A tag read by its characters, not by what Swift groups them in: after a character that joins the
+    /// next to it (U+0601, a prepended mark) it is a tag still, whether they come in one piece or two.
+    /// (Found by HostileBytesTests: the same text split otherwise read otherwise.)
+    func testATagAfterAJoiningCharacterIsATagInAnyPieces() {
+        for pieces in [["\u{601}<think>x</think>y"], ["\u{601}", "<think>x</think>y"]] {
+            var splitter = ThinkTagSplitter()
+            let events = pieces.flatMap { splitter.split($0) } + splitter.finish()
+            let reasoning = events.compactMap { if case let .reasoning(r) = $0 { r } else { nil } }.joined()
+            let content = events.compactMap { if case let .content(c) = $0 { c } else { nil } }.joined()
+            XCTAssertEqual(reasoning, "x", "\(pieces)")
+            XCTAssertEqual(content, "\u{601}y", "\(pieces)")
+        }
+    }
+
     func testTextThatOnlyLooksLikeATagStaysText() throws {
         var splitter = ThinkTagSplitter()
         let events = splitter.split("a <b> <thin") + splitter.finish()

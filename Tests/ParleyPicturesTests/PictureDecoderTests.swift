@@ -59,11 +59,21 @@ final class PictureDecoderTests: XCTestCase {
         }
         XCTAssertNil(PictureDecoder.decode(Data()))
         XCTAssertNil(PictureDecoder.decode(Data([0xFF, 0xD8, 0xFF])), "a JPEG signature and nothing after it")
+    }
+
+    /// Every prefix of each good file, from no byte to all but the last: its picture whole (a JPEG
+    /// missing its last bytes still is one) or nil, never a crash or a picture of another size.
+    func testEveryPrefixOfAGoodFileDecodesOrIsRefused() throws {
         for name in ["cat.jpg", "chart.png", "photo.webp", "anim.gif"] {
             let data = try Self.fixture(name)
-            for length in stride(from: 0, to: data.count, by: 97) {
-                _ = PictureDecoder.decode(data.prefix(length))  // any prefix: a picture or nil, never a crash
+            var decoded = 0
+            for length in 0..<data.count {
+                guard let picture = PictureDecoder.decode(data.prefix(length)) else { continue }
+                decoded += 1
+                XCTAssertEqual([picture.width, picture.height, picture.rgba.count], [320, 200, 320 * 200 * 4], "\(name), \(length) bytes")
             }
+            XCTAssertNotNil(PictureDecoder.decode(data), "\(name) whole")
+            print("\(name): \(decoded) of its \(data.count) prefixes decoded, the others refused")
         }
     }
 
