@@ -11,6 +11,10 @@ public struct Unprivileged {
     /// What runs a command as the user: runuser as root, nothing otherwise.
     private let runner: [String]
     private let owner: (uid: uid_t, gid: gid_t)?
+    /// The parley binary the user runs: as nobody, a copy in a directory of its own that anyone may
+    /// enter (the checkout may sit where nobody cannot reach, such as under /root).
+    private let binary: String
+    private let binaryDirectory: URL?
 
     public init() throws {
         home = ParleyProcess.temporaryHome()
@@ -27,9 +31,20 @@ public struct Unprivileged {
             }
             runner = [runuser, "-u", "nobody", "--"]
             owner = (entry.pw_uid, entry.pw_gid)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bin-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let copy = directory.appendingPathComponent("parley")
+            try FileManager.default.copyItem(atPath: ParleyProcess.binary, toPath: copy.path)
+            guard chmod(directory.path, 0o755) == 0, chmod(copy.path, 0o755) == 0 else {
+                throw UnprivilegedError("cannot make \(copy.path) runnable by nobody: errno \(errno)")
+            }
+            binary = copy.path
+            binaryDirectory = directory
         } else {
             runner = []
             owner = nil
+            binary = ParleyProcess.binary
+            binaryDirectory = nil
             let probe = home.appendingPathComponent("probe")
             try Data("x".utf8).write(to: probe)
             chmod(probe.path, 0)
@@ -44,11 +59,11 @@ public struct Unprivileged {
             unlink(probe.path)
         }
         try own(home, mode: 0o700)
-        // The binary must be one the user can reach and run (a checkout under /root is not).
+        // The binary must be one the user can reach and run.
         let version = try run(["--version"], environment: ["PATH": "/usr/bin:/bin"])
         guard version.status == 0 else {
             throw UnprivilegedError(
-                "\(ParleyProcess.binary) cannot be run as \(owner == nil ? "this user" : "nobody") (status \(version.status)): "
+                "\(binary) cannot be run as \(owner == nil ? "this user" : "nobody") (status \(version.status)): "
                     + "its directories must be searchable by others. \(version.stderr)")
         }
     }
@@ -99,7 +114,7 @@ public struct Unprivileged {
         _ arguments: [String], input: String? = nil, environment: [String: String], timeout: TimeInterval = 60
     ) throws -> ParleyProcess.Result {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let command = runner + ["/usr/bin/env", "-i"] + assignments + [ParleyProcess.binary] + arguments
+        let command = runner + ["/usr/bin/env", "-i"] + assignments + [binary] + arguments
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
@@ -132,6 +147,7 @@ public struct Unprivileged {
             for case let path as String in enumerator { chmod(home.appendingPathComponent(path).path, 0o700) }
         }
         try? FileManager.default.removeItem(at: home)
+        if let binaryDirectory { try? FileManager.default.removeItem(at: binaryDirectory) }
     }
 }
 
