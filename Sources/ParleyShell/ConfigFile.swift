@@ -67,7 +67,13 @@ public struct ConfigFile: Sendable, Equatable {
             }
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw OptionError("The config file \(path) cannot be read: \(String(cString: strerror(errno))).") }
+        close(descriptor)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw OptionError("The config file \(path) cannot be read.")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw OptionError("The config file \(path) cannot be read as UTF-8 text.")
         }
         var config = try parse(text, path: path)

@@ -108,7 +108,9 @@ final class UnreadablePathTests: XCTestCase {
             let result = try user.run(["--base-url", server.baseURL, "-m", "m", "hi"], environment: environment)
             XCTAssertEqual(result.status, 64, "\(variable): \(result.stderr)")
             XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one sentence: \(result.stderr)")
-            XCTAssertTrue(result.stderr.hasPrefix("error: The config file \(path) cannot be read"), "\(variable): \(result.stderr)")
+            XCTAssertTrue(
+                result.stderr.hasPrefix("error: The config file \(path) cannot be read: Permission denied."),
+                "\(variable): \(result.stderr)")
             XCTAssertEqual(result.stdout, "")
         }
         XCTAssertEqual(server.requests.count, 0, "nothing reached the server")
