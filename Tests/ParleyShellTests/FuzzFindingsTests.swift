@@ -1,0 +1,27 @@
+import ParleyCommands
+import XCTest
+
+/// What the fuzz targets (`make fuzz`, Fuzz/) found in the command parser, each input kept as found.
+final class FuzzFindingsTests: XCTestCase {
+    /// FuzzCommands: a path that starts with a combining mark (U+0657), completed in a word begun with
+    /// a quote, read back with the quote in it: the quote and the mark made one Character, which the
+    /// path words took for a letter.
+    func testAPathStartingWithACombiningMarkReadsBackInQuotes() {
+        let path = String(decoding: [0xD9, 0x97] + Array("--yes".utf8) + [0x97] + Array("ve".utf8), as: UTF8.self)
+        for start in ["", "'", "\""] {
+            let typed = PathWords.typed(path, like: start + "x")
+            XCTAssertEqual(PathWords.lastWord("/attach " + typed).value, path, "begun with \(start): \(typed)")
+            XCTAssertEqual(PathWords.split(typed), [path], "begun with \(start)")
+        }
+        // A quote inside the path, a combining mark after it.
+        let quoted = "it'\u{301}s.png"
+        XCTAssertEqual(PathWords.split(PathWords.typed(quoted, like: "'")), [quoted])
+        XCTAssertEqual(PathWords.split(PathWords.typed(quoted, like: "")), [quoted])
+    }
+
+    /// The same cause in `/attach`'s words: a space that a combining mark follows still ends a word.
+    func testASpaceBeforeACombiningMarkStillSplitsWords() {
+        XCTAssertEqual(PathWords.split("a.png \u{301}b.png"), ["a.png", "\u{301}b.png"])
+        XCTAssertEqual(PathWords.split("'\u{301}a b'"), ["\u{301}a b"])
+    }
+}
