@@ -1,8 +1,8 @@
 import ParleyCommands
 import XCTest
 
-/// What the fuzz targets (`make fuzz`, Fuzz/) found in the command parser, each input kept as found.
-final class FuzzFindingsTests: XCTestCase {
+/// What the fuzz target FuzzCommands (`make fuzz`, Fuzz/Commands) found in the command parser.
+final class CommandFuzzFindingsTests: XCTestCase {
     /// FuzzCommands: a path that starts with a combining mark (U+0657), completed in a word begun with
     /// a quote, read back with the quote in it: the quote and the mark made one Character, which the
     /// path words took for a letter.
