@@ -50,7 +50,8 @@ public enum CommandParser {
         let trimmed = line.trimmingWhitespace
         if trimmed.isEmpty { return .empty }
         // "//text" sends "/text"; a path like "/usr/bin" is not taken for a command.
-        if trimmed.hasPrefix("//") { return .message(String(line.dropFirst(line.prefix { $0 == " " }.count + 1))) }
+        // (What goes before it is the whitespace `trimmed` took away: spaces, and tabs and the like too.)
+        if trimmed.hasPrefix("//") { return .message(String(line.drop { $0.isWhitespace }.dropFirst())) }
         guard trimmed.hasPrefix("/") else { return .message(line) }
         let body = trimmed.dropFirst()
         let word = String(body.prefix { !$0.isWhitespace })

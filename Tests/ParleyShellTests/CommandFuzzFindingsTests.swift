@@ -1,5 +1,8 @@
+import Foundation
 import ParleyCommands
 import XCTest
+
+@testable import ParleyShell
 
 /// What the fuzz target FuzzCommands (`make fuzz`, Fuzz/Commands) found in the command parser.
 final class CommandFuzzFindingsTests: XCTestCase {
@@ -23,5 +26,16 @@ final class CommandFuzzFindingsTests: XCTestCase {
     func testASpaceBeforeACombiningMarkStillSplitsWords() {
         XCTAssertEqual(PathWords.split("a.png \u{301}b.png"), ["a.png", "\u{301}b.png"])
         XCTAssertEqual(PathWords.split("'\u{301}a b'"), ["\u{301}a b"])
+    }
+
+    /// FuzzCommands: a `//` line with a tab, a form feed or a carriage return before it was taken for a
+    /// message beginning with a slash, but its first character was dropped instead of the slash: only
+    /// spaces were counted before it.
+    func testASlashSlashLineAfterOtherWhitespaceSendsOneSlash() {
+        let found = String(decoding: Data(base64Encoded: "DAwNDAwMDC8vLS1mb3JjZQwMMAwMDAw=")!, as: UTF8.self)
+        guard case let .message(text) = SlashCommands.parse(found) else { return XCTFail("not a message") }
+        XCTAssertEqual(text, "/--force\u{0C}\u{0C}0\u{0C}\u{0C}\u{0C}\u{0C}")
+        guard case let .message(tabbed) = SlashCommands.parse("\t //etc is a folder") else { return XCTFail("not a message") }
+        XCTAssertEqual(tabbed, "/etc is a folder")
     }
 }
