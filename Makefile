@@ -62,7 +62,7 @@ golden:
 # stream parser, the Markdown renderer and wrapper, the command parser, the config file, the image
 # headers and decoders) built with AddressSanitizer into .build-fuzz and run for SECONDS each (default
 # 60), seeded from the tests' fixtures; FUZZ="FuzzStream FuzzImages" runs some. Fails when one finds
-# a crash, a hang or a leak (saved under .build-fuzz/artifacts). See scripts/fuzz.
+# a crash, a hang or a leak (saved under .build-fuzz-runs/artifacts). See scripts/fuzz.
 SECONDS ?= 60
 FUZZ ?=
 fuzz: deps
@@ -88,4 +88,4 @@ uninstall:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install --uninstall
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-fuzz-runs
