@@ -4,7 +4,7 @@ export PARLEY_MODEL_HOME ?= $(HOME)/.cache/parley
 VENV_PYTHON := $(PARLEY_MODEL_HOME)/venv/bin/python
 ARGS ?=
 
-.PHONY: all deps build run test test-repeat golden bench model test-tools format format-check install uninstall clean
+.PHONY: all deps build run test test-repeat golden fuzz bench model test-tools format format-check install uninstall clean
 
 all: build
 
@@ -27,13 +27,13 @@ test-tools: model
 
 # The code's form: swift format (it ships with the toolchain) under .swift-format. `make format`
 # formats in place; `make test` fails, first thing, on code it would change or a file over 400 lines.
-SWIFT_FILES := Sources Tests Package.swift
+SWIFT_FILES := Sources Tests Fuzz Package.swift
 format:
 	swift format format --in-place --recursive --parallel $(SWIFT_FILES)
 
 format-check:
 	@swift format lint --strict --recursive --parallel $(SWIFT_FILES) || { echo "format-check: run 'make format'" >&2; exit 1; }
-	@long=$$(find Sources Tests -name '*.swift' -exec awk 'END { if (NR > 400) print FILENAME " (" NR " lines)" }' {} \;); \
+	@long=$$(find Sources Tests Fuzz -name '*.swift' -exec awk 'END { if (NR > 400) print FILENAME " (" NR " lines)" }' {} \;); \
 	  if [ -n "$$long" ]; then echo "format-check: files over 400 lines: $$long" >&2; exit 1; fi
 
 test: format-check deps model test-tools
@@ -58,6 +58,16 @@ golden:
 	-PARLEY_RECORD_GOLDEN=1 swift test --skip-build --disable-swift-testing --filter MarkdownRendererTests.testGoldenMarkdownWholeAndInEveryPieceSize
 	swift test --skip-build --disable-swift-testing --filter MarkdownRendererTests.testGoldenMarkdownWholeAndInEveryPieceSize
 
+# Coverage-guided fuzzing, not part of `make test`: each libFuzzer target of Fuzz/ (the SSE decoder and
+# stream parser, the Markdown renderer and wrapper, the command parser, the config file, the image
+# headers and decoders) built with AddressSanitizer into .build-fuzz and run for SECONDS each (default
+# 60), seeded from the tests' fixtures; FUZZ="FuzzStream FuzzImages" runs some. Fails when one finds
+# a crash, a hang or a leak (saved under .build-fuzz-runs/artifacts). See scripts/fuzz.
+SECONDS ?= 60
+FUZZ ?=
+fuzz: deps
+	@scripts/fuzz $(SECONDS) $(FUZZ)
+
 # Benchmarks: a release build (Swift's runtime linked in: faster start-up, less memory) against
 # curl and the llm CLI (see scripts/bench/bench.py).
 bench: deps model
@@ -78,4 +88,4 @@ uninstall:
 	@PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install --uninstall
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-fuzz-runs

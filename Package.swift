@@ -89,3 +89,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Coverage-guided fuzzing (`make fuzz`, scripts/fuzz): libFuzzer targets, declared only when PARLEY_FUZZ is
+// set and built into .build-fuzz with coverage and AddressSanitizer, so that the usual build is as it was.
+if Context.environment["PARLEY_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzDriver", path: "Fuzz/Driver"),
+        .executableTarget(name: "FuzzStream", dependencies: ["FuzzDriver", "ParleyAPI", "ParleyWire"], path: "Fuzz/Stream"),
+        .executableTarget(name: "FuzzMarkdown", dependencies: ["FuzzDriver", "ParleyRender"], path: "Fuzz/Markdown"),
+        .executableTarget(name: "FuzzCommands", dependencies: ["FuzzDriver", "ParleyShell", "ParleyCommands"], path: "Fuzz/Commands"),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzDriver", "ParleyShell"], path: "Fuzz/Config"),
+        .executableTarget(
+            name: "FuzzImages", dependencies: ["FuzzDriver", "ParleySession", "ParleyWire", "ParleyPictures"], path: "Fuzz/Images"),
+    ]
+}

@@ -100,7 +100,7 @@ enum ChunkScanner {
                 guard expect(UInt8(ascii: ":")) else { return nil }
                 switch field {
                 case .choices:
-                    guard expect(UInt8(ascii: "[")) else { return nil }
+                    guard !sawChoices, expect(UInt8(ascii: "[")) else { return nil }
                     sawChoices = true
                     if peek(UInt8(ascii: "]")) { break }
                     guard choice(into: &fields) else { return nil }
@@ -121,17 +121,22 @@ enum ChunkScanner {
             return at == bytes.count ? fields : nil
         }
 
+        /// The first choice. A key it reads given twice (or both names of reasoning) fails: JSONDecoder,
+        /// which reads such an event in full, keeps the first, and prefers `reasoning_content`.
         mutating func choice(into fields: inout Fields) -> Bool {
+            var seen: UInt8 = 0  // a bit for each key read
             guard expect(UInt8(ascii: "{")) else { return false }
             if peek(UInt8(ascii: "}")) { return true }
             repeat {
                 guard let field = key(), expect(UInt8(ascii: ":")) else { return false }
+                guard field.once(in: &seen) else { return false }
                 switch field {
                 case .delta:
                     guard expect(UInt8(ascii: "{")) else { return false }
                     if peek(UInt8(ascii: "}")) { break }
                     repeat {
                         guard let name = key(), expect(UInt8(ascii: ":")) else { return false }
+                        guard name.once(in: &seen) else { return false }
                         switch name {
                         case .content:
                             whitespace()
@@ -159,7 +164,17 @@ enum ChunkScanner {
 
         // MARK: - Tokens
 
-        enum Key { case choices, error, usage, delta, content, reasoning, finishReason, other }
+        enum Key: UInt8 {
+            case choices, error, usage, delta, content, reasoning, finishReason, other
+
+            /// Whether this key is read for the first time (an unknown one, any time), marked in `seen`.
+            func once(in seen: inout UInt8) -> Bool {
+                guard self != .other else { return true }
+                let bit: UInt8 = 1 << rawValue
+                defer { seen |= bit }
+                return seen & bit == 0
+            }
+        }
 
         /// An object key, told from its bytes without making a string. Keys with escapes are
         /// not expected: they fail, and the event is decoded in full.

@@ -50,7 +50,8 @@ public enum CommandParser {
         let trimmed = line.trimmingWhitespace
         if trimmed.isEmpty { return .empty }
         // "//text" sends "/text"; a path like "/usr/bin" is not taken for a command.
-        if trimmed.hasPrefix("//") { return .message(String(line.dropFirst(line.prefix { $0 == " " }.count + 1))) }
+        // (What goes before it is the whitespace `trimmed` took away: spaces, and tabs and the like too.)
+        if trimmed.hasPrefix("//") { return .message(String(line.drop { $0.isWhitespace }.dropFirst())) }
         guard trimmed.hasPrefix("/") else { return .message(line) }
         let body = trimmed.dropFirst()
         let word = String(body.prefix { !$0.isWhitespace })
@@ -157,35 +158,38 @@ public enum PathWords {
     /// opened (closed after a file, left open after a directory), else with a backslash before each
     /// space, tab, quote and backslash.
     public static func typed(_ path: String, like word: String) -> String {
+        // By scalar, as `scan` reads: a quote or space with a combining mark after it is still one.
         var typed = ""
-        switch word.first {
+        let opening = word.unicodeScalars.first
+        switch opening {
         case "'":
             // Nothing is special inside single quotes but the quote itself: closed, escaped, reopened.
-            typed = "'" + path.replacingOccurrences(of: "'", with: #"'\''"#)
+            typed = "'" + path.unicodeScalars.map { $0 == "'" ? #"'\''"# : String($0) }.joined()
         case "\"":
-            typed = "\"" + path.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined()
+            typed = "\"" + path.unicodeScalars.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : String($0) }.joined()
         default:
-            for character in path {
-                if character == " " || character == "\t" || character == "'" || character == "\"" || character == "\\" {
-                    typed.append("\\")
+            for scalar in path.unicodeScalars {
+                if scalar == " " || scalar == "\t" || scalar == "'" || scalar == "\"" || scalar == "\\" {
+                    typed.unicodeScalars.append("\\")
                 }
-                typed.append(character)
+                typed.unicodeScalars.append(scalar)
             }
             return typed
         }
-        return typed + (path.hasSuffix("/") ? "" : String(word.first!))
+        return typed + (path.hasSuffix("/") ? "" : String(opening!))
     }
 
     /// The words of `text`, each as typed and as it reads, and whether the last is still open (not
-    /// ended by a space).
+    /// ended by a space). Read by Unicode scalar, not by character: a quote, a backslash or a space
+    /// that a combining mark follows is still a quote, a backslash or a space.
     private static func scan(_ text: String) -> (words: [(typed: Substring, value: String)], open: Bool) {
         var words: [(typed: Substring, value: String)] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var start: String.Index?
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaped = false
-        for index in text.indices {
-            let character = text[index]
+        for index in text.unicodeScalars.indices {
+            let character = text.unicodeScalars[index]
             if escaped {
                 current.append(character)
                 escaped = false
@@ -198,15 +202,15 @@ public enum PathWords {
                 quote = character
                 start = start ?? index
             } else if character == " " || character == "\t" {
-                if let begun = start { words.append((text[begun..<index], current)) }
-                current = ""
+                if let begun = start { words.append((text[begun..<index], String(current))) }
+                current = String.UnicodeScalarView()
                 start = nil
             } else {
                 current.append(character)
                 start = start ?? index
             }
         }
-        if let begun = start { words.append((text[begun...], current)) }
+        if let begun = start { words.append((text[begun...], String(current))) }
         return (words, start != nil)
     }
 
