@@ -109,7 +109,8 @@ public struct ConfigFile: Sendable, Equatable {
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             let value: String
             do { value = try parseValue(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)) } catch {
-                throw fail(number, error.description)
+                // The value is quoted back: a URL's password in it is not.
+                throw fail(number, URLPassword.redacted(error.description))
             }
             guard let profile = current else {
                 guard key == "profile" else { throw fail(number, "only `profile = \"NAME\"` may stand before the first [profiles.NAME]") }

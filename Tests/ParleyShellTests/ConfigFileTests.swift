@@ -39,6 +39,14 @@ final class ConfigFileTests: XCTestCase {
         }
     }
 
+    func testAnUnquotedURLsPasswordIsNotQuotedBack() {
+        let text = "[profiles.x]\nbase_url = http://user:s3cret@example.org/v1\n"
+        XCTAssertThrowsError(try ConfigFile.parse(text, path: "/c.toml")) { error in
+            let said = "\(error)"
+            XCTAssertTrue(said.contains("http://user:***@example.org/v1") && !said.contains("s3cret"), said)
+        }
+    }
+
     func testResolutionWithAProfile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
