@@ -256,12 +256,6 @@ extension Array where Element == StubServer.Step {
         [.streamHead()] + pieces.map { .delta($0) } + [.done, .close]
     }
 
-    /// A reply that takes its time: `count` words (`word` and its number, then a space), `pause`
-    /// seconds after each, then `[DONE]`.
-    public static func slowReply(_ count: Int, word: String = "w", pause: Double) -> [StubServer.Step] {
-        [.streamHead()] + (0..<count).flatMap { i in [.delta("\(word)\(i) "), .pause(pause)] } + [.done, .close]
-    }
-
     /// A reply held mid-way: `count` words (`word` and its number, then a space), each gate of `holds`
     /// holding the stream before the word of its number until the test opens it, then `[DONE]`. The
     /// test acts mid-reply while the reply is held (a gate never opened holds it until the server

@@ -53,11 +53,39 @@ public final class TerminalSession {
         _ = try? tmux(["send-keys", "-t", "main"] + keys)
     }
 
-    /// Resizes the terminal, as dragging its window's edge would (the program is sent SIGWINCH).
-    public func resize(width: Int, height: Int) {
+    /// Resizes the terminal, as dragging its window's edge would (the program is sent SIGWINCH), and
+    /// returns once the terminal has the new size (tmux sets it a moment after the command returns).
+    public func resize(width: Int, height: Int) throws {
         _ = try? tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
         self.width = width
         self.height = height
+        try TestSupport.waitUntil("the terminal to be \(width)×\(height)") {
+            try withTerminal { fd in
+                var size = winsize()
+                return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && Int(size.ws_col) == width && Int(size.ws_row) == height
+            }
+        }
+    }
+
+    /// Returns once the program has read every key sent to it so far (its terminal's input queue is
+    /// empty): keys it reads in a loop of its own, which shows nothing, have reached it.
+    public func waitUntilKeysAreRead() throws {
+        _ = try tmux(["display-message", "-p", ""])  // a round trip: tmux has written out the keys sent before
+        try TestSupport.waitUntil("the keys to be read") {
+            try withTerminal { fd in
+                var unread: Int32 = 0
+                return ioctl(fd, UInt(FIONREAD), &unread) == 0 && unread == 0
+            }
+        }
+    }
+
+    /// `body` with the pane's terminal (its pseudo-terminal's program side) open.
+    private func withTerminal<Value>(_ body: (Int32) -> Value) throws -> Value {
+        let path = try tmux(["display-message", "-p", "-t", "main", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { throw SpawnFailed() }
+        defer { close(fd) }
+        return body(fd)
     }
 
     /// The visible screen; with `escapes`, with its colours and styles as escape sequences.
@@ -67,12 +95,12 @@ public final class TerminalSession {
 
     /// Waits until the screen shows `text`; returns the screen. Throws with the screen when it does not.
     @discardableResult
-    public func waitFor(_ text: String, timeout: TimeInterval = 30) throws -> String {
+    public func waitFor(_ text: String, timeout: TimeInterval = patience) throws -> String {
         try waitUntil(timeout: timeout, "the screen to show \(text.debugDescription)") { $0.contains(text) }
     }
 
     @discardableResult
-    public func waitUntil(timeout: TimeInterval = 30, _ what: String, _ condition: (String) -> Bool) throws -> String {
+    public func waitUntil(timeout: TimeInterval = patience, _ what: String, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var current = screen()
         while Date() < deadline {
