@@ -52,18 +52,25 @@ final class ConversationTests: ParleyTestCase {
     }
 
     func testKillNineMidStreamKeepsTheUsersMessage() throws {
-        let slow: [StubServer.Step] = .slowReply(300, pause: 0.05)
-        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
+        let held: [StubServer.Step] = .heldReply(300, holds: [3: StubServer.Gate()])  // never opened
+        let server = try StubServer { _, index in index == 1 ? held : .reply(["fine"]) }
+        defer { server.stop() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
         process.arguments = ["--base-url", server.baseURL, "-m", "m", "a message that must not be lost"]
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        let stdout = Pipe()
+        process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while server.chats.isEmpty, Date() < deadline { usleep(20_000) }
-        usleep(300_000)
+        // Mid-stream: the reply's first words are on stdout, and the server holds the rest.
+        var seen = ""
+        while !seen.contains("w2 ") {
+            let data = stdout.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("w2 "), seen)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let after = try parley(server, ["-c"], input: "/history\n")
@@ -72,18 +79,17 @@ final class ConversationTests: ParleyTestCase {
     }
 
     func testATerminalClosedMidStreamKeepsTheMessageAndTheStoreOpens() throws {
-        let slow: [StubServer.Step] = .slowReply(300, pause: 0.05)
-        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fine"]) }
+        let held: [StubServer.Step] = .heldReply(300, holds: [4: StubServer.Gate()])  // never opened
+        let server = try StubServer { _, index in index == 1 ? held : .reply(["fine"]) }
+        defer { server.stop() }
         var terminal: TerminalSession? = try TerminalSession(
             [ParleyProcess.binary, "--base-url", server.baseURL, "-m", "m"],
             environment: environment)
         try terminal?.waitFor("#1 ›")
         terminal?.send("typed before the hangup")
-        try terminal?.waitFor("w3 ")
+        try terminal?.waitFor("w3")
         terminal = nil  // the tmux server goes: the terminal closes, parley gets SIGHUP
-        let deadline = Date().addingTimeInterval(10)
-        while (try? ParleyProcess.pids(matching: server.baseURL))?.isEmpty == false, Date() < deadline { usleep(50_000) }
-        XCTAssertEqual(try ParleyProcess.pids(matching: server.baseURL), [], "parley ended on the hangup")
+        try waitUntil("parley to end on the hangup") { try ParleyProcess.pids(matching: server.baseURL).isEmpty }
         let after = try parley(server, ["-c"], input: "/history\n")
         XCTAssertEqual(after.status, 0, after.stderr)
         XCTAssertTrue(after.stdout.contains("#1 you: typed before the hangup"), after.stdout)

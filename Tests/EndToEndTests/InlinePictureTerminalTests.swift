@@ -19,7 +19,7 @@ final class InlinePictureTerminalTests: ParleyTestCase {
         let before = terminal.output.count
         terminal.type("/attach \(image ?? cat)\r")
         XCTAssertTrue(
-            terminal.read(until: Self.query, after: before, timeout: 10), "parley asks the terminal: \(terminal.text.debugDescription)")
+            terminal.read(until: Self.query, after: before), "parley asks the terminal: \(terminal.text.debugDescription)")
         let afterQuery = terminal.output.count
         if let answer { terminal.type(answer) }
         XCTAssertTrue(terminal.read(until: "+1 image ›", after: afterQuery), terminal.text.debugDescription)

@@ -37,7 +37,7 @@ final class InteractiveKeysTests: ParleyTestCase {
             XCTAssertTrue(terminal.read(until: "#1 › "), terminal.text)
             terminal.type("\u{04}")
             XCTAssertTrue(
-                terminal.waitForExit(timeout: 10), "attempt \(attempt): still running after Ctrl-D: \(terminal.text.debugDescription)")
+                terminal.waitForExit(), "attempt \(attempt): still running after Ctrl-D: \(terminal.text.debugDescription)")
         }
     }
 
@@ -60,10 +60,10 @@ final class InteractiveKeysTests: ParleyTestCase {
         terminal.type("What does this mean? ")
         terminal.paste("Traceback (most recent call last):\n  File \"x.py\", line 1\nZeroDivisionError: division by zero\n")
         try terminal.waitFor("ZeroDivisionError: division by zero")
-        usleep(300_000)
-        XCTAssertEqual(server.chats.count, 0, "nothing is sent by the paste's own line ends")
         terminal.press("Enter")
         try terminal.waitFor("Read it.")
+        // Nothing was sent by the paste's own line ends: the first request the server saw is Enter's,
+        // with the whole block, and it is the only one.
         let messages = try XCTUnwrap(server.chats.first?.messages)
         XCTAssertEqual(
             messages.last?["content"] as? String,
@@ -84,9 +84,9 @@ final class InteractiveKeysTests: ParleyTestCase {
             } else {
                 for pid in try ParleyProcess.pids(matching: "127.0.0.1:9/v1") { kill(pid, SIGTERM) }
             }
-            try terminal.waitFor("left", timeout: 5)
+            try terminal.waitFor("left")
             terminal.paste("pasted words")
-            let screen = try terminal.waitFor("pasted words", timeout: 5)
+            let screen = try terminal.waitFor("pasted words")
             XCTAssertFalse(screen.contains("200~"), "\(leave): \(screen)")
         }
     }
@@ -98,10 +98,10 @@ final class InteractiveKeysTests: ParleyTestCase {
             let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
             try terminal.waitFor("#1 ›")
             for pid in try ParleyProcess.pids(matching: "127.0.0.1:9/v1") { kill(pid, number) }
-            try terminal.waitFor("script goes on after \(128 + number)", timeout: 5)
+            try terminal.waitFor("script goes on after \(128 + number)")
             // The terminal's mode is back: what is typed for `cat` is echoed.
             terminal.type("typed words")
-            XCTAssertNoThrow(try terminal.waitFor("typed words", timeout: 5), name)
+            XCTAssertNoThrow(try terminal.waitFor("typed words"), name)
         }
     }
 
@@ -139,17 +139,34 @@ final class InteractiveKeysTests: ParleyTestCase {
         XCTAssertEqual(server.chats.first?.messages?.last?["content"] as? String, "half a question")
     }
 
+    func testCtrlCStopsAStreamToo() throws {
+        let held: [StubServer.Step] = .heldReply(200, holds: [4: StubServer.Gate()])  // never opened: only Ctrl-C ends it
+        let server = try StubServer { _, _ in held }
+        defer { server.stop() }
+        // No idle timeout within the test's patience: only the cancel can close the connection.
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "600"])
+        terminal.send("go")
+        try terminal.waitFor("w3")
+        terminal.press("C-c")
+        try terminal.waitFor("[cancelled]")
+        try waitUntil("the server to see the connection closed") { server.clientsGone == 1 }
+        try terminal.waitFor("#3 ›")
+    }
+
     func testCtrlZStopsAReplyAndFgLetsItFinish() throws {
-        let slow: [StubServer.Step] = .slowReply(30, pause: 0.05)
-        let server = try StubServer { _, _ in slow }
+        // Held after w2 until parley has been stopped and brought back.
+        let gate = StubServer.Gate()
+        let held: [StubServer.Step] = .heldReply(30, holds: [3: gate])
+        let server = try StubServer { _, _ in held }
         let terminal = try shellUnderBash(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("go")
-        try terminal.waitFor("w2 ")
+        try terminal.waitFor("w2")
         terminal.press("C-z")
         var screen = try terminal.waitFor("Stopped")
         XCTAssertFalse(screen.contains("w29"), "stopped before the reply's end")
         terminal.send("fg")
-        screen = try terminal.waitFor("#3 ›", timeout: 10)
+        gate.open()
+        screen = try terminal.waitFor("#3 ›")
         XCTAssertTrue(screen.contains("w29"), "the reply went on to its end: \(screen)")
         XCTAssertFalse(screen.contains("[cancelled]"), screen)
     }
@@ -182,11 +199,15 @@ final class InteractiveKeysTests: ParleyTestCase {
                 ? .response(status: 200, body: #"{"data":[{"id":"alpha-model"},{"id":"beta-model"}]}"#) : .reply(["ok"])
         }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "alpha-model"])
-        try terminal.waitUntil("the model list to be fetched") { _ in server.requests.contains { $0.path == "/v1/models" } }
-        usleep(200_000)
         terminal.type("/model be")
-        terminal.press("Tab")
-        try terminal.waitFor("/model beta-model")
+        // The list is fetched in the background: until it has come, Tab has nothing to offer, so Tab is
+        // pressed again until the name is completed (as a person would).
+        try terminal.waitUntil("Tab to complete the model's name") { screen in
+            if screen.contains("/model beta-model") { return true }
+            terminal.press("Tab")
+            return false
+        }
+        XCTAssertTrue(server.requests.contains { $0.path == "/v1/models" }, "the names came from the server")
         terminal.press("Enter")
         try terminal.waitFor("beta-model #1 ›")
     }
@@ -231,20 +252,21 @@ final class InteractiveKeysTests: ParleyTestCase {
     }
 
     func testTheTerminalIsRestoredWhenKilledMidStream() throws {
-        let slow: [StubServer.Step] = .slowReply(100, pause: 0.1)
-        let server = try StubServer { _, _ in slow }
+        let held: [StubServer.Step] = .heldReply(100, holds: [4: StubServer.Gate()])  // never opened
+        let server = try StubServer { _, _ in held }
+        defer { server.stop() }
         let modes = home.appendingPathComponent("stty.txt")
-        let script = "\(ParleyProcess.binary) --base-url \(server.baseURL) -m m; stty -a > \(modes.path)"
+        // Written whole, then named: once the file is there, all of it is.
+        let script =
+            "\(ParleyProcess.binary) --base-url \(server.baseURL) -m m; stty -a > \(modes.path).part; mv \(modes.path).part \(modes.path)"
         let terminal = try TerminalSession(["/bin/sh", "-c", script], environment: environment)
         try terminal.waitFor("#1 ›")
         terminal.send("go")
-        try terminal.waitFor("w3 ")
+        try terminal.waitFor("w3")
         let pids = try ParleyProcess.pids(matching: server.baseURL)
         XCTAssertFalse(pids.isEmpty)
         for pid in pids { kill(pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: modes.path), Date() < deadline { usleep(50_000) }
-        usleep(100_000)
+        try waitUntil("the terminal's modes written after parley") { FileManager.default.fileExists(atPath: modes.path) }
         let stty = try String(contentsOf: modes, encoding: .utf8)
         XCTAssertTrue(stty.contains(" icanon"), stty)
         XCTAssertTrue(stty.contains(" echo "), stty)

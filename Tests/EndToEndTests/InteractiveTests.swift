@@ -46,13 +46,16 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testAReplyFitsTheTerminalAfterItIsResizedMidReply() throws {
-        let server = try StubServer { _, _ in .slowReply(60, word: "word", pause: 0.03) }
+        // The reply is held after word5 until the terminal has its new size.
+        let gate = StubServer.Gate()
+        let server = try StubServer { _, _ in .heldReply(60, word: "word", holds: [6: gate]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.resize(width: 60, height: 30)
+        try terminal.resize(width: 60, height: 30)
         terminal.send("go")
-        try terminal.waitFor("word5 ")
-        terminal.resize(width: 30, height: 30)
-        let screen = try terminal.waitFor("#3 ›", timeout: 15)
+        try terminal.waitFor("word5")
+        try terminal.resize(width: 30, height: 30)
+        gate.open()
+        let screen = try terminal.waitFor("#3 ›")
         // Words written after the resize are not cut by the terminal's edge.
         for number in 20..<60 { XCTAssertTrue(screen.contains("word\(number)"), "word\(number) is whole: \(screen)") }
     }
@@ -123,18 +126,25 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertTrue(screen.contains("#1 you: keep me\n"), screen)
     }
 
-    func testEscapeStopsASlowStreamAndThePromptReturns() throws {
-        let slow: [StubServer.Step] = .slowReply(200, word: "word", pause: 0.1)
-        let server = try StubServer { _, index in index == 1 ? slow : .reply(["fresh answer"]) }
-        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
+    func testEscapeStopsAStreamAndThePromptReturns() throws {
+        // Held after word3 until the Up key has been read, then after word8 for good: only Esc ends it.
+        let afterUp = StubServer.Gate()
+        let held: [StubServer.Step] = .heldReply(200, word: "word", holds: [4: afterUp, 9: StubServer.Gate()])
+        let server = try StubServer { _, index in index == 1 ? held : .reply(["fresh answer"]) }
+        defer { server.stop() }
+        // No idle timeout within the test's patience: only the cancel can close the connection.
+        let terminal = try shell(["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "600"])
         terminal.send("talk slowly")
-        try terminal.waitFor("word3 ")
+        try terminal.waitFor("word3")
         terminal.press("Up")  // an arrow key while streaming does not cancel
-        try terminal.waitFor("word8 ")
+        try terminal.waitUntilKeysAreRead()
+        afterUp.open()
+        try terminal.waitFor("word8")
         terminal.press("Escape")
-        let screen = try terminal.waitFor("[cancelled]", timeout: 5)
-        XCTAssertFalse(screen.contains("word150"), "stopped long before the end")
-        try terminal.waitFor("#3 ›", timeout: 5)
+        let screen = try terminal.waitFor("[cancelled]")
+        XCTAssertFalse(screen.contains("word9"), screen)
+        try waitUntil("the server to see the connection closed") { server.clientsGone == 1 }
+        try terminal.waitFor("#3 ›")
         terminal.send("again")
         try terminal.waitFor("fresh answer")
         let messages = try XCTUnwrap(server.chats.last?.messages)
@@ -143,31 +153,27 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testTextTypedWhileAReplyStreamsWaitsAtTheNextPrompt() throws {
-        let slow: [StubServer.Step] = .slowReply(40, pause: 0.05)
-        let server = try StubServer { _, index in index == 1 ? slow : .reply(["second answer"]) }
+        // Held after w2 while the keys are typed, each read before the next comes, as a person types.
+        let gate = StubServer.Gate()
+        let held: [StubServer.Step] = .heldReply(40, holds: [3: gate])
+        let server = try StubServer { _, index in index == 1 ? held : .reply(["second answer"]) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("first question")
-        try terminal.waitFor("w2 ")
+        try terminal.waitFor("w2")
         terminal.type("and thenX")
+        try terminal.waitUntilKeysAreRead()
         terminal.press("BSpace")
+        try terminal.waitUntilKeysAreRead()
         terminal.press("Up")  // not text: dropped, not replayed at the prompt (it would bring back history)
+        try terminal.waitUntilKeysAreRead()
         terminal.type("?")
-        try terminal.waitFor("w39", timeout: 10)
-        try terminal.waitFor("#3 › and then?", timeout: 5)
+        try terminal.waitUntilKeysAreRead()
+        gate.open()
+        try terminal.waitFor("w39")
+        try terminal.waitFor("#3 › and then?")
         terminal.press("Enter")
         try terminal.waitFor("second answer")
         XCTAssertEqual(server.chats.last?.messages?.last?["content"] as? String, "and then?")
-    }
-
-    func testCtrlCStopsAStreamToo() throws {
-        let slow: [StubServer.Step] = .slowReply(200, pause: 0.1)
-        let server = try StubServer { _, _ in slow }
-        let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.send("go")
-        try terminal.waitFor("w3 ")
-        terminal.press("C-c")
-        try terminal.waitFor("[cancelled]", timeout: 5)
-        try terminal.waitFor("#3 ›", timeout: 5)
     }
 
     func testAHostileReplyCannotDriveTheTerminal() throws {
@@ -196,7 +202,7 @@ final class InteractiveTests: ParleyTestCase {
         try terminal.waitUntil("a fresh prompt") { $0.components(separatedBy: "#1 ›").count >= 3 }
         XCTAssertFalse(terminal.screen().contains("parley exited"))
         terminal.press("C-d")
-        try terminal.waitFor("parley exited with 0", timeout: 5)
+        try terminal.waitFor("parley exited with 0")
     }
 
     /// The terminal is in keys mode before the prompt shows, so a key pressed the moment it shows is
@@ -208,7 +214,7 @@ final class InteractiveTests: ParleyTestCase {
         terminal?.send("remember this line")
         try terminal?.waitFor("#3 ›")
         terminal?.press("C-d")
-        try terminal?.waitUntil(timeout: 5, "exit") { _ in terminal!.hasExited }
+        try terminal?.waitUntil("exit") { _ in terminal!.hasExited }
         terminal = nil
         let file = home.appendingPathComponent("history")
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
@@ -237,7 +243,7 @@ final class InteractiveTests: ParleyTestCase {
         }
         try terminal?.waitFor("#3 ›")
         terminal?.press("C-d")
-        try terminal?.waitUntil(timeout: 5, "exit") { _ in terminal!.hasExited }
+        try terminal?.waitUntil("exit") { _ in terminal!.hasExited }
         terminal = nil
         let again = try shell(["--base-url", server.baseURL, "-m", "m"])
         again.press("Up")
@@ -259,7 +265,7 @@ final class InteractiveTests: ParleyTestCase {
 
     func testHelpWrapsToTheTerminalAsItIsNow() throws {
         let terminal = try shell(["--base-url", "http://127.0.0.1:9/v1", "-m", "m"])
-        terminal.resize(width: 60, height: 90)  // all of /help on one screen
+        try terminal.resize(width: 60, height: 90)  // all of /help on one screen
         terminal.send("/help")
         let screen = try terminal.waitFor("Alt-S settings.")
         let rows = screen.split(separator: "\n").map { String($0).trimmingCharacters(in: .whitespaces) }
@@ -275,10 +281,10 @@ final class InteractiveTests: ParleyTestCase {
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("東京の天気予報を教えてください。明日は雨が降りますか、それとも晴れますか？")  // 76 columns
         try terminal.waitFor("#3 ›")
-        terminal.resize(width: 40, height: 30)
+        try terminal.resize(width: 40, height: 30)
         terminal.press("C-l")
         terminal.send("/history")
-        try waitForPrompt(after: "#2 m: ", in: terminal)
+        try terminal.waitForRow(under: "#2 m: ", startingWith: "m #3 ›")
         terminal.send("/chats")
         let screen = try terminal.waitFor("just now")
         let rows = screen.split(separator: "\n").map(String.init)
@@ -288,15 +294,6 @@ final class InteractiveTests: ParleyTestCase {
         XCTAssertTrue(rows[chat].hasSuffix("· just now"), "the title cut to leave room for the rest: \(screen)")
     }
 
-    /// Waits until the prompt is drawn on the row under the one starting with `row`: keys typed before
-    /// it would be echoed by the terminal into the listing.
-    func waitForPrompt(after row: String, in terminal: TerminalSession) throws {
-        try terminal.waitUntil("the prompt under \(row.debugDescription)") { screen in
-            let rows = screen.split(separator: "\n").map(String.init)
-            return rows.firstIndex { $0.hasPrefix(row) }.map { $0 + 1 < rows.count && rows[$0 + 1].hasPrefix("m #3 ›") } ?? false
-        }
-    }
-
     func testHistoryChatsAndSearchKeepEachEntryToALineOfTheTerminal() throws {
         let reply = String(repeating: "The answer goes on and on. ", count: 6)
         let server = try StubServer { _, _ in .reply([reply]) }
@@ -304,10 +301,10 @@ final class InteractiveTests: ParleyTestCase {
         let question = "Tell me everything there is to know about the tides, the moon and the sea, in detail"
         terminal.send(question)
         try terminal.waitFor("#3 ›")
-        terminal.resize(width: 60, height: 30)
+        try terminal.resize(width: 60, height: 30)
         terminal.press("C-l")
         terminal.send("/history")
-        try waitForPrompt(after: "#2 m: ", in: terminal)
+        try terminal.waitForRow(under: "#2 m: ", startingWith: "m #3 ›")
         terminal.send("/chats")
         let screen = try terminal.waitFor("just now")
         let rows = screen.split(separator: "\n").map(String.init)
@@ -331,14 +328,18 @@ final class InteractiveTests: ParleyTestCase {
     }
 
     func testReasoningCollapsesAndThinkShowsIt() throws {
+        // Held after the first reasoning until the screen shows it, as it comes; then collapsed.
+        let gate = StubServer.Gate()
         let server = try StubServer { _, _ in
             [
-                .streamHead(), .delta("Let me weigh ", field: "reasoning_content"), .pause(0.2),
+                .streamHead(), .delta("Let me weigh ", field: "reasoning_content"), .hold(gate),
                 .delta("the options.", field: "reasoning_content"), .delta("The answer is 42."), .done, .close,
             ]
         }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
         terminal.send("think hard")
+        try terminal.waitFor("Let me weigh")
+        gate.open()
         let screen = try terminal.waitFor("#3 ›")
         XCTAssertTrue(screen.contains("Thought for"), screen)
         XCTAssertTrue(screen.contains("/think to show"), screen)
@@ -380,7 +381,7 @@ extension ParleyTestCase {
     func replyRows(_ pieces: [String], width: Int, from start: String, count: Int) throws -> [String] {
         let server = try StubServer { _, _ in .reply(pieces) }
         let terminal = try shell(["--base-url", server.baseURL, "-m", "m"])
-        terminal.resize(width: width, height: 30)
+        try terminal.resize(width: width, height: 30)
         terminal.send("go")
         let screen = try terminal.waitFor("#3 ›")
         XCTAssertEqual(server.chats.count, 1)

@@ -86,7 +86,9 @@ final class OneShotTests: ParleyTestCase {
     /// Nothing on the way (curl's thread, the parser, the session, the output) holds text back for
     /// more: what has come is on stdout while the stream is still open, even to a pipe.
     func testEachPieceReachesStdoutWhileTheStreamIsStillOpen() throws {
-        let server = try StubServer { _, _ in [.streamHead(), .delta("first piece"), .pause(20), .delta(" second"), .done, .close] }
+        // The server holds the rest until the test has read the first piece from parley's stdout.
+        let gate = StubServer.Gate()
+        let server = try StubServer { _, _ in [.streamHead(), .delta("first piece"), .hold(gate), .delta(" second"), .done, .close] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ParleyProcess.binary)
         process.arguments = ["--base-url", server.baseURL, "-m", "m", "hi"]
@@ -102,28 +104,32 @@ final class OneShotTests: ParleyTestCase {
             if data.isEmpty { break }
             seen += String(decoding: data, as: UTF8.self)
         }
-        XCTAssertTrue(seen.contains("first piece"), seen)
-        XCTAssertFalse(seen.contains("second"), "the rest has not been sent yet")
+        XCTAssertFalse(seen.contains("second"), "the first piece came while the server held the rest: \(seen)")
         XCTAssertTrue(process.isRunning, "the stream is still open")
+        gate.open()
+        seen += String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(seen, "first piece second\n")
+        XCTAssertEqual(process.terminationStatus, 0)
     }
 
     func testAStalledStreamEndsWithTheIdleTimeout() throws {
-        let server = try StubServer { _, _ in [.streamHead(), .delta("Thinking"), .pause(30), .close] }
-        let started = Date()
+        // The server never ends the stream itself: parley ends, and says why, by its idle timeout only.
+        let server = try StubServer { _, _ in [.streamHead(), .delta("Thinking"), .stall, .close] }
+        defer { server.stop() }
         let result = try ParleyProcess.run(
-            ["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "1", "hi"],
-            environment: environment, timeout: 20)
+            ["--base-url", server.baseURL, "-m", "m", "--idle-timeout", "1", "hi"], environment: environment, timeout: patience)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.hasPrefix("Thinking"))
         XCTAssertTrue(result.stderr.contains("--idle-timeout"), result.stderr)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 15)
+        try waitUntil("the server to see the connection closed") { server.clientsGone == 1 }
     }
 
     func testARefusedConnectionIsOneSentenceAndNoLoop() throws {
         let server = try StubServer { _, _ in [] }
         let url = server.baseURL
         server.stop()
-        let result = try ParleyProcess.run(["--base-url", url, "-m", "m", "hi"], environment: environment, timeout: 20)
+        let result = try ParleyProcess.run(["--base-url", url, "-m", "m", "hi"], environment: environment)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains(url), result.stderr)
         XCTAssertTrue(result.stderr.contains("connection refused"), result.stderr)

@@ -69,8 +69,7 @@ final class ScriptModeTests: ParleyTestCase {
             }
         }
         let result = try ParleyProcess.run(
-            ["--base-url", server.baseURL, "-m", "m"], input: "hello\n/regen\n/history\n",
-            environment: environment, timeout: 30)
+            ["--base-url", server.baseURL, "-m", "m"], input: "hello\n/regen\n/history\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("retrying in 1 s (try 2)"), result.stderr)
         XCTAssertTrue(result.stdout.contains("#2 m: second answer"), result.stdout)

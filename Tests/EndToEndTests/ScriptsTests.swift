@@ -22,17 +22,38 @@ final class ScriptsTests: ParleyTestCase {
 
     func testTheModelsBuildSaysHowLongItHasRun() throws {
         let script = ParleyProcess.packageRoot.appendingPathComponent("scripts/local-model").path
-        let result = try run(
-            script, ["with-elapsed", "building llama-cpp-python", "sleep", "2.5"], environment: ["PARLEY_PROGRESS_EVERY": "1"])
-        XCTAssertEqual(result.status, 0)
-        // A line a second (on a busy machine one may come late): at least two, their times rising.
-        let seconds = result.stderr.split(separator: "\n").compactMap { line -> Int? in
-            guard line.hasPrefix("local-model: building llama-cpp-python, 0 min ") else { return nil }
+        // The "build" runs until the test has read two progress lines, then ends (checking for the
+        // file the test makes every 0.1 s, two minutes at most): how many lines come is not left to
+        // the machine's speed.
+        let finish = home.appendingPathComponent("finish").path
+        let build = #"i=0; while [ ! -e "$0" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done"#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = ["with-elapsed", "building llama-cpp-python", "/bin/sh", "-c", build, finish]
+        process.environment = environment.merging(["PARLEY_PROGRESS_EVERY": "1"]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var said = ""
+        let progress = "local-model: building llama-cpp-python, 0 min "
+        while said.components(separatedBy: progress).count < 3 {
+            let data = errors.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertTrue(FileManager.default.createFile(atPath: finish, contents: Data()))
+        said += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        // A line a second: at least two (the test waited for them), their times rising.
+        let seconds = said.split(separator: "\n").compactMap { line -> Int? in
+            guard line.hasPrefix(progress) else { return nil }
             return Int(line.split(separator: " ")[5])
         }
-        XCTAssertGreaterThanOrEqual(seconds.count, 2, result.stderr)
-        XCTAssertEqual(seconds, seconds.sorted(), result.stderr)
-        XCTAssertEqual(Set(seconds).count, seconds.count, "each line a later time: \(result.stderr)")
+        XCTAssertGreaterThanOrEqual(seconds.count, 2, said)
+        XCTAssertEqual(seconds, seconds.sorted(), said)
+        XCTAssertEqual(Set(seconds).count, seconds.count, "each line a later time: \(said)")
         let failed = try run(script, ["with-elapsed", "failing", "false"])
         XCTAssertEqual(failed.status, 1, "the command's own status")
     }

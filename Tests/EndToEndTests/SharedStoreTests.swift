@@ -111,7 +111,7 @@ final class SharedStoreTests: ParleyTestCase {
         try cluster.psql("postgres", "DROP DATABASE \(database) WITH (FORCE)")
         terminal.send("second question")
         let flat: (String) -> String = { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
-        let screen = try terminal.waitUntil(timeout: 30, "the message kept") {
+        let screen = try terminal.waitUntil("the message kept") {
             flat($0).contains("Your message was not sent; it is back in the line. m #3 › second question")
         }
         XCTAssertTrue(

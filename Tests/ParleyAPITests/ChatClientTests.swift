@@ -110,7 +110,8 @@ final class ChatClientTests: XCTestCase {
     }
 
     func testStallEndsWithTheIdleTimeout() async throws {
-        let server = try StubServer { _, _ in [.streamHead(), .delta("waiting"), .pause(20), .close] }
+        let server = try StubServer { _, _ in [.streamHead(), .delta("waiting"), .stall, .close] }
+        defer { server.stop() }
         let result = await run(client(server, idle: 0.5))
         XCTAssertEqual(result.text, "waiting")
         guard case .transport(.stalled) = result.error as? APIError else { return XCTFail("\(String(describing: result.error))") }

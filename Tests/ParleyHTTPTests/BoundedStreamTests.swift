@@ -10,11 +10,19 @@ final class BoundedStreamTests: XCTestCase {
     func testTheProducerWaitsWhileTheQueueIsFull() async throws {
         let stream = BoundedStream<Int>(capacity: 2)
         let sent = Locked(0)
+        let producer = Locked<Int32?>(nil)
+        let finished = Locked(false)
         Thread {
+            producer.value = ThreadState.currentID()
             for number in 1...5 where stream.send(number) { sent.withLock { $0 += 1 } }
             stream.finish()
+            finished.value = true
         }.start()
-        try await Task.sleep(for: .milliseconds(200))
+        // Until the producer is asleep with two sent (blocked in the third send), or has finished.
+        try await waitUntil("the producer to block or finish") {
+            finished.value || (producer.value.map(ThreadState.isAsleep) == true && sent.value == 2)
+        }
+        XCTAssertFalse(finished.value, "the producer went on while nobody read")
         XCTAssertEqual(sent.value, 2, "no more than the capacity is taken while nobody reads")
         var received: [Int] = []
         for try await number in stream { received.append(number) }
@@ -76,9 +84,8 @@ final class BoundedStreamTests: XCTestCase {
             }
         }.start()
         for try await number in stream where number == 3 { break }
-        try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil("the producer to be told to stop") { refused.value == 1 }
         XCTAssertEqual(gone.value, 1)
-        XCTAssertEqual(refused.value, 1, "the producer was told to stop")
     }
 
     func testAFinishedStreamLetsGoOfItsProducer() {

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ParleyShared
 import TestSupport
 import XCTest
 
@@ -89,19 +90,23 @@ final class CurlTransportTests: XCTestCase {
     }
 
     func testBodyIsDeliveredAsItArrives() async throws {
-        let server = try StubServer { _, _ in [.streamHead(), .text("first"), .pause(3), .text("second"), .close] }
-        let started = Date()
-        var firstAt: TimeInterval?
+        // The server holds the rest until the test has had "first": a body held back for more would
+        // bring "first" only with "second", once the hold had run out.
+        let gate = StubServer.Gate()
+        let server = try StubServer { _, _ in [.streamHead(), .text("first"), .hold(gate), .text("second"), .close] }
         var body = ""
+        var firstCameAlone = false
         for try await event in transport.send(HTTPRequest(method: .get, url: server.baseURL + "/stream")) {
             if case let .body(bytes) = event {
-                if firstAt == nil { firstAt = Date().timeIntervalSince(started) }
                 body += String(decoding: bytes, as: UTF8.self)
+                if body == "first" {
+                    firstCameAlone = true
+                    gate.open()
+                }
             }
         }
+        XCTAssertTrue(firstCameAlone, "\"first\" came while the server held the rest")
         XCTAssertEqual(body, "firstsecond")
-        // "first" came before the server's pause ended, not with the rest at the end.
-        XCTAssertLessThan(try XCTUnwrap(firstAt), 2.5)
     }
 
     func testRefusedConnectionNamesTheURL() async throws {
@@ -126,37 +131,40 @@ final class CurlTransportTests: XCTestCase {
     }
 
     func testSilentServerEndsWithStall() async throws {
-        let server = try StubServer { _, _ in [.streamHead(), .text("data: x\n\n"), .pause(20), .close] }
+        // The server never ends the stream itself: only the stall timer can.
+        let server = try StubServer { _, _ in [.streamHead(), .text("data: x\n\n"), .stall, .close] }
+        defer { server.stop() }
         let url = server.baseURL + "/chat/completions"
-        let started = Date()
         let result = await collect(HTTPRequest(method: .get, url: url, idleTimeout: 0.5))
         XCTAssertEqual(result.error as? HTTPError, .stalled(url: url, seconds: 0.5))
         XCTAssertEqual(String(decoding: result.body, as: UTF8.self), "data: x\n\n")
-        XCTAssertLessThan(Date().timeIntervalSince(started), 10, "the stall timer, not the server, ended it")
+        try await waitUntil("the server to see the connection closed") { server.clientsGone == 1 }
     }
 
     func testHeadersThatNeverComeEndWithStall() async throws {
-        let server = try StubServer { _, _ in [.pause(20), .close] }
+        let server = try StubServer { _, _ in [.stall, .close] }
+        defer { server.stop() }
         let result = await collect(HTTPRequest(method: .get, url: server.baseURL + "/models", idleTimeout: 0.5))
         guard case .stalled = result.error as? HTTPError else { return XCTFail("\(String(describing: result.error))") }
         XCTAssertNil(result.head)
     }
 
-    func testCancelFromAnotherTaskEndsASilentTransferAtOnce() async throws {
-        let server = try StubServer { _, _ in [.streamHead(), .text("data: x\n\n"), .pause(20), .close] }
-        let stream = transport.send(HTTPRequest(method: .get, url: server.baseURL + "/stream"))
-        let consumer = Task { () -> Int in
-            var pieces = 0
-            do { for try await _ in stream { pieces += 1 } } catch {}
-            return pieces
+    func testCancelFromAnotherTaskEndsASilentTransfer() async throws {
+        // A silent server, and no stall timer to speak of: only the cancel can end the transfer.
+        let server = try StubServer { _, _ in [.streamHead(), .text("data: x\n\n"), .stall, .close] }
+        defer { server.stop() }
+        let stream = transport.send(HTTPRequest(method: .get, url: server.baseURL + "/stream", idleTimeout: 3600))
+        let pieces = Locked(0)
+        let consumer = Task {
+            do { for try await _ in stream { pieces.withLock { $0 += 1 } } } catch {}
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let cancelledAt = Date()
+        try await waitUntil("the head and the first piece") { pieces.value == 2 }
         consumer.cancel()
-        let pieces = await consumer.value
-        XCTAssertEqual(pieces, 2)  // the head and the first piece
-        // Far sooner than the server's 20 s pause or curl's own 1 s progress tick.
-        XCTAssertLessThan(Date().timeIntervalSince(cancelledAt), 0.5)
+        await consumer.value
+        XCTAssertEqual(pieces.value, 2)
+        // The cancel reached curl, not only the reader: the connection closed while the server held it.
+        try await waitUntil("the server to see the connection closed") { server.clientsGone == 1 }
+        XCTAssertEqual(server.requests.count, 1)
     }
 
     func testStatusLineOfTheFinalResponseWins() async throws {

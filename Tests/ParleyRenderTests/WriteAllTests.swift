@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 @testable import ParleyRender
@@ -7,7 +8,10 @@ import XCTest
 final class WriteAllTests: XCTestCase {
     final class Writer: @unchecked Sendable {
         var thread: pthread_t?
+        var id: Int32 = -1
         var succeeded = false
+        let lock = NSLock()
+        var ended = false
         let started = DispatchSemaphore(value: 0)
         let finished = DispatchSemaphore(value: 0)
     }
@@ -28,15 +32,22 @@ final class WriteAllTests: XCTestCase {
         let writer = Writer()
         let thread = Thread {
             writer.thread = pthread_self()
+            writer.id = ThreadState.currentID()
             writer.started.signal()
             writer.succeeded = bytes.withUnsafeBytes { writeAll(writeEnd, $0) }
             close(writeEnd)
+            writer.lock.withLock { writer.ended = true }
             writer.finished.signal()
         }
         thread.start()
         writer.started.wait()
-        for _ in 0..<20 {  // while nobody reads, the pipe is full and the writer blocked
-            usleep(2000)
+        // Nobody reads yet: the pipe fills and the writer blocks. Each signal is sent once it is blocked
+        // (asleep in its write), and interrupts that write.
+        for _ in 0..<20 {
+            try waitUntil("the writer to block on the full pipe") {
+                writer.lock.withLock { writer.ended } || ThreadState.isAsleep(writer.id)
+            }
+            if writer.lock.withLock({ writer.ended }) { break }  // it gave up: said below
             pthread_kill(writer.thread!, SIGUSR1)
         }
         var received = 0

@@ -60,7 +60,7 @@ public final class PseudoTerminal {
     }
 
     /// Waits for parley to exit, `timeout` seconds at most; whether it did.
-    public func waitForExit(timeout: TimeInterval) -> Bool {
+    public func waitForExit(timeout: TimeInterval = patience) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while Date() < deadline {
@@ -83,7 +83,7 @@ public final class PseudoTerminal {
 
     /// Reads until `condition` holds for all output so far (true), or `timeout` seconds pass (false).
     @discardableResult
-    public func read(timeout: TimeInterval = 30, until condition: ([UInt8]) -> Bool) -> Bool {
+    public func read(timeout: TimeInterval = patience, until condition: ([UInt8]) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !condition(output) {
@@ -100,7 +100,7 @@ public final class PseudoTerminal {
 
     /// Reads until `text` has appeared after byte `offset` of the output.
     @discardableResult
-    public func read(until text: String, after offset: Int = 0, timeout: TimeInterval = 30) -> Bool {
+    public func read(until text: String, after offset: Int = 0, timeout: TimeInterval = patience) -> Bool {
         let needle = Array(text.utf8)
         return read(timeout: timeout) { output in
             output.count >= offset && PseudoTerminal.find(needle, in: output[offset...]) != nil

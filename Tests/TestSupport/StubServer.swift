@@ -6,8 +6,12 @@ import Foundation
 
 /// A scripted HTTP server on loopback, for what a real server cannot be made to do on demand:
 /// errors, warm-ups, cut streams, stalls, odd framing, hostile bytes. Each request is answered by the
-/// steps the script returns for it. It stops with `stop()` (or when released), and every pause is
-/// bounded, so no connection outlives a test for long.
+/// steps the script returns for it. It stops with `stop()` (or when released), and every pause and
+/// hold is bounded, so no connection outlives a test for long.
+///
+/// A test that must act while a reply is under way holds the reply at a `Gate` (`.hold`), and opens
+/// it when done: what the test sees then never depends on how fast the machine is. `.pause` is only
+/// for a scenario's own pacing, never to give a test time to act.
 public final class StubServer: @unchecked Sendable {
     public struct Request: Sendable {
         public var method: String
@@ -23,7 +27,25 @@ public final class StubServer: @unchecked Sendable {
     public enum Step: Sendable {
         case send([UInt8])
         case pause(Double)
+        /// Sends nothing until the gate opens (or the client leaves, or the server stops; `patience` × 2
+        /// at most).
+        case hold(Gate)
         case close
+
+        /// A silent server: holds the connection, sending nothing, until the server stops (or the
+        /// client leaves). Not a wait for anything: it is what the test is about.
+        public static var stall: Step { .hold(Gate()) }
+    }
+
+    /// Where a reply waits for the test: closed until `open()`.
+    public final class Gate: @unchecked Sendable {
+        private let lock = NSLock()
+        private var opened = false
+
+        public init() {}
+
+        public func open() { lock.withLock { opened = true } }
+        public var isOpen: Bool { lock.withLock { opened } }
     }
 
     /// The steps that answer a request; the number counts requests to the same path, from 1.
@@ -35,6 +57,7 @@ public final class StubServer: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [Request] = []
     private var stopped = false
+    private var gone = 0
 
     public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
@@ -42,6 +65,14 @@ public final class StubServer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return received
+    }
+
+    /// How many clients closed their connection while it was held (at a gate, or in a pause): each
+    /// one a client that stopped reading before the reply was over.
+    public var clientsGone: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return gone
     }
 
     /// The requests to `/chat/completions`, in order.
@@ -118,11 +149,31 @@ public final class StubServer: @unchecked Sendable {
                 }
             case let .pause(seconds):
                 let end = Date().addingTimeInterval(min(seconds, 30))
-                while Date() < end, !isStopped { usleep(10_000) }
+                if !wait(on: connection, until: { Date() >= end }) { return }
+            case let .hold(gate):
+                let end = Date().addingTimeInterval(patience * 2)
+                if !wait(on: connection, until: { gate.isOpen || Date() >= end }) { return }
             case .close:
                 return
             }
         }
+    }
+
+    /// Waits, checking every 10 ms, until `done` or the server stops: true; false (and counted) when
+    /// the client closes the connection meanwhile.
+    private func wait(on connection: Int32, until done: () -> Bool) -> Bool {
+        while !done(), !isStopped {
+            var poller = pollfd(fd: connection, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 10) > 0 {
+                var byte: UInt8 = 0
+                if recv(connection, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0 {
+                    lock.withLock { gone += 1 }
+                    return false
+                }
+                usleep(10_000)  // bytes after the request (none are expected): not a close
+            }
+        }
+        return true
     }
 
     private func readRequest(_ connection: Int32) -> Request? {
@@ -205,10 +256,12 @@ extension Array where Element == StubServer.Step {
         [.streamHead()] + pieces.map { .delta($0) } + [.done, .close]
     }
 
-    /// A reply that takes its time: `count` words (`word` and its number, then a space), `pause`
-    /// seconds after each, then `[DONE]`.
-    public static func slowReply(_ count: Int, word: String = "w", pause: Double) -> [StubServer.Step] {
-        [.streamHead()] + (0..<count).flatMap { i in [.delta("\(word)\(i) "), .pause(pause)] } + [.done, .close]
+    /// A reply held mid-way: `count` words (`word` and its number, then a space), each gate of `holds`
+    /// holding the stream before the word of its number until the test opens it, then `[DONE]`. The
+    /// test acts mid-reply while the reply is held (a gate never opened holds it until the server
+    /// stops).
+    public static func heldReply(_ count: Int, word: String = "w", holds: [Int: StubServer.Gate]) -> [StubServer.Step] {
+        [.streamHead()] + (0..<count).flatMap { i in (holds[i].map { [.hold($0)] } ?? []) + [.delta("\(word)\(i) ")] } + [.done, .close]
     }
 
     public static func error(status: Int, code: String, message: String, headers: [String: String] = [:]) -> [StubServer.Step] {

@@ -54,30 +54,48 @@ public final class TerminalSession {
         _ = try? tmux(["send-keys", "-t", "main"] + keys)
     }
 
-    /// Resizes the terminal, as dragging its window's edge would (the program is sent SIGWINCH).
-    public func resize(width: Int, height: Int) {
+    /// Resizes the terminal, as dragging its window's edge would (the program is sent SIGWINCH), and
+    /// returns once the terminal has the new size (tmux sets it a moment after the command returns).
+    public func resize(width: Int, height: Int) throws {
         _ = try? tmux(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
         self.width = width
         self.height = height
-        // tmux gives the pane's terminal its new size on a later turn of its loop: until the
-        // terminal itself has it, a program that asks would get the old one.
-        guard let tty = try? tmux(["display-message", "-p", "-t", "main", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        else { return }
-        let deadline = Date().addingTimeInterval(30)
-        while Self.size(of: tty).map({ $0 != (width, height) }) ?? false {
-            guard Date() < deadline else { return XCTFail("tmux did not give the terminal \(width)x\(height) within 30 s") }
-            usleep(20_000)
+        try TestSupport.waitUntil("the terminal to be \(width)×\(height)") {
+            try withTerminal { fd in
+                var size = winsize()
+                return ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && Int(size.ws_col) == width && Int(size.ws_row) == height
+            }
         }
     }
 
-    /// The columns and rows a terminal device says it has.
-    static func size(of tty: String) -> (Int, Int)? {
-        let fd = open(tty, O_RDONLY | O_NOCTTY)
-        guard fd >= 0 else { return nil }
+    /// Returns once the program has read every key sent to it so far (its terminal's input queue is
+    /// empty): keys it reads in a loop of its own, which shows nothing, have reached it.
+    public func waitUntilKeysAreRead() throws {
+        _ = try tmux(["display-message", "-p", ""])  // a round trip: tmux has written out the keys sent before
+        try TestSupport.waitUntil("the keys to be read") {
+            try withTerminal { fd in
+                var unread: Int32 = 0
+                return ioctl(fd, UInt(FIONREAD), &unread) == 0 && unread == 0
+            }
+        }
+    }
+
+    /// `body` with the pane's terminal (its pseudo-terminal's program side) open.
+    private func withTerminal<Value>(_ body: (Int32) -> Value) throws -> Value {
+        let path = try tmux(["display-message", "-p", "-t", "main", "#{pane_tty}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { throw SpawnFailed() }
         defer { close(fd) }
-        var size = winsize()
-        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 else { return nil }
-        return (Int(size.ws_col), Int(size.ws_row))
+        return body(fd)
+    }
+
+    /// Waits until the row under the one starting with `row` starts with `next` (a prompt drawn after a
+    /// listing: keys typed before it would be echoed by the terminal into the listing).
+    public func waitForRow(under row: String, startingWith next: String) throws {
+        try waitUntil("a row starting \(next.debugDescription) under \(row.debugDescription)") { screen in
+            let rows = screen.split(separator: "\n").map(String.init)
+            return rows.firstIndex { $0.hasPrefix(row) }.map { $0 + 1 < rows.count && rows[$0 + 1].hasPrefix(next) } ?? false
+        }
     }
 
     /// The visible screen; with `escapes`, with its colours and styles as escape sequences.
@@ -87,12 +105,12 @@ public final class TerminalSession {
 
     /// Waits until the screen shows `text`; returns the screen. Throws with the screen when it does not.
     @discardableResult
-    public func waitFor(_ text: String, timeout: TimeInterval = 30) throws -> String {
+    public func waitFor(_ text: String, timeout: TimeInterval = patience) throws -> String {
         try waitUntil(timeout: timeout, "the screen to show \(text.debugDescription)") { $0.contains(text) }
     }
 
     @discardableResult
-    public func waitUntil(timeout: TimeInterval = 30, _ what: String, _ condition: (String) -> Bool) throws -> String {
+    public func waitUntil(timeout: TimeInterval = patience, _ what: String, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var current = screen()
         while Date() < deadline {

@@ -84,6 +84,7 @@ final class AttachSourcesTests: XCTestCase {
 
     func testACommandIsStoppedWithEverythingItStartedAndOutputOverTheLimitIsRefused() async throws {
         let marker = "parley-stop-test-\(UUID().uuidString)"
+        // The sleeps are the long-running command that is stopped; nothing waits on them.
         let running = ShellCommand(command: "sleep 30 & sleep 31; echo \(marker)", shell: "/bin/sh", limit: 1024)
         running.stop()
         guard case let .failure(error) = await running.finish() else { return XCTFail("a stopped command gives no attachment") }
@@ -98,7 +99,7 @@ final class AttachSourcesTests: XCTestCase {
         let ready = FileManager.default.temporaryDirectory.appendingPathComponent("parley-ready-\(UUID().uuidString)").path
         defer { unlink(ready) }
         let stubborn = ShellCommand(command: "trap '' TERM; touch \(ready); sleep 30", shell: "/bin/sh", limit: 1024)
-        while !FileManager.default.fileExists(atPath: ready) { usleep(1000) }
+        try await waitUntil("the command to set its trap") { FileManager.default.fileExists(atPath: ready) }
         stubborn.stop()
         guard case let .failure(stopped) = await stubborn.finish() else { return XCTFail("stopped") }
         XCTAssertEqual(
