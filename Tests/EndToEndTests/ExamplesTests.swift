@@ -54,11 +54,13 @@ final class ExamplesTests: ParleyTestCase {
         process.executableURL = examples.appendingPathComponent("ask-questions.sh")
         process.arguments = [examples.appendingPathComponent("questions.txt").path, answers.path]
         process.environment = environment
-        process.standardError = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
         let text = try String(contentsOf: answers, encoding: .utf8)
+        XCTAssertEqual(process.terminationStatus, 0, "stderr: \(said)answers: \(text)")
         XCTAssertEqual(text.split(separator: "\n").filter { $0.hasPrefix("> ") }.count, 3, "three questions, quoted: \(text)")
         XCTAssertTrue(
             text.hasPrefix("> What is the capital of France?\n\nThe capital of France is Paris.\n\n> What is the capital of Italy?\n"), text

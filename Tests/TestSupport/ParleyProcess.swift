@@ -135,18 +135,19 @@ public enum LocalModel {
         ProcessInfo.processInfo.environment["PARLEY_TEST_MODEL_URL"] ?? "http://127.0.0.1:8077/v1"
     }
 
-    /// Whether it answers `GET /models`.
+    /// Whether it answers `GET /models`. A model that is not running refuses at once; one that is
+    /// running may be busy with another test's reply (it is shared), so its answer is given time.
     public static func isRunning() -> Bool {
         guard let url = URL(string: baseURL + "/models") else { return false }
         let semaphore = DispatchSemaphore(value: 0)
         let answered = Locked(false)
         var request = URLRequest(url: url)
-        request.timeoutInterval = 3
+        request.timeoutInterval = patience
         URLSession.shared.dataTask(with: request) { _, response, _ in
             answered.value = (response as? HTTPURLResponse)?.statusCode == 200
             semaphore.signal()
         }.resume()
-        _ = semaphore.wait(timeout: .now() + 5)
+        _ = semaphore.wait(timeout: .now() + patience + 5)
         return answered.value
     }
 
