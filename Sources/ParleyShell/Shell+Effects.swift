@@ -84,7 +84,7 @@ extension Shell {
             }
         case let .fork(messages, title): fork(messages, title: title)
         case let .write(data, path): return write(data, to: path)
-        default: return await performAsking(effect)
+        case .ask, .models, .copy, .speech, .synthesize, .play, .compose: return await performAsking(effect)
         }
         return .done
     }
@@ -130,7 +130,7 @@ extension Shell {
             }
             return .done
         case let .compose(text, then): next = then(services.composer.compose(text))
-        default: return .done
+        default: return .done  // the others are `perform`'s
         }
         return await carryOut(next)
     }
