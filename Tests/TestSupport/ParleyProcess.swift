@@ -51,10 +51,20 @@ public enum ParleyProcess {
         _ arguments: [String], input: String? = nil, environment: [String: String],
         timeout: TimeInterval = 120
     ) throws -> Result {
+        try run(command: [binary] + arguments, arguments: arguments, input: input, environment: environment, timeout: timeout)
+    }
+
+    /// Runs `command` (a program and its arguments; parley's own `arguments`, for a timeout's message),
+    /// from `directory` when given, feeding `input` to stdin, waiting at most `timeout` s.
+    static func run(
+        command: [String], arguments: [String], input: String?, environment: [String: String]?, directory: URL? = nil,
+        timeout: TimeInterval
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = directory }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

@@ -115,30 +115,9 @@ public struct Unprivileged {
     ) throws -> ParleyProcess.Result {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         let command = runner + ["/usr/bin/env", "-i"] + assignments + [binary] + arguments
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try? stdin.fileHandleForWriting.close()
-        let out = ParleyProcess.Collector(stdout.fileHandleForReading)
-        let err = ParleyProcess.Collector(stderr.fileHandleForReading)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw ParleyProcess.TimedOut(arguments: arguments, stdout: out.text, stderr: err.text)
-        }
-        process.waitUntilExit()
-        return ParleyProcess.Result(status: process.terminationStatus, stdout: out.wait(), stderr: err.wait())
+        return try ParleyProcess.run(
+            command: command, arguments: arguments, input: input, environment: nil, directory: URL(fileURLWithPath: "/"),
+            timeout: timeout)
     }
 
     /// Takes the home away, whatever its modes.
