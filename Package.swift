@@ -94,7 +94,7 @@ let package = Package(
 // set and built into .build-fuzz with coverage and AddressSanitizer, so that the usual build is as it was.
 if Context.environment["PARLEY_FUZZ"] != nil {
     package.targets += [
-        .target(name: "FuzzDriver", path: "Fuzz/Driver"),
+        .target(name: "FuzzDriver", dependencies: ["ParleyShared"], path: "Fuzz/Driver"),
         .executableTarget(name: "FuzzStream", dependencies: ["FuzzDriver", "ParleyAPI", "ParleyWire"], path: "Fuzz/Stream"),
         .executableTarget(name: "FuzzMarkdown", dependencies: ["FuzzDriver", "ParleyRender"], path: "Fuzz/Markdown"),
         .executableTarget(name: "FuzzCommands", dependencies: ["FuzzDriver", "ParleyShell", "ParleyCommands"], path: "Fuzz/Commands"),

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyShared
 
 /// What each fuzz target shares: libFuzzer's driver, run from the target's own `main` (the target is
 /// linked with clang's libFuzzer runtime without its `main`, since SwiftPM names an executable's entry
@@ -39,23 +40,18 @@ public func require(
 /// A stream of numbers fixed by the input's bytes (SplitMix64 seeded with their FNV-1a hash): where a
 /// target cuts its input into pieces, the same for the same input, so that a saved input replays.
 public struct InputRandom {
-    private var state: UInt64
+    private var numbers: SplitMix64
 
+    /// Seeded by the input's FNV-1a hash.
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
-        state = hash
+        numbers = SplitMix64(state: hash)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { numbers.next() }
 
     /// A number in `range`.
     public mutating func next(in range: ClosedRange<Int>) -> Int {

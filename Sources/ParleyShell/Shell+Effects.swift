@@ -13,8 +13,9 @@ extension Shell {
             session: session, configuration: configuration, launchSettings: launchSettings,
             conversationID: keeper.conversationID, store: keeper.store,
             storeProblem: storeWarning ?? "Conversations are not being kept.", columns: console.columns, style: console.style,
-            canAsk: editor != nil, canPlay: services.speech.canPlay, prompt: promptText(), lastRequest: lastRequest,
-            events: eventLog.all, pathKind: Self.pathKind)
+            canAsk: editor != nil, canPlay: { [speech = services.speech] in speech.canPlay }, prompt: promptText(),
+            lastRequest: lastRequest,
+            events: { [eventLog] in eventLog.all }, pathKind: Self.pathKind)
     }
 
     /// Runs a command; the conversation's settings are kept when it changed them.

@@ -17,13 +17,7 @@ final class HostileCopyTests: ParleyTestCase {
 
     func testCopyOfAHostileReplyGivesTheClipboardAndOSC52OnlySanitizedText() throws {
         let server = try StubServer { _, _ in .reply([Self.hostile]) }
-        let bin = home.appendingPathComponent("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let received = home.appendingPathComponent("clipboard.txt")
-        let tool = bin.appendingPathComponent("xclip")
-        try "#!/bin/sh\ncat > '\(received.path)'\n".write(to: tool, atomically: true, encoding: .utf8)
-        chmod(tool.path, 0o755)
-        environment["PATH"] = bin.path + ":/usr/bin:/bin"
+        let received = try fakeClipboardTool()
         environment["NO_COLOR"] = "1"  // the prompt's bytes as its words
         let terminal = try PseudoTerminal(["--base-url", server.baseURL, "-m", "m"], environment: environment)
         XCTAssertTrue(terminal.read(until: "#1 ›"), terminal.text.debugDescription)

@@ -34,13 +34,7 @@ final class ReplyToolsTests: ParleyTestCase {
 
     func testCopyUsesALocalClipboardTool() throws {
         let server = try StubServer { _, _ in .reply(["to the tool"]) }
-        let bin = home.appendingPathComponent("bin")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        let received = home.appendingPathComponent("clipboard.txt")
-        let tool = bin.appendingPathComponent("xclip")
-        try "#!/bin/sh\ncat > '\(received.path)'\n".write(to: tool, atomically: true, encoding: .utf8)
-        chmod(tool.path, 0o755)
-        environment["PATH"] = bin.path + ":/usr/bin:/bin"
+        let received = try fakeClipboardTool()
         let result = try ParleyProcess.run(["--base-url", server.baseURL, "-m", "m"], input: "hi\n/copy\n", environment: environment)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("Copied 11 characters (xclip)"), result.stderr)

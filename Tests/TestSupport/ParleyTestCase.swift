@@ -14,6 +14,18 @@ open class ParleyTestCase: XCTestCase {
     }
 
     /// parley with `arguments` in a pseudo-terminal, once its prompt (`prompt`) is on the screen.
+    /// A clipboard tool (`xclip`) first on the PATH that keeps what it is given in the returned file.
+    public func fakeClipboardTool() throws -> URL {
+        let bin = home.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let received = home.appendingPathComponent("clipboard.txt")
+        let tool = bin.appendingPathComponent("xclip")
+        try "#!/bin/sh\ncat > '\(received.path)'\n".write(to: tool, atomically: true, encoding: .utf8)
+        chmod(tool.path, 0o755)
+        environment["PATH"] = bin.path + ":/usr/bin:/bin"
+        return received
+    }
+
     public func shell(_ arguments: [String], prompt: String = "#1 ›") throws -> TerminalSession {
         let session = try TerminalSession([ParleyProcess.binary] + arguments, environment: environment)
         try session.waitFor(prompt)

@@ -97,13 +97,13 @@ struct CommandContext {
     var style: Style
     /// Whether a person is at a prompt to answer (`.ask`).
     var canAsk: Bool
-    /// Whether an audio player is there (`.play`).
-    var canPlay: Bool
+    /// Whether an audio player is there (`.play`): looked for on the PATH when asked, by `/say` alone.
+    var canPlay: () -> Bool
     /// The prompt as it shows now.
     var prompt: String
-    /// The last request and the events that came back, for `/debug`.
+    /// The last request and the events that came back (read when asked), for `/debug`.
     var lastRequest: ChatRequest?
-    var events: [String]
+    var events: () -> [String]
     /// What is at a path: nothing, a file or a directory.
     var pathKind: (String) -> PathKind
 

@@ -158,7 +158,7 @@ struct DebugCommand: PlainCommand, Equatable {
         var lines = ["POST \(URLPassword.redacted(endpoint.url("chat/completions")))"]
         if let source = endpoint.keySource { lines.append("Authorization: Bearer *** (from \(source))") }
         lines.append(body)
-        let events = context.events
+        let events = context.events()
         if events.isEmpty {
             lines.append("No events were received: the request failed before a reply began.")
         } else {

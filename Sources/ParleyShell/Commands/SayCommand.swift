@@ -82,7 +82,7 @@ struct SayCommand: SlashCommand, Equatable {
             let seconds = WAV.duration(joined).map { String(format: " (%.1f s)", $0) } ?? ""
             return [.write(Data(joined), to: save.path), .notice("Saved the audio\(seconds) to \(save.path).")]
         }
-        guard context.canPlay else {
+        guard context.canPlay() else {
             return [
                 .fail("No audio player was found (paplay, aplay, afplay, ffplay or mpv); /say --save FILE.wav writes the audio instead.")
             ]
